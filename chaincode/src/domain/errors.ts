@@ -1,0 +1,41 @@
+/**
+ * Stable error codes. Clients map these, never the wording after them.
+ * The list is append-only: never renumber, rename or reuse a code.
+ */
+export const ErrorCode = Object.freeze({
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  DUPLICATE_HASH: 'DUPLICATE_HASH',
+  FORBIDDEN: 'FORBIDDEN',
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  ALREADY_FINANCED: 'ALREADY_FINANCED',
+  INSUFFICIENT_BALANCE: 'INSUFFICIENT_BALANCE',
+  EXPIRED: 'EXPIRED',
+  SCHEMA_MISMATCH: 'SCHEMA_MISMATCH',
+} as const);
+
+/** One of the codes in {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error whose message is `CODE: detail`, the only form a client may rely on. */
+export class SwlError extends Error {
+  public readonly code: ErrorCode;
+  public readonly detail: string;
+
+  constructor(code: ErrorCode, detail: string) {
+    super(`${code}: ${detail}`);
+    this.name = SwlError.name;
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/**
+ * Throws a {@link SwlError}; a function so that guards read as one line.
+ *
+ * @throws SwlError always
+ */
+export function fail(code: ErrorCode, detail: string): never {
+  throw new SwlError(code, detail);
+}

@@ -1,0 +1,111 @@
+import { type ActorRef } from './actor';
+import * as guarantee from './guarantee';
+import { type Draw } from './guarantee';
+import { type Financing } from './invoice';
+import { DocType, type DocRecord, type State } from './record';
+
+/** What anyone holding a file may learn about it (SPEC §4). */
+export interface PublicView {
+  readonly access: 'public';
+  readonly type: string;
+  readonly docId: string;
+  readonly sha256: string;
+  /** Stored status, or EXPIRED for a live guarantee past its window. */
+  readonly status: string;
+  readonly issuerMsp: string;
+  readonly createdAt: string;
+  /** The registering transaction. */
+  readonly txId: string;
+}
+
+/** What a record's parties, customs and banks see. */
+export interface FullView extends Omit<PublicView, 'access'> {
+  readonly access: 'full';
+  readonly owner: string;
+  readonly issuerId: string;
+  readonly links: readonly string[];
+  readonly facts: Readonly<Record<string, string>>;
+  /** The stored mutable state without its schemaVersion. */
+  readonly state: Omit<State, 'schemaVersion'>;
+  readonly updatedAt: string;
+  /** Invoices: every financing, by financingId. */
+  readonly financings?: readonly Omit<Financing, 'schemaVersion'>[];
+  /** Guarantees: every draw, by drawId. */
+  readonly draws?: readonly Omit<Draw, 'schemaVersion'>[];
+  /** Verification reads: every version of the state. */
+  readonly history?: readonly HistoryEntry[];
+}
+
+/** One committed version of a record's state. */
+export interface HistoryEntry {
+  readonly txId: string;
+  readonly timestamp: string;
+  readonly status: string;
+  readonly by: ActorRef;
+  readonly state: Omit<State, 'schemaVersion'>;
+}
+
+/** Extras a full view may carry. */
+export interface FullViewExtras {
+  readonly financings?: readonly Financing[];
+  readonly draws?: readonly Draw[];
+  readonly history?: readonly HistoryEntry[];
+}
+
+/** The public verification view of a record at `time`. */
+export function publicView(record: DocRecord, time: string): PublicView {
+  return {
+    access: 'public',
+    type: record.facts.type,
+    docId: record.facts.docId,
+    sha256: record.facts.sha256,
+    status: statusAt(record, time),
+    issuerMsp: record.facts.issuerMsp,
+    createdAt: record.facts.createdAt,
+    txId: record.facts.txId,
+  };
+}
+
+/** The full view of a record at `time`. */
+export function fullView(record: DocRecord, time: string, extras: FullViewExtras = {}): FullView {
+  return {
+    ...publicView(record, time),
+    access: 'full',
+    owner: record.facts.owner,
+    issuerId: record.facts.issuerId,
+    links: record.facts.links,
+    facts: record.facts.facts,
+    state: withoutVersion(record.state),
+    updatedAt: record.state.updatedAt,
+    ...(extras.financings === undefined
+      ? {}
+      : { financings: extras.financings.map(withoutVersion) }),
+    ...(extras.draws === undefined ? {} : { draws: extras.draws.map(withoutVersion) }),
+    ...(extras.history === undefined ? {} : { history: extras.history }),
+  };
+}
+
+/** A history entry for a stored state version. */
+export function historyEntry(state: State, txId: string, timestamp: string): HistoryEntry {
+  return {
+    txId,
+    timestamp,
+    status: state.status,
+    by: state.updatedBy,
+    state: withoutVersion(state),
+  };
+}
+
+/** The status reads report at `time`. */
+export function statusAt(record: DocRecord, time: string): string {
+  return record.facts.type === DocType.GUARANTEE
+    ? guarantee.effectiveStatus(record, time)
+    : record.state.status;
+}
+
+function withoutVersion<T extends { readonly schemaVersion: number }>(
+  value: T,
+): Omit<T, 'schemaVersion'> {
+  const { schemaVersion: _version, ...rest } = value;
+  return rest;
+}

@@ -1,0 +1,4 @@
+import { SystemContract } from './contract/system';
+
+/** Contracts served by the swledger chaincode; the first is the default. */
+export const contracts = [SystemContract];
