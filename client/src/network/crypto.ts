@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Layout, fabricHome } from './layout';
+import { httpsStatus, run, startProcess, waitFor, runningPid } from './proc';
+import { PeerOrgSpec, UserSpec } from './topology';
+
+const HOSTS = 'localhost,127.0.0.1';
+
+/** Label of a user's identity in the network's wallet: `<org>:<user>`. */
+export function walletLabel(orgKey: string, user: string): string {
+  return `${orgKey}:${user}`;
+}
+
+function bin(name: string): string {
+  return join(fabricHome(), 'bin', name);
+}
+
+function caHome(layout: Layout, orgKey: string): string {
+  return layout.path('ca', orgKey);
+}
+
+function caName(orgKey: string): string {
+  return `ca-${orgKey}`;
+}
+
+function caPorts(layout: Layout, orgKey: string): { ca: number; caOperations: number } {
+  return orgKey === layout.topology.ordererOrg.key ? layout.ordererCaPorts() : layout.peerPorts(layout.peerOrg(orgKey));
+}
+
+/** The CA's own certificate: the one root of its organisation (MSP and TLS). */
+export function caCertFile(layout: Layout, orgKey: string): string {
+  return join(caHome(layout, orgKey), 'ca-cert.pem');
+}
+
+function secretsFile(layout: Layout): string {
+  return layout.path('secrets', 'enrolment.json');
+}
+
+/** Enrolment secrets of the instance, created once, readable by the owner only. */
+function secret(layout: Layout, id: string): string {
+  const file = secretsFile(layout);
+  mkdirSync(layout.path('secrets'), { recursive: true, mode: 0o700 });
+  const all: Record<string, string> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  let value = all[id];
+  if (value === undefined) {
+    value = randomBytes(18).toString('base64url');
+    all[id] = value;
+    writeFileSync(file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+  }
+  return value;
+}
+
+/** Starts (or finds running) the CA server of one organisation and waits until it answers. */
+export async function startCa(layout: Layout, orgKey: string): Promise<void> {
+  const name = `ca-${orgKey}`;
+  const ports = caPorts(layout, orgKey);
+  const home = caHome(layout, orgKey);
+  if (runningPid(layout, name) === undefined) {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    startProcess(layout, {
+      name,
+      command: bin('fabric-ca-server'),
+      args: [
+        'start',
+        '-b',
+        `registrar:${secret(layout, `${orgKey}/registrar`)}`,
+        '--home',
+        home,
+        '--address',
+        '127.0.0.1',
+        '--port',
+        String(ports.ca),
+        '--ca.name',
+        caName(orgKey),
+        '--csr.cn',
+        `ca.${orgKey}.swledger`,
+        '--csr.hosts',
+        HOSTS,
+        '--tls.enabled',
+      ],
+      env: {
+        FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${ports.caOperations}`,
+        FABRIC_CA_SERVER_METRICS_PROVIDER: 'disabled',
+      },
+      cwd: home,
+    });
+  }
+  await waitFor(
+    `${name} on port ${ports.ca} (log: ${layout.logFile(name)})`,
+    async () => existsSync(caCertFile(layout, orgKey)) && (await httpsStatus(`https://localhost:${ports.ca}/cainfo`, readFileSync(caCertFile(layout, orgKey), 'utf8'))) === 200,
+    30_000,
+  );
+}
+
+interface Registration {
+  readonly id: string;
+  readonly type: 'peer' | 'orderer' | 'admin' | 'client';
+  readonly attrs?: string;
+}
+
+class CaClient {
+  private readonly home: string;
+  private readonly url: string;
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly orgKey: string,
+  ) {
+    this.home = layout.path('ca-clients', orgKey);
+    this.url = `localhost:${caPorts(layout, orgKey).ca}`;
+  }
+
+  private common(): string[] {
+    return ['--tls.certfiles', caCertFile(this.layout, this.orgKey), '--caname', caName(this.orgKey)];
+  }
+
+  private env(): Record<string, string> {
+    return { FABRIC_CA_CLIENT_HOME: this.home };
+  }
+
+  async enrollRegistrar(): Promise<void> {
+    if (existsSync(join(this.home, 'msp', 'signcerts', 'cert.pem'))) return;
+    mkdirSync(this.home, { recursive: true, mode: 0o700 });
+    const pw = secret(this.layout, `${this.orgKey}/registrar`);
+    await run(bin('fabric-ca-client'), ['enroll', '-u', `https://registrar:${pw}@${this.url}`, ...this.common()], this.env());
+  }
+
+  async register(reg: Registration): Promise<string> {
+    const pw = secret(this.layout, `${this.orgKey}/${reg.id}`);
+    const args = ['register', '-u', `https://${this.url}`, '--id.name', reg.id, '--id.secret', pw, '--id.type', reg.type, ...this.common()];
+    if (reg.attrs) args.push('--id.attrs', reg.attrs);
+    try {
+      await run(bin('fabric-ca-client'), args, this.env());
+    } catch (err) {
+      if (!String(err).includes('already registered')) throw err;
+    }
+    return pw;
+  }
+
+  /** Enrols an identity into `dir` (an MSP dir, or a TLS dir with `tls`). */
+  async enroll(id: string, dir: string, tls: boolean): Promise<void> {
+    const pw = secret(this.layout, `${this.orgKey}/${id}`);
+    const args = ['enroll', '-u', `https://${id}:${pw}@${this.url}`, '-M', dir, '--csr.hosts', HOSTS, ...this.common()];
+    if (tls) args.push('--enrollment.profile', 'tls');
+    rmSync(dir, { recursive: true, force: true });
+    await run(bin('fabric-ca-client'), args, this.env());
+    normalise(dir, tls);
+  }
+}
+
+function onlyFile(dir: string): string {
+  const files = readdirSync(dir);
+  if (files.length !== 1 || files[0] === undefined) throw new Error(`expected one file in ${dir}, found ${files.length}`);
+  return join(dir, files[0]);
+}
+
+/** Gives enrolment output stable names: cacerts/ca.pem, keystore/key.pem; TLS: server.crt/key, ca.crt. */
+function normalise(dir: string, tls: boolean): void {
+  const key = onlyFile(join(dir, 'keystore'));
+  if (tls) {
+    copyFileSync(join(dir, 'signcerts', 'cert.pem'), join(dir, 'server.crt'));
+    copyFileSync(key, join(dir, 'server.key'));
+    copyFileSync(onlyFile(join(dir, 'tlscacerts')), join(dir, 'ca.crt'));
+    chmodSync(join(dir, 'server.key'), 0o600);
+    return;
+  }
+  renameSync(key, join(dir, 'keystore', 'key.pem'));
+  renameSync(onlyFile(join(dir, 'cacerts')), join(dir, 'cacerts', 'ca.pem'));
+  writeNodeOus(dir);
+}
+
+function writeNodeOus(mspDir: string): void {
+  const ou = (name: string) => `    Certificate: cacerts/ca.pem\n    OrganizationalUnitIdentifier: ${name}\n`;
+  writeFileSync(
+    join(mspDir, 'config.yaml'),
+    'NodeOUs:\n  Enable: true\n' +
+      `  ClientOUIdentifier:\n${ou('client')}` +
+      `  PeerOUIdentifier:\n${ou('peer')}` +
+      `  AdminOUIdentifier:\n${ou('admin')}` +
+      `  OrdererOUIdentifier:\n${ou('orderer')}`,
+  );
+}
+
+/** The organisation MSP that goes into the channel configuration: root and TLS root, NodeOUs. */
+function writeOrgMsp(layout: Layout, orgKey: string): void {
+  const msp = layout.orgMspDir(orgKey);
+  for (const sub of ['cacerts', 'tlscacerts']) {
+    mkdirSync(join(msp, sub), { recursive: true });
+    copyFileSync(caCertFile(layout, orgKey), join(msp, sub, 'ca.pem'));
+  }
+  writeNodeOus(msp);
+}
+
+function userAttrs(user: UserSpec): string {
+  const attrs = [`swl.role=${user.role}:ecert`];
+  if (user.entity) attrs.push(`swl.entity=${user.entity}:ecert`);
+  return attrs.join(',');
+}
+
+/** Writes a fabric-network wallet entry (X.509 identity), readable by the owner only. */
+function writeWalletIdentity(layout: Layout, label: string, mspId: string, mspDir: string): void {
+  const wallet = layout.walletDir();
+  mkdirSync(wallet, { recursive: true, mode: 0o700 });
+  const identity = {
+    credentials: {
+      certificate: readFileSync(join(mspDir, 'signcerts', 'cert.pem'), 'utf8'),
+      privateKey: readFileSync(join(mspDir, 'keystore', 'key.pem'), 'utf8'),
+    },
+    mspId,
+    type: 'X.509',
+    version: 1,
+  };
+  writeFileSync(join(wallet, `${label}.id`), JSON.stringify(identity), { mode: 0o600 });
+}
+
+/** Registers and enrols the orderer organisation: its orderers (MSP + TLS) and admin. */
+export async function enrollOrdererOrg(layout: Layout): Promise<void> {
+  const key = layout.topology.ordererOrg.key;
+  const ca = new CaClient(layout, key);
+  await ca.enrollRegistrar();
+  writeOrgMsp(layout, key);
+  for (const node of layout.ordererNames()) {
+    await ca.register({ id: node, type: 'orderer' });
+    await ca.enroll(node, join(layout.nodeDir(key, node), 'msp'), false);
+    await ca.enroll(node, join(layout.nodeDir(key, node), 'tls'), true);
+  }
+  await ca.register({ id: 'admin', type: 'admin' });
+  await ca.enroll('admin', layout.adminMspDir(key), false);
+  await ca.enroll('admin', join(layout.orgDir(key), 'admin', 'tls'), true);
+}
+
+/** Registers and enrols a peer organisation: peer, admin, chaincode server TLS and its users with attributes. */
+export async function enrollPeerOrg(layout: Layout, org: PeerOrgSpec): Promise<void> {
+  const ca = new CaClient(layout, org.key);
+  await ca.enrollRegistrar();
+  writeOrgMsp(layout, org.key);
+  await ca.register({ id: 'peer0', type: 'peer' });
+  await ca.enroll('peer0', join(layout.nodeDir(org.key, 'peer0'), 'msp'), false);
+  await ca.enroll('peer0', join(layout.nodeDir(org.key, 'peer0'), 'tls'), true);
+  await ca.register({ id: 'admin', type: 'admin' });
+  await ca.enroll('admin', layout.adminMspDir(org.key), false);
+  writeWalletIdentity(layout, walletLabel(org.key, 'admin'), org.mspId, layout.adminMspDir(org.key));
+  await ca.register({ id: 'ccserver', type: 'client' });
+  await ca.enroll('ccserver', join(layout.nodeDir(org.key, 'ccserver'), 'tls'), true);
+  for (const user of org.users) {
+    await enrollUser(layout, org, user);
+  }
+  chmodSync(layout.orgDir(org.key), 0o700);
+}
+
+/** Registers (if new) and enrols one user with its role attributes; writes its wallet entry. */
+export async function enrollUser(layout: Layout, org: PeerOrgSpec, user: UserSpec): Promise<void> {
+  const ca = new CaClient(layout, org.key);
+  await ca.enrollRegistrar();
+  await ca.register({ id: user.name, type: 'client', attrs: userAttrs(user) });
+  const dir = join(layout.orgDir(org.key), 'users', user.name, 'msp');
+  await ca.enroll(user.name, dir, false);
+  writeWalletIdentity(layout, walletLabel(org.key, user.name), org.mspId, dir);
+}

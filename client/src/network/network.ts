@@ -1,0 +1,277 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Layout, NetworkOptions, REPO_ROOT, fabricHome, resolveLayout, runDirOf, saveState } from './layout';
+import { caCertFile, enrollOrdererOrg, enrollPeerOrg, startCa } from './crypto';
+import { ordererEnv, peerEnv, renderConfigtx, renderCoreYaml, renderOrdererYaml } from './config';
+import { createGenesisBlock, joinOrderer, joinPeer } from './channel';
+import { approveChaincode, commitChaincode, discoveredEndorsers, installChaincode, isCommitted, packageChaincode } from './chaincode';
+import { fabricBin, peerCli } from './peercli';
+import { httpsStatus, runningPid, sleep, startProcess, stopProcess, waitFor } from './proc';
+
+/** Receives progress lines. */
+export type Progress = (line: string) => void;
+
+const quiet: Progress = () => undefined;
+
+/** Checks the Fabric binaries are installed; installs them when allowed. */
+export function ensureBinaries(progress: Progress, install = true): void {
+  if (existsSync(join(fabricHome(), '.complete'))) return;
+  if (!install) throw new Error(`Fabric binaries are missing in ${fabricHome()}: run scripts/install-fabric.sh (or npm run setup)`);
+  progress('Fabric binaries are not cached yet: building them (first run only)');
+  const res = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'install-fabric.sh')], { stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('installing the Fabric binaries failed (see above)');
+}
+
+function caUrl(layout: Layout, orgKey: string, port: number): Promise<number> {
+  return httpsStatus(`https://localhost:${port}/cainfo`, readFileSync(caCertFile(layout, orgKey), 'utf8'));
+}
+
+async function healthy(layout: Layout, orgKey: string, port: number): Promise<boolean> {
+  return (await httpsStatus(`https://localhost:${port}/healthz`, readFileSync(layout.orgCaCert(orgKey), 'utf8'))) === 200;
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.setTimeout(1000);
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+async function timed<T>(progress: Progress, what: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  progress(`${what} ...`);
+  const out = await fn();
+  progress(`${what}: done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  return out;
+}
+
+/** Result of `up`. */
+export interface UpResult {
+  readonly layout: Layout;
+  readonly alreadyRunning: boolean;
+  readonly seconds: number;
+}
+
+/**
+ * Starts the network (idempotent): CAs, crypto material on first start,
+ * orderers and channel, peers, chaincode lifecycle, chaincode servers under
+ * the supervisor. Returns once service discovery lists endorsers of every
+ * organisation and the chaincode answers a ping.
+ */
+export async function up(opts: NetworkOptions & { progress?: Progress } = {}): Promise<UpResult> {
+  const progress = opts.progress ?? quiet;
+  const t0 = Date.now();
+  ensureBinaries(progress);
+  const { layout, existing } = resolveLayout(opts);
+  if (existing && (await fullyRunning(layout))) {
+    progress(`network '${layout.state.name}' is already running (port base ${layout.base})`);
+    return { layout, alreadyRunning: true, seconds: 0 };
+  }
+  mkdirSync(layout.runDir, { recursive: true, mode: 0o700 });
+  const t = layout.topology;
+  const orgKeys = [t.ordererOrg.key, ...t.peerOrgs.map((o) => o.key)];
+
+  await timed(progress, `starting ${orgKeys.length} certificate authorities`, () => Promise.all(orgKeys.map((k) => startCa(layout, k))));
+  if (!existing) {
+    await timed(progress, 'enrolling nodes, admins and users (attributes swl.role, swl.entity)', async () => {
+      await Promise.all([enrollOrdererOrg(layout), ...t.peerOrgs.map((o) => enrollPeerOrg(layout, o))]);
+    });
+    saveState(layout);
+  }
+  const coreDir = renderCoreYaml(layout);
+  const ordererDir = renderOrdererYaml(layout);
+  await createGenesisBlock(layout, renderConfigtx(layout));
+
+  await timed(progress, `starting ${layout.state.orderers} orderer(s) and joining ${layout.channel}`, async () => {
+    layout.ordererNames().forEach((name, n) => {
+      if (runningPid(layout, name) === undefined) startProcess(layout, { name, command: fabricBin('orderer'), args: [], env: ordererEnv(layout, n, ordererDir) });
+    });
+    await Promise.all(
+      layout.ordererNames().map(async (name, n) => {
+        await waitFor(`${name} /healthz (log: ${layout.logFile(name)})`, () => healthy(layout, t.ordererOrg.key, layout.ordererPorts(n).operations), 60_000);
+        await joinOrderer(layout, n);
+      }),
+    );
+  });
+
+  await timed(progress, `starting ${t.peerOrgs.length} peers and joining ${layout.channel}`, async () => {
+    for (const org of t.peerOrgs) {
+      const name = `peer0-${org.key}`;
+      if (runningPid(layout, name) === undefined) startProcess(layout, { name, command: fabricBin('peer'), args: ['node', 'start'], env: peerEnv(layout, org, coreDir) });
+    }
+    await Promise.all(
+      t.peerOrgs.map(async (org) => {
+        await waitFor(`peer0-${org.key} /healthz (log: ${layout.logFile(`peer0-${org.key}`)})`, () => healthy(layout, org.key, layout.peerPorts(org).operations), 60_000);
+        await joinPeer(layout, org);
+      }),
+    );
+  });
+
+  await timed(progress, `deploying chaincode ${t.chaincode.name} as a service`, async () => {
+    for (const org of t.peerOrgs) await packageChaincode(layout, org);
+    startSupervisor(layout);
+    const first = t.peerOrgs[0]!;
+    if (!(await isCommitted(layout, first))) {
+      await Promise.all(t.peerOrgs.map((org) => installChaincode(layout, org)));
+      for (const org of t.peerOrgs) await approveChaincode(layout, org);
+      await commitChaincode(layout, first);
+    }
+  });
+
+  await timed(progress, 'waiting for service discovery to list every organisation as endorser', () => waitDiscovery(layout, 120_000));
+  await timed(progress, 'waiting for the chaincode to answer', () => waitPing(layout, 60_000));
+  const seconds = (Date.now() - t0) / 1000;
+  progress(`network '${layout.state.name}' is up in ${seconds.toFixed(1)}s (run dir ${layout.runDir})`);
+  return { layout, alreadyRunning: false, seconds };
+}
+
+function startSupervisor(layout: Layout): void {
+  if (runningPid(layout, 'supervisor') !== undefined) return;
+  startProcess(layout, {
+    name: 'supervisor',
+    command: process.execPath,
+    args: [join(REPO_ROOT, 'client', 'dist', 'network', 'supervisor.js'), layout.state.name],
+    env: {},
+    cwd: REPO_ROOT,
+  });
+}
+
+async function waitDiscovery(layout: Layout, timeoutMs: number): Promise<void> {
+  const want = layout.topology.peerOrgs.map((o) => o.mspId);
+  let seen = new Set<string>();
+  await waitFor(
+    `discovery to list endorsers of ${want.join(', ')}`,
+    async () => {
+      for (const org of layout.topology.peerOrgs) {
+        try {
+          seen = await discoveredEndorsers(layout, org);
+        } catch {
+          return false;
+        }
+        if (!want.every((m) => seen.has(m))) return false;
+      }
+      return true;
+    },
+    timeoutMs,
+    1000,
+  );
+}
+
+async function waitPing(layout: Layout, timeoutMs: number): Promise<void> {
+  let last = '';
+  try {
+    await waitFor(
+      'the chaincode to answer system:ping on every peer',
+      async () => {
+        for (const org of layout.topology.peerOrgs) {
+          try {
+            await peerCli(layout, org, ['chaincode', 'query', '-C', layout.channel, '-n', layout.topology.chaincode.name, '-c', '{"Args":["system:ping"]}']);
+          } catch (err) {
+            last = String(err);
+            return false;
+          }
+        }
+        return true;
+      },
+      timeoutMs,
+      500,
+    );
+  } catch (err) {
+    throw new Error(`${String(err)}; last error: ${last}`);
+  }
+}
+
+/** Whether every tracked process runs and the chaincode is committed. */
+async function fullyRunning(layout: Layout): Promise<boolean> {
+  if (!layout.processNames().every((n) => runningPid(layout, n) !== undefined)) return false;
+  const first = layout.topology.peerOrgs[0]!;
+  try {
+    return await isCommitted(layout, first);
+  } catch {
+    return false;
+  }
+}
+
+const STOP_ORDER = ['supervisor', 'cc-', 'peer', 'orderer', 'ca-'];
+
+/**
+ * Stops exactly the processes `up` started (the PID files of the run
+ * directory), dependants first; keeps the data unless `purge`.
+ */
+export async function down(opts: NetworkOptions & { purge?: boolean; progress?: Progress } = {}): Promise<void> {
+  const progress = opts.progress ?? quiet;
+  const name = opts.name ?? 'dev';
+  const runDir = runDirOf(name);
+  const pidDir = join(runDir, 'pids');
+  if (!existsSync(runDir)) progress(`no network named '${name}' in ${runDir}`);
+  const procs = existsSync(pidDir) ? readdirSync(pidDir).filter((f) => f.endsWith('.pid')).map((f) => f.slice(0, -4)) : [];
+  const rank = (p: string) => STOP_ORDER.findIndex((prefix) => p.startsWith(prefix));
+  procs.sort((a, b) => rank(a) - rank(b));
+  const handle = { path: (...parts: string[]) => join(runDir, ...parts) };
+  for (const proc of procs) {
+    if (await stopProcess(handle, proc)) progress(`stopped ${proc}`);
+  }
+  if (opts.purge) {
+    rmSync(runDir, { recursive: true, force: true });
+    progress(`purged ${runDir}`);
+  }
+}
+
+/** One row of `status`. */
+export interface ProcessStatus {
+  readonly name: string;
+  readonly pid: number | undefined;
+  readonly port: number;
+  readonly health: 'OK' | 'DOWN' | 'UNHEALTHY' | 'LISTENING';
+}
+
+/** Each tracked process, its port and health (operations /healthz, CA /cainfo, TCP for chaincode servers). */
+export async function status(opts: NetworkOptions = {}): Promise<{ layout: Layout; rows: ProcessStatus[] } | undefined> {
+  const name = opts.name ?? 'dev';
+  if (!existsSync(join(runDirOf(name), 'network.json'))) return undefined;
+  const { layout } = resolveLayout({ name });
+  const t = layout.topology;
+  const rows: ProcessStatus[] = [];
+  const row = async (proc: string, port: number, check: () => Promise<boolean>, healthWord: ProcessStatus['health'] = 'OK') => {
+    const pid = runningPid(layout, proc);
+    const ok = pid !== undefined && (await check());
+    rows.push({ name: proc, pid, port, health: pid === undefined ? 'DOWN' : ok ? healthWord : 'UNHEALTHY' });
+  };
+  for (const key of [t.ordererOrg.key, ...t.peerOrgs.map((o) => o.key)]) {
+    const port = key === t.ordererOrg.key ? layout.ordererCaPorts().ca : layout.peerPorts(layout.peerOrg(key)).ca;
+    await row(`ca-${key}`, port, async () => (await caUrl(layout, key, port)) === 200);
+  }
+  for (const [n, proc] of layout.ordererNames().entries()) {
+    const p = layout.ordererPorts(n);
+    await row(proc, p.listen, () => healthy(layout, t.ordererOrg.key, p.operations));
+  }
+  for (const org of t.peerOrgs) {
+    const p = layout.peerPorts(org);
+    await row(`peer0-${org.key}`, p.peer, () => healthy(layout, org.key, p.operations));
+  }
+  for (const org of t.peerOrgs) {
+    const port = layout.peerPorts(org).chaincodeServer;
+    await row(`cc-${org.key}`, port, () => tcpOpen(port), 'LISTENING');
+  }
+  await row('supervisor', 0, async () => true);
+  return { layout, rows };
+}
+
+/** Log files of a network instance. */
+export function logFiles(opts: NetworkOptions = {}): string[] {
+  const dir = join(runDirOf(opts.name ?? 'dev'), 'logs');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => join(dir, f)) : [];
+}
+
+export { sleep };

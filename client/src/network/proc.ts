@@ -1,0 +1,167 @@
+import { spawn, execFile } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { dirname } from 'node:path';
+import { Layout } from './layout';
+
+/** A long-running process of the network. */
+export interface ProcessSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
+
+interface PidRecord {
+  readonly pid: number;
+  readonly command: string;
+}
+
+/** Anything that maps run-directory parts to a path (a Layout). */
+export interface RunDir {
+  path(...parts: string[]): string;
+}
+
+function pidFile(layout: RunDir, name: string): string {
+  return layout.path('pids', `${name}.pid`);
+}
+
+/** Starts a detached process that outlives the command, logging to its file. Returns its PID. */
+export function startProcess(layout: Layout, spec: ProcessSpec): number {
+  const log = layout.logFile(spec.name);
+  mkdirSync(dirname(log), { recursive: true });
+  mkdirSync(dirname(pidFile(layout, spec.name)), { recursive: true });
+  const fd = openSync(log, 'a');
+  try {
+    const child = spawn(spec.command, [...spec.args], {
+      cwd: spec.cwd ?? layout.runDir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...spec.env },
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${spec.name} (${spec.command})`);
+    child.unref();
+    const record: PidRecord = { pid: child.pid, command: spec.command };
+    writeFileSync(pidFile(layout, spec.name), JSON.stringify(record) + '\n');
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** PID of a tracked process that is still running (and is still the process we started). */
+export function runningPid(layout: RunDir, name: string): number | undefined {
+  const file = pidFile(layout, name);
+  if (!existsSync(file)) return undefined;
+  let record: PidRecord;
+  try {
+    record = JSON.parse(readFileSync(file, 'utf8')) as PidRecord;
+  } catch {
+    return undefined;
+  }
+  return isOurs(record) ? record.pid : undefined;
+}
+
+function isOurs(record: PidRecord): boolean {
+  try {
+    process.kill(record.pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
+    return cmdline.includes(record.command.split('/').pop() ?? record.command);
+  } catch {
+    return true;
+  }
+}
+
+/** Stops a tracked process: SIGTERM, then SIGKILL after the grace period. Removes its PID file. */
+export async function stopProcess(layout: RunDir, name: string, graceMs = 10_000): Promise<boolean> {
+  const pid = runningPid(layout, name);
+  rmSync(pidFile(layout, name), { force: true });
+  if (pid === undefined) return false;
+  signal(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!alive(pid)) return true;
+    await sleep(100);
+  }
+  signal(pid, 'SIGKILL');
+  return true;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Whether a PID is running. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Result of a finished command. */
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to completion; rejects with its stderr when it fails. */
+export function run(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, cwd?: string): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      command,
+      [...args],
+      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env }, cwd, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) {
+          const name = command.split('/').pop() ?? command;
+          reject(new Error(`${name} ${args.slice(0, 3).join(' ')} failed: ${(stderr || stdout || err.message).trim().split('\n').slice(-8).join('\n')}`));
+        } else {
+          resolvePromise({ stdout, stderr });
+        }
+      },
+    );
+  });
+}
+
+/** GETs an HTTPS URL trusting one CA; resolves with the status code (0 when unreachable). */
+export function httpsStatus(url: string, caPem: string, timeoutMs = 2000): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const req = request(url, { method: 'GET', ca: caPem, timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolvePromise(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolvePromise(0));
+    req.on('timeout', () => {
+      req.destroy();
+      resolvePromise(0);
+    });
+    req.end();
+  });
+}
+
+/** Polls until `check` is true; throws after the deadline with the given explanation. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
