@@ -1,4 +1,7 @@
+import { DocumentContract } from './contract/document';
+import { GuaranteeContract } from './contract/guarantee';
+import { InvoiceContract } from './contract/invoice';
 import { SystemContract } from './contract/system';
 
 /** Contracts served by the swledger chaincode; the first is the default. */
-export const contracts = [SystemContract];
+export const contracts = [SystemContract, DocumentContract, InvoiceContract, GuaranteeContract];

@@ -24,14 +24,30 @@ export interface ChangeEvent {
   readonly txId: string;
 }
 
-/** Describes the move of one record from `before` (absent on creation) to `after`. */
+const DETAIL_FIELDS = ['taxStatus', 'dutyAmount', 'financed', 'balance', 'supersededBy'] as const;
+
+/**
+ * Describes the move of one record from `before` (absent on creation) to
+ * `after`. The detail lists the state fields that changed besides the
+ * status, plus `extra` (financingId, drawId, amount…).
+ */
 export function changeOf(
   facts: Facts,
   before: State | undefined,
   after: State,
   action: string,
-  detail?: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>> = {},
 ): Change {
+  const detail: Record<string, string> = {};
+  if (before !== undefined) {
+    for (const field of DETAIL_FIELDS) {
+      const value = after[field];
+      if (value !== undefined && value !== before[field]) {
+        detail[field] = value;
+      }
+    }
+  }
+  Object.assign(detail, extra);
   return {
     type: facts.type,
     docId: facts.docId,
@@ -40,7 +56,7 @@ export function changeOf(
     oldStatus: before === undefined ? null : before.status,
     newStatus: after.status,
     action,
-    ...(detail === undefined ? {} : { detail }),
+    ...(Object.keys(detail).length === 0 ? {} : { detail }),
   };
 }
 

@@ -98,11 +98,21 @@ export function atEntry<T>(index: number, build: () => T): T {
   try {
     return build();
   } catch (err) {
-    if (err instanceof SwlError) {
-      throw new SwlError(err.code, `entry ${index}: ${err.detail}`);
-    }
-    throw err;
+    throw relabel(index, err);
   }
+}
+
+/** {@link atEntry} for asynchronous work (the per-entry ledger checks). */
+export async function atEntryAsync<T>(index: number, build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (err) {
+    throw relabel(index, err);
+  }
+}
+
+function relabel(index: number, err: unknown): unknown {
+  return err instanceof SwlError ? new SwlError(err.code, `entry ${index}: ${err.detail}`) : err;
 }
 
 function familyFacts(type: DocType, input: unknown, owner: string, tx: Tx): Record<string, string> {

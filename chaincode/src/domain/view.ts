@@ -106,6 +106,7 @@ export function statusAt(record: DocRecord, time: string): string {
 function withoutVersion<T extends { readonly schemaVersion: number }>(
   value: T,
 ): Omit<T, 'schemaVersion'> {
-  const { schemaVersion: _version, ...rest } = value;
-  return rest;
+  const copy: Record<string, unknown> = { ...value };
+  delete copy.schemaVersion;
+  return copy as Omit<T, 'schemaVersion'>;
 }

@@ -1,0 +1,143 @@
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { ErrorCode, fail } from '../domain/errors';
+import { changeOf } from '../domain/events';
+import * as guarantee from '../domain/guarantee';
+import { drawAccountableOrgs, endorsementRule } from '../domain/policy';
+import { DocType } from '../domain/record';
+import * as valid from '../domain/validate';
+import { fullView } from '../domain/view';
+import { respond, SwlContract, txOf } from './base';
+import { actorOf } from './identity';
+import { Store } from './store';
+
+/**
+ * Tariff guarantees: the named bank issues or rejects an application,
+ * customs accepts it, draws on it for declarations' duty, settles draws and
+ * finally releases or claims it.
+ */
+@Info({ title: 'guarantee', description: 'Issue, accept, draw on and close tariff guarantees' })
+export class GuaranteeContract extends SwlContract {
+  constructor() {
+    super('guarantee');
+  }
+
+  /** The named bank's clerk issues an applied-for guarantee (APPLIED → ISSUED). */
+  @Transaction()
+  @Returns('string')
+  public async issue(ctx: Context, docId: string): Promise<string> {
+    return move(ctx, docId, 'issue');
+  }
+
+  /** The named bank's clerk rejects an application (APPLIED → REJECTED). */
+  @Transaction()
+  @Returns('string')
+  public async reject(ctx: Context, docId: string): Promise<string> {
+    return move(ctx, docId, 'reject');
+  }
+
+  /** A customs officer accepts an issued guarantee (ISSUED → ACTIVE). */
+  @Transaction()
+  @Returns('string')
+  public async accept(ctx: Context, docId: string): Promise<string> {
+    return move(ctx, docId, 'accept');
+  }
+
+  /** A customs officer releases a guarantee with no open draw (ACTIVE → RELEASED). */
+  @Transaction()
+  @Returns('string')
+  public async release(ctx: Context, docId: string): Promise<string> {
+    return move(ctx, docId, 'release');
+  }
+
+  /** A customs officer claims a guarantee (ACTIVE → CLAIMED). */
+  @Transaction()
+  @Returns('string')
+  public async claim(ctx: Context, docId: string): Promise<string> {
+    return move(ctx, docId, 'claim');
+  }
+
+  /** A customs officer draws a declaration's assessed duty; the declaration's taxStatus becomes GUARANTEED. */
+  @Transaction()
+  @Returns('string')
+  public async draw(
+    ctx: Context,
+    docId: string,
+    drawId: string,
+    declarationDocId: string,
+    amount: string,
+  ): Promise<string> {
+    const tx = txOf(ctx);
+    const store = new Store(ctx.stub);
+    const request = guarantee.parseDrawRequest(drawId, declarationDocId, amount);
+    const record = await store.loadRecord(DocType.GUARANTEE, valid.docId(docId));
+    const declaration = await store.loadRecord(DocType.DECLARATION, request.declarationDocId);
+
+    const outcome = guarantee.draw(record, declaration, request, actorOf(ctx), tx);
+    if ((await store.findDraw(record.facts.docId, request.drawId)) !== undefined) {
+      fail(ErrorCode.ALREADY_EXISTS, `draw ${request.drawId} on ${record.facts.docId} exists`);
+    }
+    await store.saveState(record, outcome.state);
+    await store.saveState(declaration, outcome.declarationState);
+    await store.saveDraw(outcome.draw, endorsementRule(drawAccountableOrgs(record)));
+    const detail = { amount: outcome.draw.amount, drawId: outcome.draw.drawId };
+    store.emit([
+      changeOf(record.facts, record.state, outcome.state, 'draw', {
+        ...detail,
+        declarationDocId: declaration.facts.docId,
+      }),
+      changeOf(declaration.facts, declaration.state, outcome.declarationState, 'draw', {
+        ...detail,
+        guaranteeDocId: record.facts.docId,
+      }),
+    ]);
+    return respond({
+      draw: outcome.draw,
+      guarantee: fullView({ facts: record.facts, state: outcome.state }, tx.time),
+    });
+  }
+
+  /** A customs officer settles a draw once the duty is paid: balance restored, declaration taxStatus PAID. */
+  @Transaction()
+  @Returns('string')
+  public async settleDraw(ctx: Context, docId: string, drawId: string): Promise<string> {
+    const tx = txOf(ctx);
+    const store = new Store(ctx.stub);
+    const record = await store.loadRecord(DocType.GUARANTEE, valid.docId(docId));
+    const open =
+      (await store.findDraw(record.facts.docId, valid.docId(drawId, 'drawId'))) ??
+      fail(ErrorCode.NOT_FOUND, `no draw ${drawId} on ${record.facts.docId}`);
+    const declaration = await store.loadRecord(DocType.DECLARATION, open.declarationDocId);
+
+    const outcome = guarantee.settleDraw(record, open, declaration, actorOf(ctx), tx);
+    await store.saveState(record, outcome.state);
+    await store.saveState(declaration, outcome.declarationState);
+    await store.saveDraw(outcome.draw);
+    const detail = { amount: outcome.draw.amount, drawId: outcome.draw.drawId };
+    store.emit([
+      changeOf(record.facts, record.state, outcome.state, 'settleDraw', {
+        ...detail,
+        declarationDocId: declaration.facts.docId,
+      }),
+      changeOf(declaration.facts, declaration.state, outcome.declarationState, 'settleDraw', {
+        ...detail,
+        guaranteeDocId: record.facts.docId,
+      }),
+    ]);
+    return respond({
+      draw: outcome.draw,
+      guarantee: fullView({ facts: record.facts, state: outcome.state }, tx.time),
+    });
+  }
+}
+
+async function move(ctx: Context, docId: string, action: string): Promise<string> {
+  const tx = txOf(ctx);
+  const store = new Store(ctx.stub);
+  const command = guarantee.parseCommand(action);
+  const record = await store.loadRecord(DocType.GUARANTEE, valid.docId(docId));
+
+  const next = guarantee.transition(record, command, actorOf(ctx), tx);
+  await store.saveState(record, next);
+  store.emit([changeOf(record.facts, record.state, next, action)]);
+  return respond(fullView({ facts: record.facts, state: next }, tx.time));
+}
