@@ -4,7 +4,9 @@ import { networkCommand } from './network';
 
 /** The `swl` command. */
 export function program(): Command {
-  const p = new Command('swl').description('swledger: trade documents on a permissioned ledger').showHelpAfterError();
+  const p = new Command('swl')
+    .description('swledger: trade documents on a permissioned ledger')
+    .showHelpAfterError();
   p.addCommand(networkCommand());
   return p;
 }

@@ -6,7 +6,8 @@ import { NetworkOptions } from '../network/layout';
 function int(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a positive integer`);
     return n;
   };
 }
@@ -28,19 +29,40 @@ function netOpts(f: NetFlags): NetworkOptions {
 
 /** `swl network up|down|status|logs`. */
 export function networkCommand(): Command {
-  const cmd = new Command('network').description('start, stop and inspect the local Fabric network');
-  const withName = (c: Command) => c.option('-n, --network <name>', 'network instance name (its own run directory)', process.env.SWL_NETWORK ?? 'dev');
+  const cmd = new Command('network').description(
+    'start, stop and inspect the local Fabric network',
+  );
+  const withName = (c: Command) =>
+    c.option(
+      '-n, --network <name>',
+      'network instance name (its own run directory)',
+      process.env.SWL_NETWORK ?? 'dev',
+    );
 
   withName(cmd.command('up'))
-    .description('start the network (idempotent): CAs, orderers, peers, channel, chaincode servers; returns when endorsers are discoverable')
-    .option('--port-base <port>', 'move every port of a new network (default: topology portBase, 7000)', int('--port-base'))
-    .option('--orderers <count>', 'Raft orderers for a new network: 1 (default), 3 or 5', int('--orderers'))
+    .description(
+      'start the network (idempotent): CAs, orderers, peers, channel, chaincode servers; returns when endorsers are discoverable',
+    )
+    .option(
+      '--port-base <port>',
+      'move every port of a new network (default: topology portBase, 7000)',
+      int('--port-base'),
+    )
+    .option(
+      '--orderers <count>',
+      'Raft orderers for a new network: 1 (default), 3 or 5',
+      int('--orderers'),
+    )
     .option('--topology <file>', 'topology file for a new network (default network/topology.json)')
     .action(async (f: NetFlags) => {
       const res = await up({ ...netOpts(f), progress });
       const t = res.layout.topology;
-      progress(`channel ${t.channel}, chaincode ${t.chaincode.name}; identities in ${res.layout.walletDir()}`);
-      progress(`logs: ${res.layout.path('logs')}  stop: swl network down${f.network === 'dev' ? '' : ` -n ${f.network}`}`);
+      progress(
+        `channel ${t.channel}, chaincode ${t.chaincode.name}; identities in ${res.layout.walletDir()}`,
+      );
+      progress(
+        `logs: ${res.layout.path('logs')}  stop: swl network down${f.network === 'dev' ? '' : ` -n ${f.network}`}`,
+      );
     });
 
   withName(cmd.command('down'))
@@ -63,15 +85,24 @@ export function networkCommand(): Command {
       if (f.json) {
         process.stdout.write(JSON.stringify(res.rows, null, 2) + '\n');
       } else {
-        process.stdout.write(`${'PROCESS'.padEnd(20)}${'PID'.padEnd(10)}${'PORT'.padEnd(8)}HEALTH\n`);
-        for (const r of res.rows) process.stdout.write(`${r.name.padEnd(20)}${String(r.pid ?? '-').padEnd(10)}${String(r.port || '-').padEnd(8)}${r.health}\n`);
+        process.stdout.write(
+          `${'PROCESS'.padEnd(20)}${'PID'.padEnd(10)}${'PORT'.padEnd(8)}HEALTH\n`,
+        );
+        for (const r of res.rows)
+          process.stdout.write(
+            `${r.name.padEnd(20)}${String(r.pid ?? '-').padEnd(10)}${String(r.port || '-').padEnd(8)}${r.health}\n`,
+          );
       }
-      if (res.rows.some((r) => r.health === 'DOWN' || r.health === 'UNHEALTHY')) process.exitCode = 1;
+      if (res.rows.some((r) => r.health === 'DOWN' || r.health === 'UNHEALTHY'))
+        process.exitCode = 1;
     });
 
   withName(cmd.command('logs'))
     .description('show the log of a process (or list the log files)')
-    .argument('[process]', 'process name as in `swl network status` (e.g. peer0-customs, orderer0, cc-banka)')
+    .argument(
+      '[process]',
+      'process name as in `swl network status` (e.g. peer0-customs, orderer0, cc-banka)',
+    )
     .option('-f, --follow', 'keep printing new lines')
     .option('--lines <n>', 'lines to show', int('--lines'), 50)
     .action((proc: string | undefined, f: NetFlags & { follow?: boolean; lines: number }) => {
@@ -82,11 +113,22 @@ export function networkCommand(): Command {
       }
       const file = files.find((x) => x.endsWith(`/${proc}.log`));
       if (!file) {
-        process.stderr.write(`no log for '${proc}'; known: ${files.map((x) => x.split('/').pop()?.replace(/\.log$/, '')).join(', ')}\n`);
+        process.stderr.write(
+          `no log for '${proc}'; known: ${files
+            .map((x) =>
+              x
+                .split('/')
+                .pop()
+                ?.replace(/\.log$/, ''),
+            )
+            .join(', ')}\n`,
+        );
         process.exitCode = 2;
         return;
       }
-      const child = spawn('tail', ['-n', String(f.lines), ...(f.follow ? ['-F'] : []), file], { stdio: 'inherit' });
+      const child = spawn('tail', ['-n', String(f.lines), ...(f.follow ? ['-F'] : []), file], {
+        stdio: 'inherit',
+      });
       child.on('exit', (code) => {
         process.exitCode = code ?? 0;
       });

@@ -39,9 +39,13 @@ export async function packageChaincode(layout: Layout, org: PeerOrgSpec): Promis
   writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }) + '\n');
   await run('tar', ['-czf', 'code.tar.gz', 'connection.json'], {}, dir);
   await run('tar', ['-czf', 'package.tar.gz', 'metadata.json', 'code.tar.gz'], {}, dir);
-  const { stdout } = await run(fabricBin('peer'), ['lifecycle', 'chaincode', 'calculatepackageid', join(dir, 'package.tar.gz')], {
-    FABRIC_CFG_PATH: layout.path('config', 'peer'),
-  });
+  const { stdout } = await run(
+    fabricBin('peer'),
+    ['lifecycle', 'chaincode', 'calculatepackageid', join(dir, 'package.tar.gz')],
+    {
+      FABRIC_CFG_PATH: layout.path('config', 'peer'),
+    },
+  );
   const id = stdout.trim();
   writeFileSync(join(dir, 'package-id'), id + '\n');
   return id;
@@ -51,7 +55,17 @@ export async function packageChaincode(layout: Layout, org: PeerOrgSpec): Promis
 export async function isCommitted(layout: Layout, org: PeerOrgSpec): Promise<boolean> {
   const cc = layout.topology.chaincode;
   try {
-    const { stdout } = await peerCli(layout, org, ['lifecycle', 'chaincode', 'querycommitted', '-C', layout.channel, '-n', cc.name, '-O', 'json']);
+    const { stdout } = await peerCli(layout, org, [
+      'lifecycle',
+      'chaincode',
+      'querycommitted',
+      '-C',
+      layout.channel,
+      '-n',
+      cc.name,
+      '-O',
+      'json',
+    ]);
     const seq = (JSON.parse(stdout) as { sequence?: number }).sequence;
     return seq !== undefined && seq >= cc.sequence;
   } catch (err) {
@@ -63,9 +77,20 @@ export async function isCommitted(layout: Layout, org: PeerOrgSpec): Promise<boo
 /** Installs the org's package on its peer, unless installed. */
 export async function installChaincode(layout: Layout, org: PeerOrgSpec): Promise<void> {
   const id = packageId(layout, org);
-  const { stdout } = await peerCli(layout, org, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json']);
+  const { stdout } = await peerCli(layout, org, [
+    'lifecycle',
+    'chaincode',
+    'queryinstalled',
+    '-O',
+    'json',
+  ]);
   if (stdout.includes(id)) return;
-  await peerCli(layout, org, ['lifecycle', 'chaincode', 'install', join(pkgDir(layout, org), 'package.tar.gz')]);
+  await peerCli(layout, org, [
+    'lifecycle',
+    'chaincode',
+    'install',
+    join(pkgDir(layout, org), 'package.tar.gz'),
+  ]);
 }
 
 /** Approves the definition for the org with its own package id. */
@@ -73,9 +98,21 @@ export async function approveChaincode(layout: Layout, org: PeerOrgSpec): Promis
   const cc = layout.topology.chaincode;
   try {
     await peerCli(layout, org, [
-      'lifecycle', 'chaincode', 'approveformyorg', ...ordererFlags(layout),
-      '-C', layout.channel, '-n', cc.name, '-v', cc.version, '--sequence', String(cc.sequence),
-      '--package-id', packageId(layout, org), '--waitForEvent',
+      'lifecycle',
+      'chaincode',
+      'approveformyorg',
+      ...ordererFlags(layout),
+      '-C',
+      layout.channel,
+      '-n',
+      cc.name,
+      '-v',
+      cc.version,
+      '--sequence',
+      String(cc.sequence),
+      '--package-id',
+      packageId(layout, org),
+      '--waitForEvent',
     ]);
   } catch (err) {
     if (!String(err).includes('unchanged content')) throw err;
@@ -88,11 +125,27 @@ export async function approveChaincode(layout: Layout, org: PeerOrgSpec): Promis
  */
 export async function commitChaincode(layout: Layout, via: PeerOrgSpec): Promise<void> {
   const cc = layout.topology.chaincode;
-  const peers = layout.topology.peerOrgs.flatMap((o) => ['--peerAddresses', `localhost:${layout.peerPorts(o).peer}`, '--tlsRootCertFiles', layout.orgCaCert(o.key)]);
+  const peers = layout.topology.peerOrgs.flatMap((o) => [
+    '--peerAddresses',
+    `localhost:${layout.peerPorts(o).peer}`,
+    '--tlsRootCertFiles',
+    layout.orgCaCert(o.key),
+  ]);
   await peerCli(layout, via, [
-    'lifecycle', 'chaincode', 'commit', ...ordererFlags(layout),
-    '-C', layout.channel, '-n', cc.name, '-v', cc.version, '--sequence', String(cc.sequence),
-    ...peers, '--waitForEvent',
+    'lifecycle',
+    'chaincode',
+    'commit',
+    ...ordererFlags(layout),
+    '-C',
+    layout.channel,
+    '-n',
+    cc.name,
+    '-v',
+    cc.version,
+    '--sequence',
+    String(cc.sequence),
+    ...peers,
+    '--waitForEvent',
   ]);
 }
 
@@ -100,9 +153,21 @@ export async function commitChaincode(layout: Layout, via: PeerOrgSpec): Promise
 export async function discoveredEndorsers(layout: Layout, org: PeerOrgSpec): Promise<Set<string>> {
   const msp = layout.adminMspDir(org.key);
   const { stdout } = await run(fabricBin('discover'), [
-    'endorsers', '--channel', layout.channel, '--chaincode', layout.topology.chaincode.name,
-    '--server', `localhost:${layout.peerPorts(org).peer}`, '--peerTLSCA', layout.orgCaCert(org.key),
-    '--userKey', join(msp, 'keystore', 'key.pem'), '--userCert', join(msp, 'signcerts', 'cert.pem'), '--MSP', org.mspId,
+    'endorsers',
+    '--channel',
+    layout.channel,
+    '--chaincode',
+    layout.topology.chaincode.name,
+    '--server',
+    `localhost:${layout.peerPorts(org).peer}`,
+    '--peerTLSCA',
+    layout.orgCaCert(org.key),
+    '--userKey',
+    join(msp, 'keystore', 'key.pem'),
+    '--userCert',
+    join(msp, 'signcerts', 'cert.pem'),
+    '--MSP',
+    org.mspId,
   ]);
   const found = new Set<string>();
   for (const m of stdout.matchAll(/"MSPID":\s*"([^"]+)"/g)) if (m[1]) found.add(m[1]);

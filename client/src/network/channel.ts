@@ -12,22 +12,56 @@ function genesisBlock(layout: Layout): string {
 /** Creates the channel's genesis block from configtx.yaml (once). */
 export async function createGenesisBlock(layout: Layout, configtxDir: string): Promise<void> {
   if (existsSync(genesisBlock(layout))) return;
-  await run(fabricBin('configtxgen'), ['-profile', 'TradeChannel', '-channelID', layout.channel, '-outputBlock', genesisBlock(layout), '-configPath', configtxDir], {
-    FABRIC_CFG_PATH: configtxDir,
-  });
+  await run(
+    fabricBin('configtxgen'),
+    [
+      '-profile',
+      'TradeChannel',
+      '-channelID',
+      layout.channel,
+      '-outputBlock',
+      genesisBlock(layout),
+      '-configPath',
+      configtxDir,
+    ],
+    {
+      FABRIC_CFG_PATH: configtxDir,
+    },
+  );
 }
 
 function osnadminFlags(layout: Layout, n: number): string[] {
   const key = layout.topology.ordererOrg.key;
   const tls = join(layout.orgDir(key), 'admin', 'tls');
-  return ['-o', `localhost:${layout.ordererPorts(n).admin}`, '--ca-file', layout.orgCaCert(key), '--client-cert', join(tls, 'server.crt'), '--client-key', join(tls, 'server.key')];
+  return [
+    '-o',
+    `localhost:${layout.ordererPorts(n).admin}`,
+    '--ca-file',
+    layout.orgCaCert(key),
+    '--client-cert',
+    join(tls, 'server.crt'),
+    '--client-key',
+    join(tls, 'server.key'),
+  ];
 }
 
 /** Joins orderer n to the channel through the channel participation API, unless it already is. */
 export async function joinOrderer(layout: Layout, n: number): Promise<boolean> {
   const list = await run(fabricBin('osnadmin'), ['channel', 'list', ...osnadminFlags(layout, n)]);
-  if (list.stdout.includes(`"name": "${layout.channel}"`) || list.stdout.includes(`"name":"${layout.channel}"`)) return false;
-  await run(fabricBin('osnadmin'), ['channel', 'join', '--channelID', layout.channel, '--config-block', genesisBlock(layout), ...osnadminFlags(layout, n)]);
+  if (
+    list.stdout.includes(`"name": "${layout.channel}"`) ||
+    list.stdout.includes(`"name":"${layout.channel}"`)
+  )
+    return false;
+  await run(fabricBin('osnadmin'), [
+    'channel',
+    'join',
+    '--channelID',
+    layout.channel,
+    '--config-block',
+    genesisBlock(layout),
+    ...osnadminFlags(layout, n),
+  ]);
   return true;
 }
 
@@ -43,6 +77,7 @@ export async function joinPeer(layout: Layout, org: PeerOrgSpec): Promise<boolea
 export async function ledgerHeight(layout: Layout, org: PeerOrgSpec): Promise<number> {
   const info = await peerCli(layout, org, ['channel', 'getinfo', '-c', layout.channel]);
   const match = /"height":(\d+)/.exec(info.stdout + info.stderr);
-  if (!match?.[1]) throw new Error(`could not read the ledger height of ${org.key}: ${info.stdout}`);
+  if (!match?.[1])
+    throw new Error(`could not read the ledger height of ${org.key}: ${info.stdout}`);
   return Number(match[1]);
 }

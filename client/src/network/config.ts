@@ -14,7 +14,8 @@ function section(doc: Yaml, ...path: string[]): Yaml {
   let cur = doc;
   for (const p of path) {
     const next = cur[p];
-    if (typeof next !== 'object' || next === null) throw new Error(`sample config lacks ${path.join('.')}`);
+    if (typeof next !== 'object' || next === null)
+      throw new Error(`sample config lacks ${path.join('.')}`);
     cur = next as Yaml;
   }
   return cur;
@@ -31,7 +32,13 @@ export function renderCoreYaml(layout: Layout): string {
   const doc = sample('core.yaml');
   section(doc, 'vm').endpoint = '';
   const chaincode = section(doc, 'chaincode');
-  chaincode.externalBuilders = [{ name: 'ccaas_builder', path: CCAAS_BUILDER_DIR, propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] }];
+  chaincode.externalBuilders = [
+    {
+      name: 'ccaas_builder',
+      path: CCAAS_BUILDER_DIR,
+      propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'],
+    },
+  ];
   // fabric-shim 2.5.x exits when the peer sends it a keepalive: keep it off.
   chaincode.keepalive = 0;
   // Batches of 500 documents make thousands of shim round trips.
@@ -154,7 +161,9 @@ export function renderConfigtx(layout: Layout): string {
       Writers: signature(`OR('${o}.member')`),
       Admins: signature(`OR('${o}.admin')`),
     },
-    OrdererEndpoints: layout.ordererNames().map((_, n) => `localhost:${layout.ordererPorts(n).listen}`),
+    OrdererEndpoints: layout
+      .ordererNames()
+      .map((_, n) => `localhost:${layout.ordererPorts(n).listen}`),
   };
   const peerOrgs = t.peerOrgs.map((org) => {
     const m = org.mspId;
@@ -172,7 +181,11 @@ export function renderConfigtx(layout: Layout): string {
     };
   });
   const tls = (n: number) => join(layout.nodeDir(ordererKey, `orderer${n}`), 'tls', 'server.crt');
-  const standard = { Readers: implicit('ANY Readers'), Writers: implicit('ANY Writers'), Admins: implicit('MAJORITY Admins') };
+  const standard = {
+    Readers: implicit('ANY Readers'),
+    Writers: implicit('ANY Writers'),
+    Admins: implicit('MAJORITY Admins'),
+  };
   const profile: Yaml = {
     Policies: standard,
     Capabilities: { V2_0: true },
@@ -187,7 +200,13 @@ export function renderConfigtx(layout: Layout): string {
           ClientTLSCert: tls(n),
           ServerTLSCert: tls(n),
         })),
-        Options: { TickInterval: '500ms', ElectionTick: 10, HeartbeatTick: 1, MaxInflightBlocks: 5, SnapshotIntervalSize: '16 MB' },
+        Options: {
+          TickInterval: '500ms',
+          ElectionTick: 10,
+          HeartbeatTick: 1,
+          MaxInflightBlocks: 5,
+          SnapshotIntervalSize: '16 MB',
+        },
       },
       Organizations: [ordererOrg],
       Policies: { ...standard, BlockValidation: implicit('ANY Writers') },

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Layout, fabricHome } from './layout';
 import { httpsStatus, run, startProcess, waitFor, runningPid } from './proc';
@@ -25,7 +35,9 @@ function caName(orgKey: string): string {
 }
 
 function caPorts(layout: Layout, orgKey: string): { ca: number; caOperations: number } {
-  return orgKey === layout.topology.ordererOrg.key ? layout.ordererCaPorts() : layout.peerPorts(layout.peerOrg(orgKey));
+  return orgKey === layout.topology.ordererOrg.key
+    ? layout.ordererCaPorts()
+    : layout.peerPorts(layout.peerOrg(orgKey));
 }
 
 /** The CA's own certificate: the one root of its organisation (MSP and TLS). */
@@ -41,7 +53,9 @@ function secretsFile(layout: Layout): string {
 function secret(layout: Layout, id: string): string {
   const file = secretsFile(layout);
   mkdirSync(layout.path('secrets'), { recursive: true, mode: 0o700 });
-  const all: Record<string, string> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const all: Record<string, string> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
+    : {};
   let value = all[id];
   if (value === undefined) {
     value = randomBytes(18).toString('base64url');
@@ -88,7 +102,12 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
   }
   await waitFor(
     `${name} on port ${ports.ca} (log: ${layout.logFile(name)})`,
-    async () => existsSync(caCertFile(layout, orgKey)) && (await httpsStatus(`https://localhost:${ports.ca}/cainfo`, readFileSync(caCertFile(layout, orgKey), 'utf8'))) === 200,
+    async () =>
+      existsSync(caCertFile(layout, orgKey)) &&
+      (await httpsStatus(
+        `https://localhost:${ports.ca}/cainfo`,
+        readFileSync(caCertFile(layout, orgKey), 'utf8'),
+      )) === 200,
     30_000,
   );
 }
@@ -112,7 +131,12 @@ class CaClient {
   }
 
   private common(): string[] {
-    return ['--tls.certfiles', caCertFile(this.layout, this.orgKey), '--caname', caName(this.orgKey)];
+    return [
+      '--tls.certfiles',
+      caCertFile(this.layout, this.orgKey),
+      '--caname',
+      caName(this.orgKey),
+    ];
   }
 
   private env(): Record<string, string> {
@@ -123,12 +147,27 @@ class CaClient {
     if (existsSync(join(this.home, 'msp', 'signcerts', 'cert.pem'))) return;
     mkdirSync(this.home, { recursive: true, mode: 0o700 });
     const pw = secret(this.layout, `${this.orgKey}/registrar`);
-    await run(bin('fabric-ca-client'), ['enroll', '-u', `https://registrar:${pw}@${this.url}`, ...this.common()], this.env());
+    await run(
+      bin('fabric-ca-client'),
+      ['enroll', '-u', `https://registrar:${pw}@${this.url}`, ...this.common()],
+      this.env(),
+    );
   }
 
   async register(reg: Registration): Promise<string> {
     const pw = secret(this.layout, `${this.orgKey}/${reg.id}`);
-    const args = ['register', '-u', `https://${this.url}`, '--id.name', reg.id, '--id.secret', pw, '--id.type', reg.type, ...this.common()];
+    const args = [
+      'register',
+      '-u',
+      `https://${this.url}`,
+      '--id.name',
+      reg.id,
+      '--id.secret',
+      pw,
+      '--id.type',
+      reg.type,
+      ...this.common(),
+    ];
     if (reg.attrs) args.push('--id.attrs', reg.attrs);
     try {
       await run(bin('fabric-ca-client'), args, this.env());
@@ -141,7 +180,16 @@ class CaClient {
   /** Enrols an identity into `dir` (an MSP dir, or a TLS dir with `tls`). */
   async enroll(id: string, dir: string, tls: boolean): Promise<void> {
     const pw = secret(this.layout, `${this.orgKey}/${id}`);
-    const args = ['enroll', '-u', `https://${id}:${pw}@${this.url}`, '-M', dir, '--csr.hosts', HOSTS, ...this.common()];
+    const args = [
+      'enroll',
+      '-u',
+      `https://${id}:${pw}@${this.url}`,
+      '-M',
+      dir,
+      '--csr.hosts',
+      HOSTS,
+      ...this.common(),
+    ];
     if (tls) args.push('--enrollment.profile', 'tls');
     rmSync(dir, { recursive: true, force: true });
     await run(bin('fabric-ca-client'), args, this.env());
@@ -151,7 +199,8 @@ class CaClient {
 
 function onlyFile(dir: string): string {
   const files = readdirSync(dir);
-  if (files.length !== 1 || files[0] === undefined) throw new Error(`expected one file in ${dir}, found ${files.length}`);
+  if (files.length !== 1 || files[0] === undefined)
+    throw new Error(`expected one file in ${dir}, found ${files.length}`);
   return join(dir, files[0]);
 }
 
@@ -171,7 +220,8 @@ function normalise(dir: string, tls: boolean): void {
 }
 
 function writeNodeOus(mspDir: string): void {
-  const ou = (name: string) => `    Certificate: cacerts/ca.pem\n    OrganizationalUnitIdentifier: ${name}\n`;
+  const ou = (name: string) =>
+    `    Certificate: cacerts/ca.pem\n    OrganizationalUnitIdentifier: ${name}\n`;
   writeFileSync(
     join(mspDir, 'config.yaml'),
     'NodeOUs:\n  Enable: true\n' +
@@ -240,7 +290,12 @@ export async function enrollPeerOrg(layout: Layout, org: PeerOrgSpec): Promise<v
   await ca.enroll('peer0', join(layout.nodeDir(org.key, 'peer0'), 'tls'), true);
   await ca.register({ id: 'admin', type: 'admin' });
   await ca.enroll('admin', layout.adminMspDir(org.key), false);
-  writeWalletIdentity(layout, walletLabel(org.key, 'admin'), org.mspId, layout.adminMspDir(org.key));
+  writeWalletIdentity(
+    layout,
+    walletLabel(org.key, 'admin'),
+    org.mspId,
+    layout.adminMspDir(org.key),
+  );
   await ca.register({ id: 'ccserver', type: 'client' });
   await ca.enroll('ccserver', join(layout.nodeDir(org.key, 'ccserver'), 'tls'), true);
   for (const user of org.users) {

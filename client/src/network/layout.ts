@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadTopology, checkTopology, Topology, ordererPorts, ordererCaPorts, peerOrgPorts, PeerOrgSpec } from './topology';
+import {
+  loadTopology,
+  checkTopology,
+  Topology,
+  ordererPorts,
+  ordererCaPorts,
+  peerOrgPorts,
+  PeerOrgSpec,
+} from './topology';
 
 /** Fabric version the binaries are built from; the cache is keyed by it. */
 export const FABRIC_VERSION = '2.5.9';
@@ -95,13 +103,18 @@ export class Layout {
   }
   peerOrg(key: string): PeerOrgSpec {
     const org = this.topology.peerOrgs.find((o) => o.key === key || o.mspId === key);
-    if (!org) throw new Error(`unknown organisation '${key}' (known: ${this.topology.peerOrgs.map((o) => o.key).join(', ')})`);
+    if (!org)
+      throw new Error(
+        `unknown organisation '${key}' (known: ${this.topology.peerOrgs.map((o) => o.key).join(', ')})`,
+      );
     return org;
   }
   /** Process names, in start order. */
   processNames(): string[] {
     return [
-      ...[this.topology.ordererOrg.key, ...this.topology.peerOrgs.map((o) => o.key)].map((k) => `ca-${k}`),
+      ...[this.topology.ordererOrg.key, ...this.topology.peerOrgs.map((o) => o.key)].map(
+        (k) => `ca-${k}`,
+      ),
       ...this.ordererNames(),
       ...this.topology.peerOrgs.map((o) => `peer0-${o.key}`),
       'supervisor',
@@ -121,28 +134,41 @@ export function runDirOf(name: string): string {
  */
 export function resolveLayout(opts: NetworkOptions = {}): { layout: Layout; existing: boolean } {
   const name = opts.name ?? 'dev';
-  if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new Error(`network name '${name}' must be lower-case letters, digits and dashes`);
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(name))
+    throw new Error(`network name '${name}' must be lower-case letters, digits and dashes`);
   const stateFile = join(runDirOf(name), 'network.json');
   if (existsSync(stateFile)) {
     const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as NetworkState;
     const state: NetworkState = { ...saved, topology: checkTopology(saved.topology, stateFile) };
     if (opts.portBase !== undefined && opts.portBase !== state.portBase) {
-      throw new Error(`network '${name}' was created with port base ${state.portBase}; use --purge to recreate it with ${opts.portBase}`);
+      throw new Error(
+        `network '${name}' was created with port base ${state.portBase}; use --purge to recreate it with ${opts.portBase}`,
+      );
     }
     if (opts.orderers !== undefined && opts.orderers !== state.orderers) {
-      throw new Error(`network '${name}' was created with ${state.orderers} orderer(s); use --purge to recreate it with ${opts.orderers}`);
+      throw new Error(
+        `network '${name}' was created with ${state.orderers} orderer(s); use --purge to recreate it with ${opts.orderers}`,
+      );
     }
     return { layout: new Layout(state), existing: true };
   }
   const topology = loadTopology(opts.topologyFile ?? join(REPO_ROOT, 'network', 'topology.json'));
   const orderers = opts.orderers ?? 1;
-  if (![1, 3, 5].includes(orderers)) throw new Error('--orderers must be 1, 3 or 5 (Raft needs an odd count)');
-  const state: NetworkState = { name, portBase: opts.portBase ?? topology.portBase, orderers, topology };
+  if (![1, 3, 5].includes(orderers))
+    throw new Error('--orderers must be 1, 3 or 5 (Raft needs an odd count)');
+  const state: NetworkState = {
+    name,
+    portBase: opts.portBase ?? topology.portBase,
+    orderers,
+    topology,
+  };
   return { layout: new Layout(state), existing: false };
 }
 
 /** Records the instance's state file (after its crypto material exists). */
 export function saveState(layout: Layout): void {
   mkdirSync(layout.runDir, { recursive: true, mode: 0o700 });
-  writeFileSync(layout.path('network.json'), JSON.stringify(layout.state, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(layout.path('network.json'), JSON.stringify(layout.state, null, 2) + '\n', {
+    mode: 0o600,
+  });
 }

@@ -2,11 +2,26 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Layout, NetworkOptions, REPO_ROOT, fabricHome, resolveLayout, runDirOf, saveState } from './layout';
+import {
+  Layout,
+  NetworkOptions,
+  REPO_ROOT,
+  fabricHome,
+  resolveLayout,
+  runDirOf,
+  saveState,
+} from './layout';
 import { caCertFile, enrollOrdererOrg, enrollPeerOrg, startCa } from './crypto';
 import { ordererEnv, peerEnv, renderConfigtx, renderCoreYaml, renderOrdererYaml } from './config';
 import { createGenesisBlock, joinOrderer, joinPeer } from './channel';
-import { approveChaincode, commitChaincode, discoveredEndorsers, installChaincode, isCommitted, packageChaincode } from './chaincode';
+import {
+  approveChaincode,
+  commitChaincode,
+  discoveredEndorsers,
+  installChaincode,
+  isCommitted,
+  packageChaincode,
+} from './chaincode';
 import { fabricBin, peerCli } from './peercli';
 import { httpsStatus, runningPid, sleep, startProcess, stopProcess, waitFor } from './proc';
 
@@ -18,18 +33,31 @@ const quiet: Progress = () => undefined;
 /** Checks the Fabric binaries are installed; installs them when allowed. */
 export function ensureBinaries(progress: Progress, install = true): void {
   if (existsSync(join(fabricHome(), '.complete'))) return;
-  if (!install) throw new Error(`Fabric binaries are missing in ${fabricHome()}: run scripts/install-fabric.sh (or npm run setup)`);
+  if (!install)
+    throw new Error(
+      `Fabric binaries are missing in ${fabricHome()}: run scripts/install-fabric.sh (or npm run setup)`,
+    );
   progress('Fabric binaries are not cached yet: building them (first run only)');
-  const res = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'install-fabric.sh')], { stdio: 'inherit' });
+  const res = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'install-fabric.sh')], {
+    stdio: 'inherit',
+  });
   if (res.status !== 0) throw new Error('installing the Fabric binaries failed (see above)');
 }
 
 function caUrl(layout: Layout, orgKey: string, port: number): Promise<number> {
-  return httpsStatus(`https://localhost:${port}/cainfo`, readFileSync(caCertFile(layout, orgKey), 'utf8'));
+  return httpsStatus(
+    `https://localhost:${port}/cainfo`,
+    readFileSync(caCertFile(layout, orgKey), 'utf8'),
+  );
 }
 
 async function healthy(layout: Layout, orgKey: string, port: number): Promise<boolean> {
-  return (await httpsStatus(`https://localhost:${port}/healthz`, readFileSync(layout.orgCaCert(orgKey), 'utf8'))) === 200;
+  return (
+    (await httpsStatus(
+      `https://localhost:${port}/healthz`,
+      readFileSync(layout.orgCaCert(orgKey), 'utf8'),
+    )) === 200
+  );
 }
 
 function tcpOpen(port: number): Promise<boolean> {
@@ -82,41 +110,78 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
   const t = layout.topology;
   const orgKeys = [t.ordererOrg.key, ...t.peerOrgs.map((o) => o.key)];
 
-  await timed(progress, `starting ${orgKeys.length} certificate authorities`, () => Promise.all(orgKeys.map((k) => startCa(layout, k))));
+  await timed(progress, `starting ${orgKeys.length} certificate authorities`, () =>
+    Promise.all(orgKeys.map((k) => startCa(layout, k))),
+  );
   if (!existing) {
-    await timed(progress, 'enrolling nodes, admins and users (attributes swl.role, swl.entity)', async () => {
-      await Promise.all([enrollOrdererOrg(layout), ...t.peerOrgs.map((o) => enrollPeerOrg(layout, o))]);
-    });
+    await timed(
+      progress,
+      'enrolling nodes, admins and users (attributes swl.role, swl.entity)',
+      async () => {
+        await Promise.all([
+          enrollOrdererOrg(layout),
+          ...t.peerOrgs.map((o) => enrollPeerOrg(layout, o)),
+        ]);
+      },
+    );
     saveState(layout);
   }
   const coreDir = renderCoreYaml(layout);
   const ordererDir = renderOrdererYaml(layout);
   await createGenesisBlock(layout, renderConfigtx(layout));
 
-  await timed(progress, `starting ${layout.state.orderers} orderer(s) and joining ${layout.channel}`, async () => {
-    layout.ordererNames().forEach((name, n) => {
-      if (runningPid(layout, name) === undefined) startProcess(layout, { name, command: fabricBin('orderer'), args: [], env: ordererEnv(layout, n, ordererDir) });
-    });
-    await Promise.all(
-      layout.ordererNames().map(async (name, n) => {
-        await waitFor(`${name} /healthz (log: ${layout.logFile(name)})`, () => healthy(layout, t.ordererOrg.key, layout.ordererPorts(n).operations), 60_000);
-        await joinOrderer(layout, n);
-      }),
-    );
-  });
+  await timed(
+    progress,
+    `starting ${layout.state.orderers} orderer(s) and joining ${layout.channel}`,
+    async () => {
+      layout.ordererNames().forEach((name, n) => {
+        if (runningPid(layout, name) === undefined)
+          startProcess(layout, {
+            name,
+            command: fabricBin('orderer'),
+            args: [],
+            env: ordererEnv(layout, n, ordererDir),
+          });
+      });
+      await Promise.all(
+        layout.ordererNames().map(async (name, n) => {
+          await waitFor(
+            `${name} /healthz (log: ${layout.logFile(name)})`,
+            () => healthy(layout, t.ordererOrg.key, layout.ordererPorts(n).operations),
+            60_000,
+          );
+          await joinOrderer(layout, n);
+        }),
+      );
+    },
+  );
 
-  await timed(progress, `starting ${t.peerOrgs.length} peers and joining ${layout.channel}`, async () => {
-    for (const org of t.peerOrgs) {
-      const name = `peer0-${org.key}`;
-      if (runningPid(layout, name) === undefined) startProcess(layout, { name, command: fabricBin('peer'), args: ['node', 'start'], env: peerEnv(layout, org, coreDir) });
-    }
-    await Promise.all(
-      t.peerOrgs.map(async (org) => {
-        await waitFor(`peer0-${org.key} /healthz (log: ${layout.logFile(`peer0-${org.key}`)})`, () => healthy(layout, org.key, layout.peerPorts(org).operations), 60_000);
-        await joinPeer(layout, org);
-      }),
-    );
-  });
+  await timed(
+    progress,
+    `starting ${t.peerOrgs.length} peers and joining ${layout.channel}`,
+    async () => {
+      for (const org of t.peerOrgs) {
+        const name = `peer0-${org.key}`;
+        if (runningPid(layout, name) === undefined)
+          startProcess(layout, {
+            name,
+            command: fabricBin('peer'),
+            args: ['node', 'start'],
+            env: peerEnv(layout, org, coreDir),
+          });
+      }
+      await Promise.all(
+        t.peerOrgs.map(async (org) => {
+          await waitFor(
+            `peer0-${org.key} /healthz (log: ${layout.logFile(`peer0-${org.key}`)})`,
+            () => healthy(layout, org.key, layout.peerPorts(org).operations),
+            60_000,
+          );
+          await joinPeer(layout, org);
+        }),
+      );
+    },
+  );
 
   await timed(progress, `deploying chaincode ${t.chaincode.name} as a service`, async () => {
     for (const org of t.peerOrgs) await packageChaincode(layout, org);
@@ -129,10 +194,16 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
     }
   });
 
-  await timed(progress, 'waiting for service discovery to list every organisation as endorser', () => waitDiscovery(layout, 120_000));
+  await timed(
+    progress,
+    'waiting for service discovery to list every organisation as endorser',
+    () => waitDiscovery(layout, 120_000),
+  );
   await timed(progress, 'waiting for the chaincode to answer', () => waitPing(layout, 60_000));
   const seconds = (Date.now() - t0) / 1000;
-  progress(`network '${layout.state.name}' is up in ${seconds.toFixed(1)}s (run dir ${layout.runDir})`);
+  progress(
+    `network '${layout.state.name}' is up in ${seconds.toFixed(1)}s (run dir ${layout.runDir})`,
+  );
   return { layout, alreadyRunning: false, seconds };
 }
 
@@ -176,7 +247,16 @@ async function waitPing(layout: Layout, timeoutMs: number): Promise<void> {
       async () => {
         for (const org of layout.topology.peerOrgs) {
           try {
-            await peerCli(layout, org, ['chaincode', 'query', '-C', layout.channel, '-n', layout.topology.chaincode.name, '-c', '{"Args":["system:ping"]}']);
+            await peerCli(layout, org, [
+              'chaincode',
+              'query',
+              '-C',
+              layout.channel,
+              '-n',
+              layout.topology.chaincode.name,
+              '-c',
+              '{"Args":["system:ping"]}',
+            ]);
           } catch (err) {
             last = String(err);
             return false;
@@ -209,13 +289,19 @@ const STOP_ORDER = ['supervisor', 'cc-', 'peer', 'orderer', 'ca-'];
  * Stops exactly the processes `up` started (the PID files of the run
  * directory), dependants first; keeps the data unless `purge`.
  */
-export async function down(opts: NetworkOptions & { purge?: boolean; progress?: Progress } = {}): Promise<void> {
+export async function down(
+  opts: NetworkOptions & { purge?: boolean; progress?: Progress } = {},
+): Promise<void> {
   const progress = opts.progress ?? quiet;
   const name = opts.name ?? 'dev';
   const runDir = runDirOf(name);
   const pidDir = join(runDir, 'pids');
   if (!existsSync(runDir)) progress(`no network named '${name}' in ${runDir}`);
-  const procs = existsSync(pidDir) ? readdirSync(pidDir).filter((f) => f.endsWith('.pid')).map((f) => f.slice(0, -4)) : [];
+  const procs = existsSync(pidDir)
+    ? readdirSync(pidDir)
+        .filter((f) => f.endsWith('.pid'))
+        .map((f) => f.slice(0, -4))
+    : [];
   const rank = (p: string) => STOP_ORDER.findIndex((prefix) => p.startsWith(prefix));
   procs.sort((a, b) => rank(a) - rank(b));
   const handle = { path: (...parts: string[]) => join(runDir, ...parts) };
@@ -237,19 +323,34 @@ export interface ProcessStatus {
 }
 
 /** Each tracked process, its port and health (operations /healthz, CA /cainfo, TCP for chaincode servers). */
-export async function status(opts: NetworkOptions = {}): Promise<{ layout: Layout; rows: ProcessStatus[] } | undefined> {
+export async function status(
+  opts: NetworkOptions = {},
+): Promise<{ layout: Layout; rows: ProcessStatus[] } | undefined> {
   const name = opts.name ?? 'dev';
   if (!existsSync(join(runDirOf(name), 'network.json'))) return undefined;
   const { layout } = resolveLayout({ name });
   const t = layout.topology;
   const rows: ProcessStatus[] = [];
-  const row = async (proc: string, port: number, check: () => Promise<boolean>, healthWord: ProcessStatus['health'] = 'OK') => {
+  const row = async (
+    proc: string,
+    port: number,
+    check: () => Promise<boolean>,
+    healthWord: ProcessStatus['health'] = 'OK',
+  ) => {
     const pid = runningPid(layout, proc);
     const ok = pid !== undefined && (await check());
-    rows.push({ name: proc, pid, port, health: pid === undefined ? 'DOWN' : ok ? healthWord : 'UNHEALTHY' });
+    rows.push({
+      name: proc,
+      pid,
+      port,
+      health: pid === undefined ? 'DOWN' : ok ? healthWord : 'UNHEALTHY',
+    });
   };
   for (const key of [t.ordererOrg.key, ...t.peerOrgs.map((o) => o.key)]) {
-    const port = key === t.ordererOrg.key ? layout.ordererCaPorts().ca : layout.peerPorts(layout.peerOrg(key)).ca;
+    const port =
+      key === t.ordererOrg.key
+        ? layout.ordererCaPorts().ca
+        : layout.peerPorts(layout.peerOrg(key)).ca;
     await row(`ca-${key}`, port, async () => (await caUrl(layout, key, port)) === 200);
   }
   for (const [n, proc] of layout.ordererNames().entries()) {
@@ -271,7 +372,11 @@ export async function status(opts: NetworkOptions = {}): Promise<{ layout: Layou
 /** Log files of a network instance. */
 export function logFiles(opts: NetworkOptions = {}): string[] {
   const dir = join(runDirOf(opts.name ?? 'dev'), 'logs');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => join(dir, f)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => join(dir, f))
+    : [];
 }
 
 export { sleep };

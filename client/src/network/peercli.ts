@@ -9,7 +9,11 @@ export function fabricBin(name: string): string {
 }
 
 /** Environment for the `peer` CLI acting as an organisation's admin against its own peer. */
-export function peerCliEnv(layout: Layout, org: PeerOrgSpec, mspDir = layout.adminMspDir(org.key)): Record<string, string> {
+export function peerCliEnv(
+  layout: Layout,
+  org: PeerOrgSpec,
+  mspDir = layout.adminMspDir(org.key),
+): Record<string, string> {
   return {
     FABRIC_CFG_PATH: layout.path('config', 'peer'),
     FABRIC_LOGGING_SPEC: 'warning',
@@ -28,10 +32,21 @@ export function ordererCa(layout: Layout): string {
 
 /** Orderer connection flags for `peer` commands. */
 export function ordererFlags(layout: Layout): string[] {
-  return ['-o', `localhost:${layout.ordererPorts(0).listen}`, '--tls', '--cafile', ordererCa(layout)];
+  return [
+    '-o',
+    `localhost:${layout.ordererPorts(0).listen}`,
+    '--tls',
+    '--cafile',
+    ordererCa(layout),
+  ];
 }
 
 /** Runs the `peer` CLI as an org's admin. */
-export function peerCli(layout: Layout, org: PeerOrgSpec, args: readonly string[], mspDir?: string): Promise<RunResult> {
+export function peerCli(
+  layout: Layout,
+  org: PeerOrgSpec,
+  args: readonly string[],
+  mspDir?: string,
+): Promise<RunResult> {
   return run(fabricBin('peer'), args, peerCliEnv(layout, org, mspDir));
 }

@@ -1,5 +1,13 @@
 import { spawn, execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:https';
 import { dirname } from 'node:path';
 import { Layout } from './layout';
@@ -36,7 +44,11 @@ export function startProcess(layout: Layout, spec: ProcessSpec): number {
   try {
     const child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd ?? layout.runDir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...spec.env },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/root',
+        ...spec.env,
+      },
       detached: true,
       stdio: ['ignore', fd, fd],
     });
@@ -78,7 +90,11 @@ function isOurs(record: PidRecord): boolean {
 }
 
 /** Stops a tracked process: SIGTERM, then SIGKILL after the grace period. Removes its PID file. */
-export async function stopProcess(layout: RunDir, name: string, graceMs = 10_000): Promise<boolean> {
+export async function stopProcess(
+  layout: RunDir,
+  name: string,
+  graceMs = 10_000,
+): Promise<boolean> {
   const pid = runningPid(layout, name);
   rmSync(pidFile(layout, name), { force: true });
   if (pid === undefined) return false;
@@ -122,16 +138,33 @@ export interface RunResult {
 }
 
 /** Runs a command to completion; rejects with its stderr when it fails. */
-export function run(command: string, args: readonly string[], env: Readonly<Record<string, string>> = {}, cwd?: string): Promise<RunResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  cwd?: string,
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       command,
       [...args],
-      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env }, cwd, maxBuffer: 64 * 1024 * 1024 },
+      {
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: process.env.HOME ?? '/root',
+          ...env,
+        },
+        cwd,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
         if (err) {
           const name = command.split('/').pop() ?? command;
-          reject(new Error(`${name} ${args.slice(0, 3).join(' ')} failed: ${(stderr || stdout || err.message).trim().split('\n').slice(-8).join('\n')}`));
+          reject(
+            new Error(
+              `${name} ${args.slice(0, 3).join(' ')} failed: ${(stderr || stdout || err.message).trim().split('\n').slice(-8).join('\n')}`,
+            ),
+          );
         } else {
           resolvePromise({ stdout, stderr });
         }
@@ -157,11 +190,17 @@ export function httpsStatus(url: string, caPem: string, timeoutMs = 2000): Promi
 }
 
 /** Polls until `check` is true; throws after the deadline with the given explanation. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`);
     await sleep(intervalMs);
   }
 }

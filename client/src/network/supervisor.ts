@@ -34,18 +34,26 @@ class Supervisor {
       [
         join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
         'server',
-        '--chaincode-address', `127.0.0.1:${this.layout.peerPorts(org).chaincodeServer}`,
-        '--chaincode-id', packageId(this.layout, org),
-        '--chaincode-tls-cert-file', join(tls, 'server.crt'),
-        '--chaincode-tls-key-file', join(tls, 'server.key'),
-        '--module-path', join(REPO_ROOT, 'chaincode'),
+        '--chaincode-address',
+        `127.0.0.1:${this.layout.peerPorts(org).chaincodeServer}`,
+        '--chaincode-id',
+        packageId(this.layout, org),
+        '--chaincode-tls-cert-file',
+        join(tls, 'server.crt'),
+        '--chaincode-tls-key-file',
+        join(tls, 'server.key'),
+        '--module-path',
+        join(REPO_ROOT, 'chaincode'),
       ],
       { stdio: ['ignore', fd, fd], env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: 'info' } },
     );
     closeSync(fd);
     this.children.set(org.key, child);
     if (child.pid !== undefined) {
-      writeFileSync(this.layout.path('pids', `${name}.pid`), JSON.stringify({ pid: child.pid, command: process.execPath }) + '\n');
+      writeFileSync(
+        this.layout.path('pids', `${name}.pid`),
+        JSON.stringify({ pid: child.pid, command: process.execPath }) + '\n',
+      );
     }
     log(`${name} started (pid ${child.pid ?? '?'}, restart ${restarts})`);
     const startedAt = Date.now();
@@ -88,7 +96,9 @@ function log(msg: string): void {
 if (require.main === module) {
   const name = process.argv[2];
   if (!name || name === '--help') {
-    process.stdout.write('usage: node supervisor.js <network name>\n  Runs and restarts the chaincode servers of a started network.\n');
+    process.stdout.write(
+      'usage: node supervisor.js <network name>\n  Runs and restarts the chaincode servers of a started network.\n',
+    );
     process.exit(name ? 0 : 2);
   }
   const { layout, existing } = resolveLayout({ name });

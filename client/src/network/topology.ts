@@ -19,7 +19,11 @@ export interface PeerOrgSpec {
 /** The network as data (network/topology.json). */
 export interface Topology {
   readonly channel: string;
-  readonly chaincode: { readonly name: string; readonly version: string; readonly sequence: number };
+  readonly chaincode: {
+    readonly name: string;
+    readonly version: string;
+    readonly sequence: number;
+  };
   readonly portBase: number;
   readonly batchTimeout: string;
   readonly ordererOrg: { readonly key: string; readonly mspId: string };
@@ -52,38 +56,67 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function checkTopology(raw: unknown, file = '<memory>'): Topology {
   if (!isObject(raw)) fail(file, 'must be a JSON object');
   const { channel, chaincode, portBase, batchTimeout, ordererOrg, peerOrgs } = raw;
-  if (typeof channel !== 'string' || !/^[a-z][a-z0-9.-]{0,248}$/.test(channel)) fail(file, 'channel must be a lower-case channel name');
-  if (!isObject(chaincode) || typeof chaincode.name !== 'string' || typeof chaincode.version !== 'string' || !Number.isInteger(chaincode.sequence)) {
+  if (typeof channel !== 'string' || !/^[a-z][a-z0-9.-]{0,248}$/.test(channel))
+    fail(file, 'channel must be a lower-case channel name');
+  if (
+    !isObject(chaincode) ||
+    typeof chaincode.name !== 'string' ||
+    typeof chaincode.version !== 'string' ||
+    !Number.isInteger(chaincode.sequence)
+  ) {
     fail(file, 'chaincode needs name, version and an integer sequence');
   }
-  if (!Number.isInteger(portBase) || (portBase as number) < 1024 || (portBase as number) > 60000) fail(file, 'portBase must be an integer in 1024..60000');
-  if (typeof batchTimeout !== 'string' || !/^\d+(ms|s)$/.test(batchTimeout)) fail(file, 'batchTimeout must look like 250ms');
-  if (!isObject(ordererOrg) || typeof ordererOrg.key !== 'string' || typeof ordererOrg.mspId !== 'string' || !MSP.test(ordererOrg.mspId)) {
+  if (!Number.isInteger(portBase) || (portBase as number) < 1024 || (portBase as number) > 60000)
+    fail(file, 'portBase must be an integer in 1024..60000');
+  if (typeof batchTimeout !== 'string' || !/^\d+(ms|s)$/.test(batchTimeout))
+    fail(file, 'batchTimeout must look like 250ms');
+  if (
+    !isObject(ordererOrg) ||
+    typeof ordererOrg.key !== 'string' ||
+    typeof ordererOrg.mspId !== 'string' ||
+    !MSP.test(ordererOrg.mspId)
+  ) {
     fail(file, 'ordererOrg needs key and mspId');
   }
-  if (!Array.isArray(peerOrgs) || peerOrgs.length < 1) fail(file, 'peerOrgs must list at least one organisation');
+  if (!Array.isArray(peerOrgs) || peerOrgs.length < 1)
+    fail(file, 'peerOrgs must list at least one organisation');
   const keys = new Set<string>([ordererOrg.key as string]);
   const msps = new Set<string>([ordererOrg.mspId as string]);
   const indexes = new Set<number>();
   for (const org of peerOrgs as unknown[]) {
     if (!isObject(org)) fail(file, 'each peer org must be an object');
     const { key, index, mspId, users } = org;
-    if (typeof key !== 'string' || !NAME.test(key)) fail(file, `peer org key '${String(key)}' must match ${NAME}`);
+    if (typeof key !== 'string' || !NAME.test(key))
+      fail(file, `peer org key '${String(key)}' must match ${NAME}`);
     if (typeof mspId !== 'string' || !MSP.test(mspId)) fail(file, `${key}: mspId must end in MSP`);
-    if (!Number.isInteger(index) || (index as number) < 1 || (index as number) > 9) fail(file, `${key}: index must be 1..9`);
-    if (keys.has(key) || msps.has(mspId) || indexes.has(index as number)) fail(file, `${key}: key, mspId and index must be unique`);
+    if (!Number.isInteger(index) || (index as number) < 1 || (index as number) > 9)
+      fail(file, `${key}: index must be 1..9`);
+    if (keys.has(key) || msps.has(mspId) || indexes.has(index as number))
+      fail(file, `${key}: key, mspId and index must be unique`);
     keys.add(key);
     msps.add(mspId);
     indexes.add(index as number);
     if (!Array.isArray(users)) fail(file, `${key}: users must be a list`);
     const names = new Set<string>();
     for (const u of users as unknown[]) {
-      if (!isObject(u) || typeof u.name !== 'string' || !NAME.test(u.name) || typeof u.role !== 'string' || !ROLES.has(u.role)) {
-        fail(file, `${key}: each user needs a name matching ${NAME} and a role of ${[...ROLES].join('|')}`);
+      if (
+        !isObject(u) ||
+        typeof u.name !== 'string' ||
+        !NAME.test(u.name) ||
+        typeof u.role !== 'string' ||
+        !ROLES.has(u.role)
+      ) {
+        fail(
+          file,
+          `${key}: each user needs a name matching ${NAME} and a role of ${[...ROLES].join('|')}`,
+        );
       }
-      if (u.entity !== undefined && (typeof u.entity !== 'string' || !USCC.test(u.entity))) fail(file, `${key}/${u.name}: entity must be an 18-character USCC`);
-      if (u.role === 'enterprise' && u.entity === undefined) fail(file, `${key}/${u.name}: enterprise users need an entity`);
-      if (names.has(u.name) || ['admin', 'peer0', 'ccserver'].includes(u.name)) fail(file, `${key}/${u.name}: duplicate or reserved user name`);
+      if (u.entity !== undefined && (typeof u.entity !== 'string' || !USCC.test(u.entity)))
+        fail(file, `${key}/${u.name}: entity must be an 18-character USCC`);
+      if (u.role === 'enterprise' && u.entity === undefined)
+        fail(file, `${key}/${u.name}: enterprise users need an entity`);
+      if (names.has(u.name) || ['admin', 'peer0', 'ccserver'].includes(u.name))
+        fail(file, `${key}/${u.name}: duplicate or reserved user name`);
       names.add(u.name);
     }
   }

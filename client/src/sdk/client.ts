@@ -1,0 +1,72 @@
+import { resolveLayout } from '../network/layout';
+import { connectionProfile } from '../network/profile';
+import { ConnectionOptions, LedgerConnection } from './fabric';
+import { SystemApi } from './system';
+
+/** How to reach a local swledger network as one of its identities. */
+export interface ClientOptions {
+  /** `<org>:<user>` as in the network's wallet, e.g. `customs:officer1`. */
+  readonly as: string;
+  /** Network instance name. Default `SWL_NETWORK` or `dev`. */
+  readonly network?: string;
+  /** Seconds to wait for a commit before the outcome is unknown. Default 30. */
+  readonly commitTimeoutSeconds?: number;
+}
+
+/**
+ * Connection settings for an identity of a network started by `swl network up`.
+ * @throws Error when the network does not exist or the identity is malformed
+ */
+export function localConnectionOptions(opts: ClientOptions): ConnectionOptions {
+  const name = opts.network ?? process.env.SWL_NETWORK ?? 'dev';
+  const { layout, existing } = resolveLayout({ name });
+  if (!existing)
+    throw new Error(
+      `no network named '${name}': start it with 'swl network up${name === 'dev' ? '' : ` -n ${name}`}'`,
+    );
+  const [org, user] = opts.as.split(':');
+  if (!org || !user)
+    throw new Error(`identity '${opts.as}' must look like <org>:<user>, e.g. customs:officer1`);
+  layout.peerOrg(org);
+  return {
+    profile: connectionProfile(layout, org),
+    walletDir: layout.walletDir(),
+    identity: `${org}:${user}`,
+    channel: layout.channel,
+    chaincode: layout.topology.chaincode.name,
+    commitTimeoutSeconds: opts.commitTimeoutSeconds,
+  };
+}
+
+/** swledger's client: one connection, one API object per concern. */
+export class SwlClient {
+  /** Health check and baseline (ping, noop). */
+  readonly system: SystemApi;
+
+  private constructor(readonly connection: LedgerConnection) {
+    this.system = new SystemApi(connection);
+  }
+
+  /**
+   * Connects as an identity of a local network.
+   * @throws PeerUnreachableError when no peer answers; Error when the identity is unknown
+   */
+  static async connect(opts: ClientOptions): Promise<SwlClient> {
+    return SwlClient.open(localConnectionOptions(opts));
+  }
+
+  /** Connects with explicit settings (connection profile, wallet, identity). */
+  static async open(opts: ConnectionOptions): Promise<SwlClient> {
+    return new SwlClient(await LedgerConnection.open(opts));
+  }
+
+  /** MSP ID of the connected identity. */
+  get mspId(): string {
+    return this.connection.mspId;
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.connection.close();
+  }
+}

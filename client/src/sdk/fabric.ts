@@ -1,0 +1,425 @@
+/**
+ * The one module that talks to Fabric (fabric-network). Everything else in
+ * swledger speaks business language through the classes built on it.
+ */
+import {
+  Contract,
+  ContractEvent,
+  ContractListener,
+  DefaultEventHandlerStrategies,
+  Gateway,
+  GatewayOptions,
+  Network,
+  Query,
+  QueryHandler,
+  TimeoutError,
+  TransactionError,
+  Wallets,
+} from 'fabric-network';
+import type { Endorser } from 'fabric-common';
+import { common, protos } from 'fabric-protos';
+import { ConnectionProfile } from '../network/profile';
+import {
+  ChaincodeError,
+  chaincodeError,
+  CommitFailedError,
+  CommitUnknownError,
+  EndorsementError,
+  EndorsementPolicyError,
+  isErrorCode,
+  LedgerError,
+  MvccConflictError,
+  PeerUnreachableError,
+} from './errors';
+
+/** Where a connection finds its identity and the network. */
+export interface ConnectionOptions {
+  /** Connection profile of the identity's organisation. */
+  readonly profile: ConnectionProfile;
+  /** Directory of a fabric-network file-system wallet. */
+  readonly walletDir: string;
+  /** Wallet label of the identity (`<org>:<user>`). */
+  readonly identity: string;
+  /** Channel name. Default `tradechannel`. */
+  readonly channel?: string;
+  /** Chaincode name. Default `swledger`. */
+  readonly chaincode?: string;
+  /** Seconds to wait for a commit event before the outcome is *unknown*. Default 30. */
+  readonly commitTimeoutSeconds?: number;
+  /** Seconds to wait for endorsements. Default 30. */
+  readonly endorseTimeoutSeconds?: number;
+  /** Seconds to look for a timed-out transaction on the ledger before giving up. Default 15. */
+  readonly resolveTimeoutSeconds?: number;
+}
+
+/** Options of one submit. */
+export interface SubmitOptions {
+  /** MSP IDs whose peers endorse (must satisfy the key-level policy and MAJORITY). Default: discovery's choice. */
+  readonly endorsingOrgs?: readonly string[];
+  /** Re-endorse and resubmit after a lost race (MVCC conflict, endorsement-policy failure), up to this many times. Default 3. */
+  readonly retries?: number;
+}
+
+/** Outcome of a committed transaction. */
+export interface Submitted {
+  readonly payload: string;
+  readonly transactionId: string;
+}
+
+/** Options of one evaluate. */
+export interface EvaluateOptions {
+  /** MSP ID of the organisation whose peer must answer. Default: own org's peer first, then any. */
+  readonly peerMsp?: string;
+}
+
+/** A raw chaincode event: name, payload, and where it is on the ledger. */
+export interface RawChaincodeEvent {
+  readonly name: string;
+  readonly payload: string;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+}
+
+/** Sends queries to one organisation's peers first, then any other peer. */
+function preferringQueryHandler(
+  preferredMsp: string,
+  strict: boolean,
+): (network: Network) => QueryHandler {
+  return (network) => ({
+    async evaluate(query: Query): Promise<Buffer> {
+      const channel = network.getChannel();
+      const own = channel.getEndorsers(preferredMsp);
+      const peers: Endorser[] = strict
+        ? own
+        : [...own, ...channel.getEndorsers().filter((p) => !own.includes(p))];
+      if (peers.length === 0)
+        throw new PeerUnreachableError(`no peer of ${preferredMsp} is known on the channel`);
+      const errors: string[] = [];
+      for (const peer of peers) {
+        const results = await query.evaluate([peer]);
+        const result = results[peer.name];
+        if (result instanceof Error) {
+          errors.push(`${peer.name}: ${result.message}`);
+          continue;
+        }
+        if (result && result.isEndorsed) return result.payload;
+        // The chaincode answered with an error: that answer is final.
+        throw new Error(
+          `peer=${peer.name}, status=${result?.status ?? '?'}, message=${result?.message ?? 'no response'}`,
+        );
+      }
+      throw new PeerUnreachableError(`no peer answered: ${errors.join('; ')}`);
+    },
+  });
+}
+
+/**
+ * A connection to the ledger as one identity. Holds the Fabric handles
+ * privately; converts strings at the edge.
+ */
+export class LedgerConnection {
+  private readonly gateways = new Map<string, Gateway>();
+  private readonly channelName: string;
+  private readonly chaincodeName: string;
+
+  private constructor(
+    private readonly opts: ConnectionOptions,
+    private gateway: Gateway,
+    private network: Network,
+    /** MSP ID of the identity. */
+    readonly mspId: string,
+  ) {
+    this.channelName = opts.channel ?? 'tradechannel';
+    this.chaincodeName = opts.chaincode ?? 'swledger';
+  }
+
+  /**
+   * Opens a connection (service discovery on, peers addressed as localhost).
+   * @throws LedgerError when the identity is not in the wallet or no peer answers discovery
+   */
+  static async open(opts: ConnectionOptions): Promise<LedgerConnection> {
+    const wallet = await Wallets.newFileSystemWallet(opts.walletDir);
+    const identity = await wallet.get(opts.identity);
+    if (!identity)
+      throw new LedgerError(
+        'IDENTITY_NOT_FOUND',
+        `identity '${opts.identity}' is not in the wallet ${opts.walletDir}`,
+      );
+    const gateway = await LedgerConnection.connectGateway(opts, identity.mspId, false);
+    const network = await gateway.getNetwork(opts.channel ?? 'tradechannel');
+    return new LedgerConnection(opts, gateway, network, identity.mspId);
+  }
+
+  private static async connectGateway(
+    opts: ConnectionOptions,
+    queryMsp: string,
+    strict: boolean,
+  ): Promise<Gateway> {
+    const wallet = await Wallets.newFileSystemWallet(opts.walletDir);
+    const options: GatewayOptions = {
+      wallet,
+      identity: opts.identity,
+      discovery: { enabled: true, asLocalhost: true },
+      eventHandlerOptions: {
+        commitTimeout: opts.commitTimeoutSeconds ?? 30,
+        endorseTimeout: opts.endorseTimeoutSeconds ?? 30,
+        strategy: DefaultEventHandlerStrategies.PREFER_MSPID_SCOPE_ANYFORTX,
+      },
+      queryHandlerOptions: { timeout: 30, strategy: preferringQueryHandler(queryMsp, strict) },
+    };
+    const gateway = new Gateway();
+    try {
+      await gateway.connect(opts.profile as unknown as Record<string, unknown>, options);
+    } catch (err) {
+      gateway.disconnect();
+      throw new PeerUnreachableError(
+        `could not connect to the network: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return gateway;
+  }
+
+  private contract(namespace: string): Contract {
+    return this.network.getContract(this.chaincodeName, namespace);
+  }
+
+  /**
+   * Endorses, orders and waits for the commit of one transaction; retries a
+   * lost race (MVCC conflict or endorsement-policy failure) with a fresh
+   * transaction, up to `retries` times.
+   * @throws ChaincodeError (typed per code) when the chaincode refuses
+   * @throws MvccConflictError / EndorsementPolicyError / CommitFailedError when invalidated at commit
+   * @throws CommitUnknownError when the commit was not seen and the ledger does not show it
+   * @throws PeerUnreachableError / EndorsementError when endorsement fails otherwise
+   */
+  async submit(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: SubmitOptions = {},
+  ): Promise<Submitted> {
+    const retries = options.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.submitOnce(namespace, fn, args, options);
+      } catch (err) {
+        const raceLost = err instanceof MvccConflictError || err instanceof EndorsementPolicyError;
+        if (!raceLost || attempt >= retries) throw err;
+        await new Promise((r) => setTimeout(r, 50 + 100 * attempt));
+      }
+    }
+  }
+
+  private async submitOnce(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: SubmitOptions,
+  ): Promise<Submitted> {
+    const tx = this.contract(namespace).createTransaction(fn);
+    if (options.endorsingOrgs && options.endorsingOrgs.length > 0) {
+      const channel = this.network.getChannel();
+      const peers = options.endorsingOrgs.flatMap((msp) => channel.getEndorsers(msp));
+      const missing = options.endorsingOrgs.filter((msp) => channel.getEndorsers(msp).length === 0);
+      if (missing.length > 0)
+        throw new PeerUnreachableError(`no known peer of ${missing.join(', ')}`);
+      tx.setEndorsingPeers(peers);
+    }
+    const transactionId = tx.getTransactionId();
+    try {
+      const payload = await tx.submit(...args);
+      return { payload: payload.toString('utf8'), transactionId };
+    } catch (err) {
+      if (err instanceof TimeoutError) return this.resolveUnknown(transactionId, err);
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /** After a commit timeout: looks the transaction up on the ledger; VALID → done, invalid → failed, absent → unknown. */
+  private async resolveUnknown(
+    transactionId: string,
+    cause: TimeoutError & { responses?: { response?: { payload?: Buffer } }[] },
+  ): Promise<Submitted> {
+    const deadline = Date.now() + (this.opts.resolveTimeoutSeconds ?? 15) * 1000;
+    const payload = cause.responses?.[0]?.response?.payload?.toString('utf8') ?? '';
+    while (Date.now() < deadline) {
+      const code = await this.validationCode(transactionId).catch(() => undefined);
+      if (code === 'VALID') return { payload, transactionId };
+      if (code !== undefined)
+        throw commitError(
+          code,
+          `transaction ${transactionId} was invalidated: ${code}`,
+          transactionId,
+          cause,
+        );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new CommitUnknownError(
+      `no commit event for ${transactionId} within the deadline and the ledger does not show it yet: look it up later by its id`,
+      { transactionId, cause },
+    );
+  }
+
+  /**
+   * Evaluates a read-only function on one peer (the own organisation's, or `peerMsp`'s).
+   * @throws ChaincodeError (typed per code), PeerUnreachableError
+   */
+  async evaluate(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: EvaluateOptions = {},
+  ): Promise<string> {
+    try {
+      const network = options.peerMsp ? await this.networkPinnedTo(options.peerMsp) : this.network;
+      const out = await network
+        .getContract(this.chaincodeName, namespace)
+        .evaluateTransaction(fn, ...args);
+      return out.toString('utf8');
+    } catch (err) {
+      throw mapFabricError(err, undefined);
+    }
+  }
+
+  private async networkPinnedTo(msp: string): Promise<Network> {
+    let gw = this.gateways.get(msp);
+    if (!gw) {
+      gw = await LedgerConnection.connectGateway(this.opts, msp, true);
+      this.gateways.set(msp, gw);
+    }
+    return gw.getNetwork(this.channelName);
+  }
+
+  /** Fabric's validation code of a transaction (e.g. VALID, MVCC_READ_CONFLICT), or undefined if the ledger has no such transaction. */
+  async validationCode(transactionId: string): Promise<string | undefined> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
+      const processed = protos.ProcessedTransaction.decode(bytes);
+      return protos.TxValidationCode[processed.validationCode] ?? String(processed.validationCode);
+    } catch (err) {
+      if (/not found|no such transaction|Failed to get transaction/i.test((err as Error).message))
+        return undefined;
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /** Number of the block holding a transaction, read from the ledger query system chaincode (qscc GetBlockByTxID). */
+  async blockNumberOf(transactionId: string): Promise<bigint> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByTxID', this.channelName, transactionId);
+      const block = common.Block.decode(bytes);
+      return BigInt(block.header?.number?.toString() ?? '0');
+    } catch (err) {
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /** Current height of the channel's ledger as seen by the own organisation's peer (qscc GetChainInfo). */
+  async ledgerHeight(peerMsp?: string): Promise<bigint> {
+    const network = peerMsp ? await this.networkPinnedTo(peerMsp) : this.network;
+    const bytes = await network
+      .getContract('qscc')
+      .evaluateTransaction('GetChainInfo', this.channelName);
+    return BigInt(common.BlockchainInfo.decode(bytes).height.toString());
+  }
+
+  /**
+   * Listens to chaincode events from `startBlock` (inclusive). The listener's
+   * promise must resolve only once the event is handled. Returns a function
+   * that stops listening.
+   */
+  async listen(
+    onEvent: (e: RawChaincodeEvent) => Promise<void>,
+    startBlock?: bigint,
+  ): Promise<() => void> {
+    const contract = this.network.getContract(this.chaincodeName);
+    const listener: ContractListener = async (event: ContractEvent) => {
+      await onEvent({
+        name: event.eventName,
+        payload: event.payload?.toString('utf8') ?? '',
+        transactionId: event.getTransactionEvent().transactionId,
+        blockNumber: BigInt(event.getTransactionEvent().getBlockEvent().blockNumber.toString()),
+      });
+    };
+    await contract.addContractListener(
+      listener,
+      startBlock === undefined ? {} : { startBlock: Number(startBlock), type: 'full' },
+    );
+    return () => contract.removeContractListener(listener);
+  }
+
+  /** Drops and re-creates the Fabric connections (fresh discovery), e.g. after a peer outage. */
+  async reconnect(): Promise<void> {
+    this.closePinned();
+    this.gateway.disconnect();
+    this.gateway = await LedgerConnection.connectGateway(this.opts, this.mspId, false);
+    this.network = await this.gateway.getNetwork(this.channelName);
+  }
+
+  private closePinned(): void {
+    for (const gw of this.gateways.values()) gw.disconnect();
+    this.gateways.clear();
+  }
+
+  /** Closes every connection. */
+  close(): void {
+    this.closePinned();
+    this.gateway.disconnect();
+  }
+}
+
+function commitError(
+  code: string,
+  message: string,
+  transactionId: string,
+  cause: unknown,
+): CommitFailedError {
+  if (code === 'MVCC_READ_CONFLICT')
+    return new MvccConflictError(message, { transactionId, cause });
+  if (code === 'ENDORSEMENT_POLICY_FAILURE')
+    return new EndorsementPolicyError(message, { transactionId, cause });
+  return new CommitFailedError(code, message, { transactionId, cause });
+}
+
+const CODE_IN_MESSAGE = /message=([A-Z][A-Z_]+): ([^\n]*)/;
+const BARE_CODE = /^([A-Z][A-Z_]+): (.*)$/s;
+
+/** Turns a fabric-network error into the SDK's typed errors; never leaks raw wording as a code. */
+export function mapFabricError(err: unknown, transactionId: string | undefined): LedgerError {
+  if (err instanceof LedgerError) return err;
+  if (err instanceof TransactionError) {
+    const code = err.transactionCode ?? 'UNKNOWN';
+    return commitError(
+      code,
+      `transaction ${transactionId ?? err.transactionId ?? ''} was invalidated at commit: ${code}`,
+      transactionId ?? err.transactionId ?? '',
+      err,
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const coded = CODE_IN_MESSAGE.exec(message) ?? BARE_CODE.exec(message);
+  if (coded?.[1] && isErrorCode(coded[1]))
+    return chaincodeError(coded[1], (coded[2] ?? '').trim(), { transactionId, cause: err });
+  if (
+    /UNAVAILABLE|failed to connect|connect ECONNREFUSED|Failed to connect|No peers? (available|found)|is not connected|DEADLINE_EXCEEDED/i.test(
+      message,
+    )
+  ) {
+    return new PeerUnreachableError(`no endorsing peer could be reached: ${firstLine(message)}`, {
+      transactionId,
+      cause: err,
+    });
+  }
+  return new EndorsementError(firstLine(message), { transactionId, cause: err });
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').slice(0, 3).join(' ').slice(0, 500);
+}
+
+export type { ChaincodeError };

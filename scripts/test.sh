@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `npm test`: sets everything up, checks types, lint and format, runs the unit
+# tests, then the integration tests on one shared test network (`itest`,
+# ports from 17000, started fresh and stopped at the end).
+# Ends with one line: "N passed, N failed". Exit status non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p test-results
+summary=test-results/summary.txt
+passed=0
+failed=0
+
+finish() {
+  printf '%s passed, %s failed\n' "$passed" "$failed" | tee "$summary"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+check() { # check <name> <command...>: a check that counts as one test
+  local name="$1"; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); else echo "FAILED: $name"; failed=$((failed + 1)); fi
+}
+
+suite() { # suite <name> <mocha args...>: counts mocha's passing/failing
+  local name="$1"; shift
+  local log="test-results/$name.log"
+  echo "== $name"
+  npx mocha "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' | tail -1)
+  f=$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' | tail -1)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+    echo "FAILED: $name exited $rc without reporting a failing test"
+    failed=$((failed + 1))
+  fi
+}
+
+if ! bash scripts/setup.sh; then
+  failed=$((failed + 1))
+  finish
+fi
+
+check "typecheck (tests and sources)" npx tsc -p tsconfig.json --noEmit
+check "eslint" npx eslint .
+check "prettier" npx prettier --check .
+suite unit --timeout 20000 'test/unit/**/*.test.ts'
+suite integration --require test/integration/hooks.ts --timeout 600000 'test/integration/**/*.test.ts'
+finish

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { down, up } from '../../client/src/network/network';
+import { Layout, resolveLayout } from '../../client/src/network/layout';
+import { SwlClient } from '../../client/src/sdk';
+
+/** The shared integration-test network: its own name and port base, beside a dev network. */
+export const TEST_NETWORK = process.env.SWL_TEST_NETWORK ?? 'itest';
+export const TEST_PORT_BASE = Number(process.env.SWL_TEST_PORT_BASE ?? 17000);
+
+const log = (line: string) => process.stdout.write(`      [network] ${line}\n`);
+
+/** Starts the shared test network from nothing (purged first unless SWL_TEST_REUSE=1). */
+export async function startTestNetwork(): Promise<Layout> {
+  if (process.env.SWL_TEST_REUSE !== '1') await down({ name: TEST_NETWORK, purge: true });
+  const res = await up({ name: TEST_NETWORK, portBase: TEST_PORT_BASE, progress: log });
+  return res.layout;
+}
+
+/** Stops the shared test network, keeping its data for inspection. */
+export async function stopTestNetwork(): Promise<void> {
+  if (process.env.SWL_TEST_KEEP !== '1') await down({ name: TEST_NETWORK });
+}
+
+/** Layout of the shared test network. */
+export function testLayout(): Layout {
+  return resolveLayout({ name: TEST_NETWORK }).layout;
+}
+
+const clients = new Map<string, SwlClient>();
+
+/** A connected client for `<org>:<user>` of the test network, reused across tests. */
+export async function clientAs(as: string): Promise<SwlClient> {
+  let c = clients.get(as);
+  if (!c) {
+    c = await SwlClient.connect({ as, network: TEST_NETWORK });
+    clients.set(as, c);
+  }
+  return c;
+}
+
+/** Closes every cached client (before the network restarts, or at the end). */
+export function closeClients(): void {
+  for (const c of clients.values()) c.close();
+  clients.clear();
+}
+
+/** Log directory of the test network, for failure messages. */
+export function logsDir(): string {
+  return join(testLayout().runDir, 'logs');
+}

@@ -1,0 +1,150 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { down, status, up } from '../../client/src/network/network';
+import { ordererFlags, peerCli } from '../../client/src/network/peercli';
+import { Layout } from '../../client/src/network/layout';
+import { clientAs, closeClients, TEST_NETWORK, testLayout } from './harness';
+
+function userMsp(layout: Layout, org: string, user: string): string {
+  return join(layout.orgDir(org), 'users', user, 'msp');
+}
+
+async function cliQuery(layout: Layout, org: string, user: string, fn: string): Promise<string> {
+  const res = await peerCli(
+    layout,
+    layout.peerOrg(org),
+    [
+      'chaincode',
+      'query',
+      '-C',
+      layout.channel,
+      '-n',
+      'swledger',
+      '-c',
+      JSON.stringify({ Args: [fn] }),
+    ],
+    userMsp(layout, org, user),
+  );
+  return res.stdout.trim();
+}
+
+async function cliInvoke(
+  layout: Layout,
+  org: string,
+  user: string,
+  fn: string,
+  args: string[],
+): Promise<string> {
+  const peers = layout.topology.peerOrgs.flatMap((o) => [
+    '--peerAddresses',
+    `localhost:${layout.peerPorts(o).peer}`,
+    '--tlsRootCertFiles',
+    layout.orgCaCert(o.key),
+  ]);
+  const res = await peerCli(
+    layout,
+    layout.peerOrg(org),
+    [
+      'chaincode',
+      'invoke',
+      ...ordererFlags(layout),
+      '-C',
+      layout.channel,
+      '-n',
+      'swledger',
+      '-c',
+      JSON.stringify({ Args: [fn, ...args] }),
+      ...peers,
+      '--waitForEvent',
+    ],
+    userMsp(layout, org, user),
+  );
+  return res.stderr + res.stdout;
+}
+
+describe('network: a real Fabric network without Docker', function () {
+  this.timeout(180_000);
+
+  it('answers ping and commits noop through the peer CLI as a customs officer', async () => {
+    const layout = testLayout();
+
+    const ping = JSON.parse(await cliQuery(layout, 'customs', 'officer1', 'system:ping')) as {
+      txTime: string;
+    };
+    await cliInvoke(layout, 'customs', 'officer1', 'system:noop', ['cli-customs']);
+    const last = JSON.parse(await cliQuery(layout, 'banka', 'clerk1', 'system:lastNoop')) as {
+      tag: string;
+      txId: string;
+    };
+    const auditor = await clientAs('customs:auditor1');
+
+    expect(Math.abs(Date.parse(ping.txTime) - Date.now())).to.be.lessThan(60_000);
+    expect(last.tag).to.equal('cli-customs');
+    expect(await auditor.connection.validationCode(last.txId)).to.equal('VALID');
+  });
+
+  it('answers ping and commits noop through the Node SDK as a Bank A clerk', async () => {
+    const clerk = await clientAs('banka:clerk1');
+    const officer = await clientAs('customs:officer1');
+
+    const ping = await clerk.system.ping();
+    const written = await clerk.system.noop('sdk-banka');
+    const seenByCustoms = await officer.system.lastNoop();
+    const block = await officer.connection.blockNumberOf(written.transactionId);
+
+    expect(clerk.mspId).to.equal('BankAMSP');
+    expect(ping.txId).to.match(/^[0-9a-f]{64}$/);
+    expect(written.tag).to.equal('sdk-banka');
+    expect(seenByCustoms?.txId).to.equal(written.transactionId);
+    expect(block > 0n).to.equal(true);
+  });
+
+  it('is idempotent: up on a running network reports it and changes nothing', async () => {
+    const before = (await status({ name: TEST_NETWORK }))!.rows.map(
+      (r) => `${r.name}:${r.pid ?? '-'}`,
+    );
+
+    const res = await up({ name: TEST_NETWORK });
+    const after = (await status({ name: TEST_NETWORK }))!.rows.map(
+      (r) => `${r.name}:${r.pid ?? '-'}`,
+    );
+
+    expect(res.alreadyRunning).to.equal(true);
+    expect(after).to.deep.equal(before);
+  });
+
+  it('shows every process healthy in status', async () => {
+    const res = await status({ name: TEST_NETWORK });
+
+    const unhealthy = res!.rows.filter((r) => r.health !== 'OK' && r.health !== 'LISTENING');
+    const names = res!.rows.map((r) => r.name);
+
+    expect(unhealthy, JSON.stringify(unhealthy)).to.deep.equal([]);
+    expect(names).to.include.members([
+      'ca-customs',
+      'orderer0',
+      'peer0-enterprise',
+      'cc-bankb',
+      'supervisor',
+    ]);
+  });
+
+  it('keeps every committed write across down and up without purge', async () => {
+    const clerk = await clientAs('bankb:clerk1');
+    const written = await clerk.system.noop(`before-restart-${Date.now()}`);
+    const heightBefore = await clerk.connection.ledgerHeight();
+    closeClients();
+
+    await down({ name: TEST_NETWORK });
+    const stopped = await status({ name: TEST_NETWORK });
+    await up({ name: TEST_NETWORK });
+    const auditor = await clientAs('customs:auditor1');
+    const last = await auditor.system.lastNoop();
+    const heightAfter = await auditor.connection.ledgerHeight();
+
+    expect(stopped!.rows.every((r) => r.health === 'DOWN')).to.equal(true);
+    expect(last?.txId).to.equal(written.transactionId);
+    expect(heightAfter >= heightBefore).to.equal(true);
+    expect(await auditor.connection.validationCode(written.transactionId)).to.equal('VALID');
+  });
+});
