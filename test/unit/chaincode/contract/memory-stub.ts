@@ -15,7 +15,7 @@ interface Kv {
 type Query<T> = Promise<T> & AsyncIterable<Kv>;
 
 function queryOf<T extends { readonly iterator: Kv[] }>(result: T): Query<T> {
-  const promise = Promise.resolve(result) as Query<T>;
+  const promise = Promise.resolve(result) as unknown as Query<T>;
   promise[Symbol.asyncIterator] = async function* () {
     yield* (await promise).iterator;
   };
@@ -109,7 +109,7 @@ export class MemoryStub {
   getHistoryForKey(key: string): Query<{ iterator: Kv[] }> & AsyncIterable<unknown> {
     this.calls += 1;
     const versions = [...(this.history.get(key) ?? [])].reverse();
-    const promise = Promise.resolve({ iterator: [] }) as Query<{ iterator: Kv[] }>;
+    const promise = Promise.resolve({ iterator: [] }) as unknown as Query<{ iterator: Kv[] }>;
     (promise as unknown as AsyncIterable<unknown>)[Symbol.asyncIterator] = async function* () {
       yield* versions.map((version) => ({ ...version, isDelete: false }));
     };

@@ -1,0 +1,237 @@
+import { expect } from 'chai';
+import { DocumentContract } from '../../../../chaincode/src/contract/document';
+import { GuaranteeContract } from '../../../../chaincode/src/contract/guarantee';
+import { ErrorCode } from '../../../../chaincode/src/domain/errors';
+import { type Draw } from '../../../../chaincode/src/domain/guarantee';
+import { type FullView, type PublicView } from '../../../../chaincode/src/domain/view';
+import { actors, hashOf, inputFor } from '../fixtures';
+import { evaluate, policyFor, refused, snapshot, submit } from './harness';
+import { MemoryStub } from './memory-stub';
+
+const documents = new DocumentContract();
+const contract = new GuaranteeContract();
+
+interface Drawn {
+  readonly draw: Draw;
+  readonly guarantee: FullView;
+}
+
+function applicationValidFor(millis: number) {
+  const input = inputFor('TARIFF_GUARANTEE', 'TAR-001', hashOf('7'));
+  const facts = input.facts as Record<string, string>;
+  return {
+    ...input,
+    facts: {
+      ...facts,
+      validFrom: '2026-01-01T00:00:00Z',
+      validTo: new Date(Date.now() + millis).toISOString(),
+    },
+  };
+}
+
+describe('contract/guarantee', () => {
+  let stub: MemoryStub;
+  const stateKey = () => stub.createCompositeKey('state', ['TARIFF_GUARANTEE', 'TAR-001']);
+  const policyOf = (key: string) => Buffer.from(stub.params.get(key)!);
+
+  async function activeGuarantee(validForMillis = 86_400_000): Promise<void> {
+    const application = JSON.stringify(applicationValidFor(validForMillis));
+    await submit(stub, documents, actors.owner, (ctx) => documents.register(ctx, application));
+    await submit(stub, contract, actors.clerkA, (ctx) => contract.issue(ctx, 'TAR-001'));
+    await submit(stub, contract, actors.officer, (ctx) => contract.accept(ctx, 'TAR-001'));
+  }
+
+  async function assessedDeclaration(docId: string, duty: string): Promise<void> {
+    const input = JSON.stringify(inputFor('CUSTOMS_DECLARATION', docId, hashOf(docId.slice(-1))));
+    await submit(stub, documents, actors.owner, (ctx) => documents.register(ctx, input));
+    await submit(stub, documents, actors.officer, (ctx) =>
+      documents.transition(
+        ctx,
+        'CUSTOMS_DECLARATION',
+        docId,
+        'assessDuty',
+        JSON.stringify({ amount: duty }),
+      ),
+    );
+  }
+
+  beforeEach(() => {
+    stub = new MemoryStub();
+  });
+
+  it('moves the state key policy from the bank alone to the bank and customs when issued', async () => {
+    await submit(stub, documents, actors.owner, (ctx) =>
+      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000))),
+    );
+    const applied = policyOf(stateKey());
+
+    await submit(stub, contract, actors.clerkA, (ctx) => contract.issue(ctx, 'TAR-001'));
+
+    expect(applied.equals(policyFor(['BankAMSP']))).to.equal(true);
+    expect(policyOf(stateKey()).equals(policyFor(['BankAMSP', 'CustomsMSP']))).to.equal(true);
+  });
+
+  it('writes the policy only when the accountable organisations change', async () => {
+    await submit(stub, documents, actors.owner, (ctx) =>
+      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000))),
+    );
+    await submit(stub, contract, actors.clerkA, (ctx) => contract.issue(ctx, 'TAR-001'));
+    const ctx = stub.contextFor(actors.officer);
+
+    await contract.accept(ctx, 'TAR-001');
+
+    expect(stub.paramWrites.size).to.equal(0);
+  });
+
+  it('lets only the named bank issue or reject', async () => {
+    await submit(stub, documents, actors.owner, (ctx) =>
+      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000))),
+    );
+
+    await refused(
+      stub,
+      contract,
+      actors.clerkB,
+      (ctx) => contract.issue(ctx, 'TAR-001'),
+      ErrorCode.FORBIDDEN,
+    );
+    await refused(
+      stub,
+      contract,
+      actors.officer,
+      (ctx) => contract.reject(ctx, 'TAR-001'),
+      ErrorCode.FORBIDDEN,
+    );
+    await refused(
+      stub,
+      contract,
+      actors.officer,
+      (ctx) => contract.accept(ctx, 'TAR-001'),
+      ErrorCode.INVALID_TRANSITION,
+    );
+    const rejected = await submit(stub, contract, actors.clerkA, (ctx) =>
+      contract.reject(ctx, 'TAR-001'),
+    );
+
+    expect(rejected.status).to.equal('REJECTED');
+  });
+
+  it('draws for a declaration, refuses an over-draw, settles and releases', async () => {
+    await activeGuarantee();
+    await assessedDeclaration('DEC-1', '600');
+    await assessedDeclaration('DEC-2', '500');
+
+    const drawn = await submit<Drawn>(stub, contract, actors.officer, (ctx) =>
+      contract.draw(ctx, 'TAR-001', 'D-1', 'DEC-1', '600'),
+    );
+    const before = snapshot(stub);
+    const overDraw = await refused(
+      stub,
+      contract,
+      actors.officer,
+      (ctx) => contract.draw(ctx, 'TAR-001', 'D-2', 'DEC-2', '500'),
+      ErrorCode.INSUFFICIENT_BALANCE,
+    );
+    await refused(
+      stub,
+      contract,
+      actors.officer,
+      (ctx) => contract.release(ctx, 'TAR-001'),
+      ErrorCode.INVALID_TRANSITION,
+    );
+    const settled = await submit<Drawn>(stub, contract, actors.officer, (ctx) =>
+      contract.settleDraw(ctx, 'TAR-001', 'D-1'),
+    );
+    const released = await submit(stub, contract, actors.officer, (ctx) =>
+      contract.release(ctx, 'TAR-001'),
+    );
+
+    expect(drawn.guarantee.state).to.deep.include({ balance: '400.00', openDraws: 1 });
+    expect(
+      policyOf(stub.createCompositeKey('draw', ['TAR-001', 'D-1'])).equals(
+        policyFor(['BankAMSP', 'CustomsMSP']),
+      ),
+    ).to.equal(true);
+    expect(overDraw.message).to.contain('400.00 CNY left');
+    expect(before).to.not.equal(snapshot(stub));
+    expect(settled.guarantee.state).to.deep.include({ balance: '1000.00', openDraws: 0 });
+    expect(settled.draw.status).to.equal('SETTLED');
+    expect(released.status).to.equal('RELEASED');
+  });
+
+  it('moves the declaration taxStatus with the draw and lists both in one event', async () => {
+    await activeGuarantee();
+    await assessedDeclaration('DEC-1', '600');
+    const ctx = stub.contextFor(actors.officer);
+
+    await contract.draw(ctx, 'TAR-001', 'D-1', 'DEC-1', '600');
+
+    const { changes } = stub.event().payload as {
+      changes: { type: string; action: string; detail: Record<string, string> }[];
+    };
+    expect(changes.map((c) => [c.type, c.action])).to.deep.equal([
+      ['TARIFF_GUARANTEE', 'draw'],
+      ['CUSTOMS_DECLARATION', 'draw'],
+    ]);
+    expect(changes[0]!.detail).to.deep.equal({
+      amount: '600.00',
+      balance: '400.00',
+      declarationDocId: 'DEC-1',
+      drawId: 'D-1',
+    });
+    expect(changes[1]!.detail).to.deep.equal({
+      amount: '600.00',
+      drawId: 'D-1',
+      guaranteeDocId: 'TAR-001',
+      taxStatus: 'GUARANTEED',
+    });
+    stub.commit();
+    const declaration = await evaluate(stub, documents, actors.owner, (c) =>
+      documents.get(c, 'CUSTOMS_DECLARATION', 'DEC-1'),
+    );
+    expect(declaration.state.taxStatus).to.equal('GUARANTEED');
+  });
+
+  it('refuses a draw id used before and anyone but a customs officer', async () => {
+    await activeGuarantee();
+    await assessedDeclaration('DEC-1', '100');
+    await submit(stub, contract, actors.officer, (ctx) =>
+      contract.draw(ctx, 'TAR-001', 'D-1', 'DEC-1', '100'),
+    );
+    await assessedDeclaration('DEC-2', '100');
+
+    await refused(
+      stub,
+      contract,
+      actors.officer,
+      (ctx) => contract.draw(ctx, 'TAR-001', 'D-1', 'DEC-2', '100'),
+      ErrorCode.ALREADY_EXISTS,
+    );
+    await refused(
+      stub,
+      contract,
+      actors.clerkA,
+      (ctx) => contract.draw(ctx, 'TAR-001', 'D-2', 'DEC-2', '100'),
+      ErrorCode.FORBIDDEN,
+    );
+  });
+
+  it('reports EXPIRED after the window and refuses to draw', async () => {
+    await activeGuarantee(20_000);
+    await assessedDeclaration('DEC-1', '100');
+    stub.setTxTime(Date.now() + 60_000);
+
+    await refused(
+      stub,
+      contract,
+      actors.officer,
+      (ctx) => contract.draw(ctx, 'TAR-001', 'D-1', 'DEC-1', '100'),
+      ErrorCode.EXPIRED,
+    );
+    const view = await evaluate<PublicView>(stub, documents, actors.customsVerifier, (ctx) =>
+      documents.getByHash(ctx, hashOf('7')),
+    );
+
+    expect(view.status).to.equal('EXPIRED');
+  });
+});

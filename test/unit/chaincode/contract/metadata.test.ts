@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { expect } from 'chai';
+import { Context } from 'fabric-contract-api';
+import { contracts } from '../../../../chaincode/src/index';
+
+describe('contract metadata', () => {
+  it('serves system first, then document, invoice and guarantee', () => {
+    const names = contracts.map((Contract) => new Contract().getName());
+
+    expect(names).to.deep.equal(['system', 'document', 'invoice', 'guarantee']);
+  });
+
+  it('declares every transaction with the Context first and string arguments after it', () => {
+    for (const Contract of contracts) {
+      const prototype = Contract.prototype as unknown as Record<string, unknown>;
+      const transactions = Object.getOwnPropertyNames(prototype).filter(
+        (name) => name !== 'constructor',
+      );
+      for (const name of transactions) {
+        const types = Reflect.getMetadata('design:paramtypes', prototype, name) as unknown[];
+
+        expect(types[0], `${Contract.name}.${name}`).to.equal(Context);
+        expect(
+          types.slice(1).every((type) => type === String),
+          `${Contract.name}.${name}`,
+        ).to.equal(true);
+      }
+    }
+  });
+});
