@@ -75,6 +75,12 @@ export function peerEnv(layout: Layout, org: PeerOrgSpec, cfgDir: string): Recor
     CORE_PEER_CHAINCODELISTENADDRESS: `127.0.0.1:${p.chaincodeListen}`,
     CORE_PEER_GOSSIP_BOOTSTRAP: `localhost:${p.peer}`,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: `localhost:${p.peer}`,
+    // Peers start before they join the channel, so their first contacts with
+    // other orgs fail; retry and refresh membership within seconds, not 25 s.
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '4s',
+    CORE_PEER_GOSSIP_ALIVETIMEINTERVAL: '2s',
+    CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT: '10s',
+    CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL: '2s',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: join(node, 'msp'),
     CORE_PEER_TLS_ENABLED: 'true',
