@@ -48,5 +48,5 @@ check "typecheck (tests and sources)" npx tsc -p tsconfig.json --noEmit
 check "eslint" npx eslint .
 check "prettier" npx prettier --check .
 suite unit --timeout 20000 'test/unit/**/*.test.ts'
-suite integration --require test/integration/hooks.ts --timeout 600000 'test/integration/**/*.test.ts'
+suite integration --config .mocharc.integration.json 'test/integration/**/*.test.ts'
 finish

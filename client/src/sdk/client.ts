@@ -1,7 +1,12 @@
 import { resolveLayout } from '../network/layout';
 import { connectionProfile } from '../network/profile';
 import { ConnectionOptions, LedgerConnection } from './fabric';
+import { DocumentsApi } from './documents';
+import { EventStream, EventStreamOptions } from './events';
+import { GuaranteesApi } from './guarantees';
+import { InvoicesApi } from './invoices';
 import { SystemApi } from './system';
+import { VerifyApi } from './verify';
 
 /** How to reach a local swledger network as one of its identities. */
 export interface ClientOptions {
@@ -42,9 +47,26 @@ export function localConnectionOptions(opts: ClientOptions): ConnectionOptions {
 export class SwlClient {
   /** Health check and baseline (ping, noop). */
   readonly system: SystemApi;
+  /** Register, move and read documents. */
+  readonly documents: DocumentsApi;
+  /** Invoice financing. */
+  readonly invoices: InvoicesApi;
+  /** The tariff guarantee flow. */
+  readonly guarantees: GuaranteesApi;
+  /** Verification of files and fingerprints. */
+  readonly verifier: VerifyApi;
 
   private constructor(readonly connection: LedgerConnection) {
     this.system = new SystemApi(connection);
+    this.documents = new DocumentsApi(connection);
+    this.invoices = new InvoicesApi(connection);
+    this.guarantees = new GuaranteesApi(connection, this.documents);
+    this.verifier = new VerifyApi(connection, this.documents);
+  }
+
+  /** Ledger events, one per change, resumable from a checkpoint. */
+  events(options?: EventStreamOptions): Promise<EventStream> {
+    return EventStream.open(this.connection, options);
   }
 
   /**

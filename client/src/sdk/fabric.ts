@@ -2,6 +2,7 @@
  * The one module that talks to Fabric (fabric-network). Everything else in
  * swledger speaks business language through the classes built on it.
  */
+import './quiet';
 import {
   Contract,
   ContractEvent,
@@ -13,7 +14,6 @@ import {
   Query,
   QueryHandler,
   TimeoutError,
-  TransactionError,
   Wallets,
 } from 'fabric-network';
 import type { Endorser } from 'fabric-common';
@@ -54,7 +54,13 @@ export interface ConnectionOptions {
 
 /** Options of one submit. */
 export interface SubmitOptions {
-  /** MSP IDs whose peers endorse (must satisfy the key-level policy and MAJORITY). Default: discovery's choice. */
+  /**
+   * MSP IDs whose peers endorse. Default: every peer organisation of the
+   * connection profile, which satisfies any key-level policy ("the
+   * accountable org within a majority") and MAJORITY — discovery cannot know
+   * key-level policies. A peer that does not answer is left out and the
+   * remaining endorsements still commit when they satisfy the policies.
+   */
   readonly endorsingOrgs?: readonly string[];
   /** Re-endorse and resubmit after a lost race (MVCC conflict, endorsement-policy failure), up to this many times. Default 3. */
   readonly retries?: number;
@@ -178,6 +184,13 @@ export class LedgerConnection {
       );
     }
     return gateway;
+  }
+
+  /** MSP IDs of every peer organisation in the connection profile. */
+  peerOrgs(): string[] {
+    return Object.values(this.opts.profile.organizations)
+      .filter((o) => o.peers.length > 0)
+      .map((o) => o.mspid);
   }
 
   private contract(namespace: string): Contract {
@@ -392,14 +405,12 @@ const BARE_CODE = /^([A-Z][A-Z_]+): (.*)$/s;
 /** Turns a fabric-network error into the SDK's typed errors; never leaks raw wording as a code. */
 export function mapFabricError(err: unknown, transactionId: string | undefined): LedgerError {
   if (err instanceof LedgerError) return err;
-  if (err instanceof TransactionError) {
-    const code = err.transactionCode ?? 'UNKNOWN';
-    return commitError(
-      code,
-      `transaction ${transactionId ?? err.transactionId ?? ''} was invalidated at commit: ${code}`,
-      transactionId ?? err.transactionId ?? '',
-      err,
-    );
+  // fabric-network 2.2 declares TransactionError but does not export the class at run time.
+  const commit = err as { name?: string; transactionCode?: string; transactionId?: string };
+  if (commit?.name === 'TransactionError' || typeof commit?.transactionCode === 'string') {
+    const code = commit.transactionCode ?? 'UNKNOWN';
+    const id = transactionId ?? commit.transactionId ?? '';
+    return commitError(code, `transaction ${id} was invalidated at commit: ${code}`, id, err);
   }
   const message = err instanceof Error ? err.message : String(err);
   const coded = CODE_IN_MESSAGE.exec(message) ?? BARE_CODE.exec(message);

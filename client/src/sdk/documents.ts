@@ -1,0 +1,125 @@
+import { Readable } from 'node:stream';
+import { LedgerConnection, SubmitOptions } from './fabric';
+import { sha256OfBuffer, sha256OfFile, sha256OfStream } from './hash';
+import {
+  BatchResult,
+  Committed,
+  DocType,
+  DocumentInput,
+  DocumentRegistration,
+  FullView,
+  HistoryEntry,
+  RecordPage,
+  RecordView,
+} from './types';
+
+/** Where a document's bytes come from: a file path, a stream, a buffer, or an already computed SHA-256. */
+export type DocumentSource =
+  | { readonly path: string }
+  | { readonly stream: Readable }
+  | { readonly buffer: Uint8Array }
+  | { readonly sha256: string };
+
+/** Computes the fingerprint of a source, streaming files and streams. */
+export async function fingerprint(source: DocumentSource): Promise<string> {
+  if ('sha256' in source) return source.sha256;
+  if ('path' in source) return sha256OfFile(source.path);
+  if ('stream' in source) return sha256OfStream(source.stream);
+  return sha256OfBuffer(source.buffer);
+}
+
+/** Register, move and read documents of every family. */
+export class DocumentsApi {
+  constructor(private readonly connection: LedgerConnection) {}
+
+  /**
+   * Registers one document; the SHA-256 is computed from the source (streamed).
+   * @throws DuplicateHashError, AlreadyExistsError, ForbiddenError, InvalidArgumentError
+   */
+  async register(
+    input: DocumentInput,
+    source: DocumentSource,
+    options?: SubmitOptions,
+  ): Promise<Committed<FullView>> {
+    const registration: DocumentRegistration = { ...input, sha256: await fingerprint(source) };
+    return this.submit('register', [JSON.stringify(registration)], options);
+  }
+
+  /**
+   * Registers up to 500 documents in one transaction, all or nothing.
+   * @throws the first failing entry's typed error (its detail names the entry)
+   */
+  async registerBatch(
+    entries: readonly DocumentRegistration[],
+    options?: SubmitOptions,
+  ): Promise<BatchResult> {
+    const res = await this.connection.submit(
+      'document',
+      'registerBatch',
+      [JSON.stringify(entries)],
+      options,
+    );
+    return JSON.parse(res.payload) as BatchResult;
+  }
+
+  /**
+   * Moves a declaration, contract or invoice (`accept`, `reject`, `release`,
+   * `assessDuty` {amount}, `payDuty`, `terminate`, `supersede` {byDocId}, `cancel`).
+   * @throws InvalidTransitionError, ForbiddenError, NotFoundError, InvalidArgumentError
+   */
+  async transition(
+    type: DocType,
+    docId: string,
+    action: string,
+    args: Readonly<Record<string, string>> = {},
+    options?: SubmitOptions,
+  ): Promise<Committed<FullView>> {
+    return this.submit('transition', [type, docId, action, JSON.stringify(args)], options);
+  }
+
+  /** A record by type and docId (full view when entitled, public otherwise). @throws NotFoundError, ForbiddenError */
+  async get(type: DocType, docId: string, peerMsp?: string): Promise<RecordView> {
+    return JSON.parse(
+      await this.connection.evaluate('document', 'get', [type, docId], { peerMsp }),
+    ) as RecordView;
+  }
+
+  /** The record holding a SHA-256 (with history when entitled). @throws NotFoundError */
+  async getByHash(sha256: string, peerMsp?: string): Promise<RecordView> {
+    return JSON.parse(
+      await this.connection.evaluate('document', 'getByHash', [sha256], { peerMsp }),
+    ) as RecordView;
+  }
+
+  /** Every version of a record's state, newest first. @throws ForbiddenError, NotFoundError */
+  async history(type: DocType, docId: string): Promise<HistoryEntry[]> {
+    return JSON.parse(
+      await this.connection.evaluate('document', 'history', [type, docId]),
+    ) as HistoryEntry[];
+  }
+
+  /** One page of an enterprise's records, optionally of one type and status. @throws ForbiddenError */
+  async list(
+    owner: string,
+    filter: { type?: DocType; status?: string; pageSize?: number; bookmark?: string } = {},
+  ): Promise<RecordPage> {
+    const out = await this.connection.evaluate('document', 'listByOwner', [
+      owner,
+      filter.type ?? '',
+      filter.status ?? '',
+      String(filter.pageSize ?? 50),
+      filter.bookmark ?? '',
+    ]);
+    const page = JSON.parse(out) as { records: FullView[]; bookmark: string };
+    return { records: page.records, bookmark: page.bookmark };
+  }
+
+  private async submit(
+    fn: string,
+    args: string[],
+    options?: SubmitOptions,
+  ): Promise<Committed<FullView>> {
+    const res = await this.connection.submit('document', fn, args, options);
+    return { value: JSON.parse(res.payload) as FullView, transactionId: res.transactionId };
+  }
+}

@@ -1,0 +1,140 @@
+import { LedgerConnection } from './fabric';
+import { Change, ChangeEvent } from './types';
+
+/** Name of the chaincode event carrying every change of a transaction. */
+export const CHANGE_EVENT = 'swl.changes';
+
+/** Where an event stream stands: everything up to and including this change has been handled. */
+export interface Checkpoint {
+  readonly blockNumber: string;
+  readonly transactionId: string;
+  /** Index of the change within the transaction's event. */
+  readonly index: number;
+}
+
+/** One change, unpacked from a transaction's event, with its position on the ledger. */
+export interface LedgerEvent extends Change {
+  readonly transactionId: string;
+  readonly blockNumber: string;
+  /** Position of this change within its transaction. */
+  readonly index: number;
+  /** The checkpoint to store once this event is handled. */
+  readonly checkpoint: Checkpoint;
+}
+
+/** Options of an event stream. */
+export interface EventStreamOptions {
+  /** Resume after this checkpoint (events up to it are skipped). */
+  readonly checkpoint?: Checkpoint;
+  /** Start at this block when there is no checkpoint. Default: new blocks only. */
+  readonly startBlock?: bigint;
+}
+
+interface Pending {
+  readonly event: LedgerEvent;
+  readonly handled: () => void;
+}
+
+/**
+ * An async iterator of ledger events, one per change. The iterator asks
+ * Fabric for the next event only when the consumer asks for the next item,
+ * so an event counts as handled once the loop body that received it has
+ * finished; store `event.checkpoint` then, and a restart resumes exactly
+ * after it.
+ */
+export class EventStream implements AsyncIterable<LedgerEvent> {
+  private readonly queue: Pending[] = [];
+  private waiter: ((p: Pending | undefined) => void) | undefined;
+  private stop: (() => void) | undefined;
+  private closed = false;
+  private current: Pending | undefined;
+
+  private constructor(private readonly resumeAfter: Checkpoint | undefined) {}
+
+  /** Opens a stream on a connection. */
+  static async open(
+    connection: LedgerConnection,
+    options: EventStreamOptions = {},
+  ): Promise<EventStream> {
+    const stream = new EventStream(options.checkpoint);
+    const start = options.checkpoint ? BigInt(options.checkpoint.blockNumber) : options.startBlock;
+    stream.stop = await connection.listen(async (raw) => {
+      if (raw.name !== CHANGE_EVENT || stream.closed) return;
+      const payload = JSON.parse(raw.payload) as ChangeEvent;
+      for (const [index, change] of payload.changes.entries()) {
+        const blockNumber = raw.blockNumber.toString();
+        const checkpoint: Checkpoint = { blockNumber, transactionId: raw.transactionId, index };
+        if (stream.alreadyHandled(checkpoint)) continue;
+        await stream.deliver({
+          ...change,
+          transactionId: raw.transactionId,
+          blockNumber,
+          index,
+          checkpoint,
+        });
+      }
+    }, start);
+    return stream;
+  }
+
+  private seenCheckpointTx = false;
+
+  /** Skips everything up to the resume checkpoint (events of its block before it, and it). */
+  private alreadyHandled(cp: Checkpoint): boolean {
+    const r = this.resumeAfter;
+    if (!r || this.seenCheckpointTx) return false;
+    if (BigInt(cp.blockNumber) > BigInt(r.blockNumber)) {
+      this.seenCheckpointTx = true;
+      return false;
+    }
+    if (cp.transactionId === r.transactionId) {
+      if (cp.index >= r.index) this.seenCheckpointTx = cp.index > r.index;
+      return cp.index <= r.index;
+    }
+    return true;
+  }
+
+  private deliver(event: LedgerEvent): Promise<void> {
+    return new Promise((handled) => {
+      const pending = { event, handled };
+      if (this.waiter) {
+        const w = this.waiter;
+        this.waiter = undefined;
+        w(pending);
+      } else {
+        this.queue.push(pending);
+      }
+    });
+  }
+
+  /** Stops listening; a pending `next()` ends the iteration. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stop?.();
+    this.current?.handled();
+    for (const p of this.queue.splice(0)) p.handled();
+    this.waiter?.(undefined);
+    this.waiter = undefined;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<LedgerEvent> {
+    return {
+      next: async () => {
+        // The consumer asking for the next item means the previous one is handled.
+        this.current?.handled();
+        this.current = undefined;
+        if (this.closed) return { done: true, value: undefined };
+        const next =
+          this.queue.shift() ?? (await new Promise<Pending | undefined>((r) => (this.waiter = r)));
+        if (!next) return { done: true, value: undefined };
+        this.current = next;
+        return { done: false, value: next.event };
+      },
+      return: async () => {
+        this.close();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+}
