@@ -288,7 +288,8 @@ export async function enrollPeerOrg(layout: Layout, org: PeerOrgSpec): Promise<v
   await ca.register({ id: 'peer0', type: 'peer' });
   await ca.enroll('peer0', join(layout.nodeDir(org.key, 'peer0'), 'msp'), false);
   await ca.enroll('peer0', join(layout.nodeDir(org.key, 'peer0'), 'tls'), true);
-  await ca.register({ id: 'admin', type: 'admin' });
+  // The org admin may register and revoke the org's users (swl.* attributes), as an org admin would.
+  await ca.register({ id: 'admin', type: 'admin', attrs: 'hf.Registrar.Roles=client,hf.Registrar.Attributes=swl.*,hf.Revoker=true,hf.GenCRL=true' });
   await ca.enroll('admin', layout.adminMspDir(org.key), false);
   writeWalletIdentity(
     layout,

@@ -1,6 +1,7 @@
 import { resolveLayout } from '../network/layout';
 import { connectionProfile } from '../network/profile';
 import { ConnectionOptions, LedgerConnection } from './fabric';
+import { CaOptions } from './ca';
 import { DocumentsApi } from './documents';
 import { EventStream, EventStreamOptions } from './events';
 import { GuaranteesApi } from './guarantees';
@@ -41,6 +42,12 @@ export function localConnectionOptions(opts: ClientOptions): ConnectionOptions {
     chaincode: layout.topology.chaincode.name,
     commitTimeoutSeconds: opts.commitTimeoutSeconds,
   };
+}
+
+/** CA settings for an organisation admin of a network started by `swl network up`. */
+export function localCaOptions(network: string | undefined, org: string): CaOptions {
+  const base = localConnectionOptions({ as: `${org}:admin`, network });
+  return { profile: base.profile, walletDir: base.walletDir, admin: `${org}:admin`, org };
 }
 
 /** swledger's client: one connection, one API object per concern. */

@@ -1,5 +1,6 @@
 export * from './errors';
-export { SwlClient, ClientOptions, localConnectionOptions } from './client';
+export { SwlClient, ClientOptions, localConnectionOptions, localCaOptions } from './client';
+export { enrollUser, revokeUser, NewUser, CaOptions } from './ca';
 export {
   LedgerConnection,
   ConnectionOptions,
