@@ -64,6 +64,12 @@ export interface SubmitOptions {
   readonly endorsingOrgs?: readonly string[];
   /** Re-endorse and resubmit after a lost race (MVCC conflict, endorsement-policy failure), up to this many times. Default 3. */
   readonly retries?: number;
+  /**
+   * Called with the transaction id once the transaction is prepared and
+   * before it is sent (again for each retry): store it to find the outcome
+   * after a crash (idempotent APIs).
+   */
+  readonly onPrepared?: (transactionId: string) => void | Promise<void>;
 }
 
 /** Outcome of a committed transaction. */
@@ -240,6 +246,7 @@ export class LedgerConnection {
       tx.setEndorsingPeers(peers);
     }
     const transactionId = tx.getTransactionId();
+    await options.onPrepared?.(transactionId);
     try {
       const payload = await tx.submit(...args);
       return { payload: payload.toString('utf8'), transactionId };
