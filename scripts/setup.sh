@@ -30,4 +30,5 @@ if [ "$quiet" = 1 ]; then bash scripts/install-fabric.sh >/dev/null; else bash s
 
 say "building TypeScript ..."
 npx tsc -b chaincode client
+chmod +x client/dist/cli/main.js
 say "ready"

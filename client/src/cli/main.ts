@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { docCommand, verifyCommand } from './doc';
+import { eventsCommand } from './events';
+import { guaranteeCommand, invoiceCommand } from './guarantee';
 import { networkCommand } from './network';
+import { userCommand } from './user';
 
 /** The `swl` command. */
 export function program(): Command {
@@ -8,6 +12,12 @@ export function program(): Command {
     .description('swledger: trade documents on a permissioned ledger')
     .showHelpAfterError();
   p.addCommand(networkCommand());
+  p.addCommand(docCommand());
+  p.addCommand(verifyCommand());
+  p.addCommand(guaranteeCommand());
+  p.addCommand(invoiceCommand());
+  p.addCommand(userCommand());
+  p.addCommand(eventsCommand());
   return p;
 }
 

@@ -29,16 +29,32 @@ const ROLES = new Set(['officer', 'clerk', 'auditor', 'enterprise', 'verifier'])
 
 function caOf(profile: ConnectionProfile): FabricCAServices {
   const entry = Object.values(profile.certificateAuthorities)[0];
-  if (!entry) throw new LedgerError('CA_NOT_CONFIGURED', 'the connection profile names no certificate authority');
-  return new FabricCAServices(entry.url, { trustedRoots: entry.tlsCACerts.pem, verify: true }, entry.caName);
+  if (!entry)
+    throw new LedgerError(
+      'CA_NOT_CONFIGURED',
+      'the connection profile names no certificate authority',
+    );
+  return new FabricCAServices(
+    entry.url,
+    { trustedRoots: entry.tlsCACerts.pem, verify: true },
+    entry.caName,
+  );
 }
 
 async function registrar(opts: CaOptions) {
   const wallet = await Wallets.newFileSystemWallet(opts.walletDir);
   const identity = await wallet.get(opts.admin);
-  if (!identity) throw new LedgerError('IDENTITY_NOT_FOUND', `admin identity '${opts.admin}' is not in the wallet ${opts.walletDir}`);
+  if (!identity)
+    throw new LedgerError(
+      'IDENTITY_NOT_FOUND',
+      `admin identity '${opts.admin}' is not in the wallet ${opts.walletDir}`,
+    );
   const provider = wallet.getProviderRegistry().getProvider(identity.type);
-  return { wallet, user: await provider.getUserContext(identity, opts.admin), mspId: identity.mspId };
+  return {
+    wallet,
+    user: await provider.getUserContext(identity, opts.admin),
+    mspId: identity.mspId,
+  };
 }
 
 /**
@@ -48,20 +64,38 @@ async function registrar(opts: CaOptions) {
  * @throws LedgerError INVALID_ARGUMENT for a bad name/role/entity, ALREADY_EXISTS when the name is registered
  */
 export async function enrollUser(opts: CaOptions, user: NewUser): Promise<string> {
-  if (!/^[a-z][a-z0-9-]{0,31}$/.test(user.name)) throw new LedgerError('INVALID_ARGUMENT', 'user name must be 1-32 lower-case letters, digits or dashes, starting with a letter');
-  if (!ROLES.has(user.role)) throw new LedgerError('INVALID_ARGUMENT', `role must be one of ${[...ROLES].join(', ')}`);
-  if ((user.role === 'enterprise') !== (user.entity !== undefined)) throw new LedgerError('INVALID_ARGUMENT', 'enterprise users, and only they, need an entity (USCC)');
-  if (user.entity !== undefined && !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(user.entity)) throw new LedgerError('INVALID_ARGUMENT', 'entity must be an 18-character USCC');
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(user.name))
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      'user name must be 1-32 lower-case letters, digits or dashes, starting with a letter',
+    );
+  if (!ROLES.has(user.role))
+    throw new LedgerError('INVALID_ARGUMENT', `role must be one of ${[...ROLES].join(', ')}`);
+  if ((user.role === 'enterprise') !== (user.entity !== undefined))
+    throw new LedgerError(
+      'INVALID_ARGUMENT',
+      'enterprise users, and only they, need an entity (USCC)',
+    );
+  if (user.entity !== undefined && !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(user.entity))
+    throw new LedgerError('INVALID_ARGUMENT', 'entity must be an 18-character USCC');
   const ca = caOf(opts.profile);
   const { wallet, user: admin, mspId } = await registrar(opts);
   const attrs = [{ name: 'swl.role', value: user.role, ecert: true }];
   if (user.entity) attrs.push({ name: 'swl.entity', value: user.entity, ecert: true });
   let secret: string;
   try {
-    secret = await ca.register({ enrollmentID: user.name, role: 'client', affiliation: '', attrs, maxEnrollments: -1 }, admin);
+    secret = await ca.register(
+      { enrollmentID: user.name, role: 'client', affiliation: '', attrs, maxEnrollments: -1 },
+      admin,
+    );
   } catch (err) {
     const msg = (err as Error).message;
-    if (/already registered/i.test(msg)) throw new LedgerError('ALREADY_EXISTS', `user '${user.name}' is already registered with the CA`, { cause: err });
+    if (/already registered/i.test(msg))
+      throw new LedgerError(
+        'ALREADY_EXISTS',
+        `user '${user.name}' is already registered with the CA`,
+        { cause: err },
+      );
     throw new LedgerError('CA_ERROR', `registering '${user.name}' failed: ${msg}`, { cause: err });
   }
   const enrollment = await ca.enroll({ enrollmentID: user.name, enrollmentSecret: secret });
@@ -80,12 +114,18 @@ export async function enrollUser(opts: CaOptions, user: NewUser): Promise<string
  * Revokes a user's certificates at the CA (a role change or departure).
  * The old certificate stays usable on the channel until a CRL reaches it.
  */
-export async function revokeUser(opts: CaOptions, name: string, reason = 'unspecified'): Promise<void> {
+export async function revokeUser(
+  opts: CaOptions,
+  name: string,
+  reason = 'unspecified',
+): Promise<void> {
   const ca = caOf(opts.profile);
   const { user: admin } = await registrar(opts);
   try {
     await ca.revoke({ enrollmentID: name, reason }, admin);
   } catch (err) {
-    throw new LedgerError('CA_ERROR', `revoking '${name}' failed: ${(err as Error).message}`, { cause: err });
+    throw new LedgerError('CA_ERROR', `revoking '${name}' failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

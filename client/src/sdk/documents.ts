@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { LedgerConnection, SubmitOptions } from './fabric';
 import { sha256OfBuffer, sha256OfFile, sha256OfStream } from './hash';
@@ -75,6 +77,37 @@ export class DocumentsApi {
     options?: SubmitOptions,
   ): Promise<Committed<FullView>> {
     return this.submit('transition', [type, docId, action, JSON.stringify(args)], options);
+  }
+
+  /**
+   * Registers every regular file of a folder (sorted by name), in
+   * transactions of up to `batchSize` (max 500) documents. `describe` gives
+   * each file's registration (docId, type, owner, facts); files are hashed
+   * streaming. Each chunk is all or nothing; `onProgress` reports after each.
+   * @throws the first failing chunk's typed error; earlier chunks stay registered
+   */
+  async registerFolder(
+    dir: string,
+    describe: (fileName: string) => DocumentInput,
+    options: SubmitOptions & {
+      batchSize?: number;
+      onProgress?: (done: number, total: number) => void;
+    } = {},
+  ): Promise<BatchResult[]> {
+    const names = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort();
+    const size = Math.min(500, Math.max(1, options.batchSize ?? 500));
+    const results: BatchResult[] = [];
+    for (let i = 0; i < names.length; i += size) {
+      const chunk: DocumentRegistration[] = [];
+      for (const name of names.slice(i, i + size))
+        chunk.push({ ...describe(name), sha256: await sha256OfFile(join(dir, name)) });
+      results.push(await this.registerBatch(chunk, options));
+      options.onProgress?.(Math.min(i + size, names.length), names.length);
+    }
+    return results;
   }
 
   /** A record by type and docId (full view when entitled, public otherwise). @throws NotFoundError, ForbiddenError */
