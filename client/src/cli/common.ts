@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { LedgerError, SwlClient } from '../sdk';
+import { LedgerError } from '../sdk/errors';
+import type { SwlClient } from '../sdk/client';
 
 /** Options every ledger command takes. */
 export interface LedgerFlags {
@@ -31,6 +32,8 @@ export async function withClient<T>(
   }
   let client: SwlClient | undefined;
   try {
+    // Loaded on demand: the Fabric libraries parse process.argv when loaded (and answer --help themselves).
+    const { SwlClient } = await import('../sdk/client');
     client = await SwlClient.connect({ as: flags.as, network: flags.network });
     return await fn(client);
   } catch (err) {

@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { DocType, DOC_TYPES, FullView, HistoryEntry, RecordView, isSha256 } from '../sdk';
+import { isSha256 } from '../sdk/hash';
+import {
+  DOC_TYPES,
+  type DocType,
+  type FullView,
+  type HistoryEntry,
+  type RecordView,
+} from '../sdk/types';
 import {
   collect,
   keyValues,

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { Checkpoint } from '../sdk';
+import type { Checkpoint } from '../sdk/events';
 import { ledgerOptions, LedgerFlags, out, withClient } from './common';
 
 /** `swl events`: prints ledger events, one line (or JSON object) per change. */

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { Committed, FullView, SwlClient } from '../sdk';
+import type { SwlClient } from '../sdk/client';
+import type { Committed, FullView } from '../sdk/types';
 import { ledgerOptions, LedgerFlags, out, printJson, withClient } from './common';
 
 function report(res: Committed<unknown>, json: boolean | undefined, what: string): void {

@@ -1,6 +1,11 @@
 import { Command } from 'commander';
-import { enrollUser, localCaOptions, revokeUser } from '../sdk';
 import { describe, fail, out, printJson } from './common';
+
+/** The SDK, loaded on demand (the Fabric libraries parse process.argv when loaded). */
+async function loadSdk() {
+  const [ca, client] = await Promise.all([import('../sdk/ca'), import('../sdk/client')]);
+  return { ...ca, localCaOptions: client.localCaOptions };
+}
 
 /** `swl user …`: identities of an organisation, managed by its admin through the org's CA. */
 export function userCommand(): Command {
@@ -26,6 +31,7 @@ export function userCommand(): Command {
         f: { role: string; entity?: string; network: string; json?: boolean },
       ) => {
         try {
+          const { enrollUser, localCaOptions } = await loadSdk();
           const label = await enrollUser(localCaOptions(f.network, org), {
             name,
             role: f.role,
@@ -51,6 +57,7 @@ export function userCommand(): Command {
     .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
     .action(async (org: string, name: string, f: { reason: string; network: string }) => {
       try {
+        const { revokeUser, localCaOptions } = await loadSdk();
         await revokeUser(localCaOptions(f.network, org), name, f.reason);
         out(`revoked ${org}:${name}`);
       } catch (err) {

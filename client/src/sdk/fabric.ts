@@ -158,7 +158,16 @@ export class LedgerConnection {
         `identity '${opts.identity}' is not in the wallet ${opts.walletDir}`,
       );
     const gateway = await LedgerConnection.connectGateway(opts, identity.mspId, false);
-    const network = await gateway.getNetwork(opts.channel ?? 'tradechannel');
+    let network: Network;
+    try {
+      network = await gateway.getNetwork(opts.channel ?? 'tradechannel');
+    } catch (err) {
+      gateway.disconnect();
+      throw new PeerUnreachableError(
+        `no peer answered service discovery: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
     return new LedgerConnection(opts, gateway, network, identity.mspId);
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
 /** SHA-256 of a buffer, 64 lowercase hex. */
@@ -16,9 +16,24 @@ export async function sha256OfStream(
   return hash.digest('hex');
 }
 
-/** SHA-256 of a file, streamed in 1 MiB chunks: a 1 GB file costs about 1 MiB of memory. */
-export function sha256OfFile(path: string): Promise<string> {
-  return sha256OfStream(createReadStream(path, { highWaterMark: 1024 * 1024 }));
+/**
+ * SHA-256 of a file, read through one reused 1 MiB buffer: memory stays
+ * flat whatever the file size (a 1 GB file costs the same 1 MiB).
+ */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
+  return hash.digest('hex');
 }
 
 /** Whether a string is a SHA-256 as the ledger stores it. */

@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { enrollUser, FullView, localCaOptions, SwlClient } from '../../../client/src/sdk';
+import { clientAs, TEST_NETWORK, testLayout } from '../harness';
+import { ALPHA, invoice, newFile, uniqueId } from '../fixtures';
+
+describe('SDK: queries against a chosen peer, user enrolment, reconnect', function () {
+  this.timeout(120_000);
+
+  it("reads the same record from every organisation's own peer", async () => {
+    const alpha = await clientAs('enterprise:alpha');
+    const auditor = await clientAs('customs:auditor1');
+    const inv = invoice(ALPHA);
+    await alpha.documents.register(inv, { sha256: newFile().sha256 });
+    const msps = testLayout().topology.peerOrgs.map((o) => o.mspId);
+
+    const views = await Promise.all(
+      msps.map((msp) => auditor.documents.get('COMMERCIAL_INVOICE', inv.docId, msp)),
+    );
+    const heights = await Promise.all(msps.map((msp) => auditor.connection.ledgerHeight(msp)));
+
+    for (const v of views) expect(v).to.deep.equal(views[0]);
+    expect((views[0] as FullView).docId).to.equal(inv.docId);
+    expect(heights.every((h) => h > 1n)).to.equal(true);
+  });
+
+  it('enrols a new enterprise user with role and entity attributes that the chaincode honours', async () => {
+    const name = uniqueId('ops').toLowerCase().slice(0, 30);
+    const label = await enrollUser(localCaOptions(TEST_NETWORK, 'enterprise'), {
+      name,
+      role: 'enterprise',
+      entity: ALPHA,
+    });
+    const user = await SwlClient.connect({ as: label, network: TEST_NETWORK });
+    try {
+      const inv = invoice(ALPHA);
+
+      const res = await user.documents.register(inv, { sha256: newFile().sha256 });
+      const history = await user.documents.history('COMMERCIAL_INVOICE', inv.docId);
+
+      expect(label).to.equal(`enterprise:${name}`);
+      expect(res.value.issuerId).to.include(`CN=${name}`);
+      expect(history[0]?.by.role).to.equal('enterprise');
+    } finally {
+      user.close();
+    }
+  });
+
+  it('refuses to enrol a user without the attributes its role needs', async () => {
+    let err: unknown;
+    try {
+      await enrollUser(localCaOptions(TEST_NETWORK, 'enterprise'), {
+        name: 'noentity',
+        role: 'enterprise',
+      });
+    } catch (e) {
+      err = e;
+    }
+
+    expect((err as { code: string }).code).to.equal('INVALID_ARGUMENT');
+  });
+
+  it('reconnects with fresh discovery and keeps working', async () => {
+    const clerk = await SwlClient.connect({ as: 'bankb:clerk1', network: TEST_NETWORK });
+    try {
+      await clerk.system.ping();
+
+      await clerk.connection.reconnect();
+      const ping = await clerk.system.ping();
+
+      expect(ping.txId).to.match(/^[0-9a-f]{64}$/);
+    } finally {
+      clerk.close();
+    }
+  });
+});
