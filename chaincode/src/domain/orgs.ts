@@ -7,16 +7,55 @@ export interface PeerOrg {
   readonly kind: OrgKind;
 }
 
-/**
- * Every peer organisation on the channel, in a fixed order. A network with a
- * third bank adds one line here; majorities and policies follow from the list.
- */
-export const PEER_ORGS: readonly PeerOrg[] = Object.freeze([
+/** The four organisations of the standard swledger network. */
+export const DEFAULT_PEER_ORGS: readonly PeerOrg[] = Object.freeze([
   Object.freeze({ msp: 'CustomsMSP', kind: 'customs' }),
   Object.freeze({ msp: 'BankAMSP', kind: 'bank' }),
   Object.freeze({ msp: 'BankBMSP', kind: 'bank' }),
   Object.freeze({ msp: 'EnterpriseMSP', kind: 'enterprise' }),
 ] as const);
+
+const KINDS: readonly OrgKind[] = ['customs', 'bank', 'enterprise'];
+
+/**
+ * Parses a peer-organisation list (`[{"msp":"CustomsMSP","kind":"customs"},…]`):
+ * exactly one customs and one enterprise organisation, at least one bank,
+ * MSP IDs unique.
+ *
+ * @throws Error naming what is wrong (a deployment error, not a transaction error)
+ */
+export function parsePeerOrgs(json: string): readonly PeerOrg[] {
+  const raw: unknown = JSON.parse(json);
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new Error('peer organisations must be a non-empty JSON array');
+  const orgs = raw.map((entry: unknown) => {
+    const { msp, kind } = (entry ?? {}) as { msp?: unknown; kind?: unknown };
+    if (typeof msp !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,31}MSP$/.test(msp))
+      throw new Error(`bad MSP ID ${String(msp)}`);
+    if (!KINDS.includes(kind as OrgKind)) throw new Error(`bad kind ${String(kind)} for ${msp}`);
+    return Object.freeze({ msp, kind: kind as OrgKind });
+  });
+  if (new Set(orgs.map((o) => o.msp)).size !== orgs.length)
+    throw new Error('MSP IDs must be unique');
+  if (!orgs.some((o) => o.kind === 'bank')) throw new Error('at least one bank is needed');
+  for (const kind of ['customs', 'enterprise'] as const) {
+    if (orgs.filter((o) => o.kind === kind).length !== 1)
+      throw new Error(`exactly one ${kind} organisation is needed`);
+  }
+  return Object.freeze(orgs);
+}
+
+/**
+ * Every peer organisation on the channel, in a fixed order; majorities and
+ * policies follow from it. It is deployment configuration, read once when
+ * the chaincode server starts: `SWL_PEER_ORGS`, which the network's
+ * supervisor sets from network/topology.json (the same value on every
+ * peer's chaincode server), or the standard four organisations.
+ */
+export const PEER_ORGS: readonly PeerOrg[] =
+  process.env.SWL_PEER_ORGS === undefined || process.env.SWL_PEER_ORGS === ''
+    ? DEFAULT_PEER_ORGS
+    : parsePeerOrgs(process.env.SWL_PEER_ORGS);
 
 /** MSP IDs of {@link PEER_ORGS}, same order. */
 export const PEER_MSPS: readonly string[] = Object.freeze(PEER_ORGS.map((org) => org.msp));

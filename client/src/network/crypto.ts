@@ -289,7 +289,11 @@ export async function enrollPeerOrg(layout: Layout, org: PeerOrgSpec): Promise<v
   await ca.enroll('peer0', join(layout.nodeDir(org.key, 'peer0'), 'msp'), false);
   await ca.enroll('peer0', join(layout.nodeDir(org.key, 'peer0'), 'tls'), true);
   // The org admin may register and revoke the org's users (swl.* attributes), as an org admin would.
-  await ca.register({ id: 'admin', type: 'admin', attrs: 'hf.Registrar.Roles=client,hf.Registrar.Attributes=swl.*,hf.Revoker=true,hf.GenCRL=true' });
+  await ca.register({
+    id: 'admin',
+    type: 'admin',
+    attrs: 'hf.Registrar.Roles=client,hf.Registrar.Attributes=swl.*,hf.Revoker=true,hf.GenCRL=true',
+  });
   await ca.enroll('admin', layout.adminMspDir(org.key), false);
   writeWalletIdentity(
     layout,

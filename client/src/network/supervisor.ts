@@ -45,7 +45,17 @@ class Supervisor {
         '--module-path',
         join(REPO_ROOT, 'chaincode'),
       ],
-      { stdio: ['ignore', fd, fd], env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: 'info' } },
+      {
+        stdio: ['ignore', fd, fd],
+        env: {
+          ...process.env,
+          CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+          // The chaincode's organisation list (majorities, accountable orgs) comes from the topology.
+          SWL_PEER_ORGS: JSON.stringify(
+            this.layout.topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind })),
+          ),
+        },
+      },
     );
     closeSync(fd);
     this.children.set(org.key, child);

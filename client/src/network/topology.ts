@@ -12,6 +12,8 @@ export interface PeerOrgSpec {
   readonly key: string;
   readonly index: number;
   readonly mspId: string;
+  /** What the organisation is to the ledger: decides the roles it may hold and the policies it is in. */
+  readonly kind: 'customs' | 'bank' | 'enterprise';
   readonly description: string;
   readonly users: readonly UserSpec[];
 }
@@ -85,7 +87,9 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
   const indexes = new Set<number>();
   for (const org of peerOrgs as unknown[]) {
     if (!isObject(org)) fail(file, 'each peer org must be an object');
-    const { key, index, mspId, users } = org;
+    const { key, index, mspId, users, kind } = org;
+    if (kind !== 'customs' && kind !== 'bank' && kind !== 'enterprise')
+      fail(file, `${String(key)}: kind must be customs, bank or enterprise`);
     if (typeof key !== 'string' || !NAME.test(key))
       fail(file, `peer org key '${String(key)}' must match ${NAME}`);
     if (typeof mspId !== 'string' || !MSP.test(mspId)) fail(file, `${key}: mspId must end in MSP`);
@@ -119,6 +123,17 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
         fail(file, `${key}/${u.name}: duplicate or reserved user name`);
       names.add(u.name);
     }
+  }
+  const kinds = (peerOrgs as { kind: string }[]).map((o) => o.kind);
+  if (
+    kinds.filter((k) => k === 'customs').length !== 1 ||
+    kinds.filter((k) => k === 'enterprise').length !== 1 ||
+    !kinds.includes('bank')
+  ) {
+    fail(
+      file,
+      'peerOrgs need exactly one customs and one enterprise organisation and at least one bank',
+    );
   }
   return raw as unknown as Topology;
 }
