@@ -139,7 +139,10 @@ export function resolveLayout(opts: NetworkOptions = {}): { layout: Layout; exis
   const stateFile = join(runDirOf(name), 'network.json');
   if (existsSync(stateFile)) {
     const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as NetworkState;
-    const state: NetworkState = { ...saved, topology: checkTopology(saved.topology, stateFile) };
+    const state: NetworkState = {
+      ...saved,
+      topology: checkTopology(withKinds(saved.topology), stateFile),
+    };
     if (opts.portBase !== undefined && opts.portBase !== state.portBase) {
       throw new Error(
         `network '${name}' was created with port base ${state.portBase}; use --purge to recreate it with ${opts.portBase}`,
@@ -163,6 +166,20 @@ export function resolveLayout(opts: NetworkOptions = {}): { layout: Layout; exis
     topology,
   };
   return { layout: new Layout(state), existing: false };
+}
+
+/**
+ * Networks created before organisations had a `kind` in the topology: take
+ * each organisation's kind from the repository's topology file (same MSP ID).
+ */
+function withKinds(topology: Topology): Topology {
+  if (topology.peerOrgs.every((o) => o.kind !== undefined)) return topology;
+  const current = loadTopology(join(REPO_ROOT, 'network', 'topology.json'));
+  const kindOf = (msp: string) => current.peerOrgs.find((o) => o.mspId === msp)?.kind;
+  return {
+    ...topology,
+    peerOrgs: topology.peerOrgs.map((o) => ({ ...o, kind: o.kind ?? kindOf(o.mspId) ?? 'bank' })),
+  };
 }
 
 /** Records the instance's state file (after its crypto material exists). */
