@@ -4,6 +4,7 @@ import { docCommand, verifyCommand } from './doc';
 import { eventsCommand } from './events';
 import { guaranteeCommand, invoiceCommand } from './guarantee';
 import { networkCommand } from './network';
+import { serveCommand } from './serve';
 import { userCommand } from './user';
 
 /** The `swl` command. */
@@ -18,6 +19,7 @@ export function program(): Command {
   p.addCommand(invoiceCommand());
   p.addCommand(userCommand());
   p.addCommand(eventsCommand());
+  p.addCommand(serveCommand());
   return p;
 }
 

@@ -303,6 +303,7 @@ export async function enrollPeerOrg(layout: Layout, org: PeerOrgSpec): Promise<v
   );
   await ca.register({ id: 'ccserver', type: 'client' });
   await ca.enroll('ccserver', join(layout.nodeDir(org.key, 'ccserver'), 'tls'), true);
+  await enrollRestTls(layout, org);
   for (const user of org.users) {
     await enrollUser(layout, org, user);
   }
@@ -317,4 +318,20 @@ export async function enrollUser(layout: Layout, org: PeerOrgSpec, user: UserSpe
   const dir = join(layout.orgDir(org.key), 'users', user.name, 'msp');
   await ca.enroll(user.name, dir, false);
   writeWalletIdentity(layout, walletLabel(org.key, user.name), org.mspId, dir);
+}
+
+/** TLS directory of an organisation's REST service (server.crt, server.key, ca.crt). */
+export function restTlsDir(layout: Layout, orgKey: string): string {
+  return join(layout.nodeDir(orgKey, 'rest'), 'tls');
+}
+
+/**
+ * Registers (if new) and enrols the TLS certificate of the organisation's
+ * REST service from its CA (SANs localhost, 127.0.0.1). The CA must be running.
+ */
+export async function enrollRestTls(layout: Layout, org: PeerOrgSpec): Promise<void> {
+  const ca = new CaClient(layout, org.key);
+  await ca.enrollRegistrar();
+  await ca.register({ id: 'rest', type: 'client' });
+  await ca.enroll('rest', restTlsDir(layout, org.key), true);
 }

@@ -366,6 +366,18 @@ export async function status(
     await row(`cc-${org.key}`, port, () => tcpOpen(port), 'LISTENING');
   }
   await row('supervisor', 0, async () => true);
+  for (const org of t.peerOrgs) {
+    // REST services (`swl serve --all`) are listed while they run.
+    const proc = `rest-${org.key}`;
+    if (runningPid(layout, proc) === undefined) continue;
+    const port = layout.peerPorts(org).rest;
+    const ca = readFileSync(caCertFile(layout, org.key), 'utf8');
+    await row(
+      proc,
+      port,
+      async () => (await httpsStatus(`https://localhost:${port}/healthz`, ca)) === 200,
+    );
+  }
   return { layout, rows };
 }
 

@@ -1,0 +1,77 @@
+import { RequestHandler } from 'express';
+import { HttpError } from './errors';
+import { Identity } from './identity';
+import { LedgerPool } from './ledger';
+import { TokenStore } from './tokens';
+
+/** Who is calling: the token and the ledger identity it is bound to. */
+export interface Caller extends Identity {
+  readonly tokenId: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by the authentication middleware when a valid bearer token came with the request. */
+    caller?: Caller;
+  }
+}
+
+/**
+ * Reads `Authorization: Bearer <token>`. No header: anonymous (routes that
+ * need a caller refuse). A header with an unknown or revoked token: 401.
+ */
+export function authenticate(tokens: TokenStore, ledger: LedgerPool): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.get('authorization');
+    if (header === undefined) {
+      next();
+      return;
+    }
+    const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header.trim());
+    const record = m?.[1] ? tokens.authenticate(m[1]) : undefined;
+    if (!record) {
+      next(new HttpError(401, 'UNAUTHENTICATED', 'the API token is unknown or revoked'));
+      return;
+    }
+    let identity: Identity;
+    try {
+      identity = ledger.identity(record.identity);
+    } catch {
+      next(
+        new HttpError(401, 'UNAUTHENTICATED', 'the identity of this API token is not available'),
+      );
+      return;
+    }
+    if (identity.org !== ledger.org) {
+      next(new HttpError(401, 'UNAUTHENTICATED', 'this API token belongs to another organisation'));
+      return;
+    }
+    req.caller = { ...identity, tokenId: record.id };
+    next();
+  };
+}
+
+/** The authenticated caller of a request. @throws HttpError 401 when anonymous */
+export function callerOf(req: { caller?: Caller }): Caller {
+  if (!req.caller)
+    throw new HttpError(
+      401,
+      'UNAUTHENTICATED',
+      'this request needs an API token (Authorization: Bearer …)',
+    );
+  return req.caller;
+}
+
+/**
+ * Refuses an enterprise caller acting on another enterprise's records (the
+ * chaincode refuses too; this answers before any ledger call).
+ * @throws HttpError 403
+ */
+export function requireOwnEntity(caller: Caller, owner: string): void {
+  if (caller.role === 'enterprise' && caller.entity !== owner)
+    throw new HttpError(
+      403,
+      'FORBIDDEN',
+      `an enterprise may act only for its own entity ${caller.entity ?? ''}`,
+    );
+}

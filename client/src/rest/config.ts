@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { resolveLayout } from '../network/layout';
+
+/** Everything one REST service instance needs, read and validated once at start-up. */
+export interface ServerConfig {
+  /** Network instance whose wallet and peers the service uses. */
+  readonly network: string;
+  /** Organisation key the service runs for (its identities, its verifier). */
+  readonly org: string;
+  /** Address to listen on. */
+  readonly host: string;
+  /** Port; 0 picks a free one. */
+  readonly port: number;
+  /** TLS certificate and key (PEM files); absent means plain HTTP. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** SQLite file holding tokens and idempotency records. */
+  readonly dbFile: string;
+  /** Largest JSON body, bytes. */
+  readonly maxBodyBytes: number;
+  /** Largest uploaded file, bytes (uploads are hashed while streaming, never stored). */
+  readonly maxUploadBytes: number;
+  /** Per-token (or per-address without a token) rate limit: burst size and refill per second. */
+  readonly rateLimit: { readonly burst: number; readonly perSecond: number };
+  /** How long a retry waits for an earlier attempt's transaction to appear on the ledger, ms. */
+  readonly idempotencyWaitMs: number;
+  /**
+   * Fault injection for restart tests: `exit-after-commit` makes the process
+   * exit once a keyed write has committed and before its result is stored.
+   */
+  readonly failpoint?: 'exit-after-commit';
+}
+
+/** Flags and environment a configuration is read from. */
+export interface ConfigInput {
+  readonly org: string;
+  readonly network?: string;
+  readonly host?: string;
+  readonly port?: number | string;
+  readonly http?: boolean;
+  readonly dbFile?: string;
+  readonly maxBodyBytes?: number | string;
+  readonly maxUploadBytes?: number | string;
+  readonly rateBurst?: number | string;
+  readonly ratePerSecond?: number | string;
+  readonly idempotencyWaitMs?: number | string;
+}
+
+const MiB = 1024 * 1024;
+
+const schema = z.object({
+  org: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'organisation key, e.g. customs'),
+  network: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535).optional(),
+  http: z.boolean(),
+  dbFile: z.string().min(1).optional(),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * MiB),
+  maxUploadBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * MiB),
+  rateBurst: z.coerce.number().int().min(1).max(100_000),
+  ratePerSecond: z.coerce.number().min(0.01).max(100_000),
+  idempotencyWaitMs: z.coerce.number().int().min(0).max(600_000),
+  failpoint: z.enum(['exit-after-commit']).optional(),
+});
+
+/** Paths of an organisation's REST service inside a network's run directory. */
+export function restPaths(network: string, org: string) {
+  const { layout } = resolveLayout({ name: network });
+  const tlsDir = join(layout.nodeDir(org, 'rest'), 'tls');
+  return {
+    dbFile: layout.path('rest', `${org}.sqlite`),
+    certFile: join(tlsDir, 'server.crt'),
+    keyFile: join(tlsDir, 'server.key'),
+    caFile: join(tlsDir, 'ca.crt'),
+    credentialsFile: layout.path('rest', 'credentials.json'),
+    port: layout.peerPorts(layout.peerOrg(org)).rest,
+  };
+}
+
+/**
+ * Validates flags and environment (`SWL_REST_*`) into a configuration.
+ * Defaults: network `SWL_NETWORK` or `dev`, 127.0.0.1, the org's REST port
+ * from the layout, HTTPS with the org's `rest` TLS certificate, 1 MiB JSON
+ * bodies, 1 GiB uploads, 20 requests burst and 10/s per token.
+ * @throws Error naming the first invalid setting
+ */
+export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = schema.safeParse({
+    org: input.org,
+    network: input.network ?? env.SWL_NETWORK ?? 'dev',
+    host: input.host ?? env.SWL_REST_HOST ?? '127.0.0.1',
+    port: input.port ?? env.SWL_REST_PORT,
+    http: input.http ?? false,
+    dbFile: input.dbFile ?? env.SWL_REST_DB,
+    maxBodyBytes: input.maxBodyBytes ?? env.SWL_REST_MAX_BODY ?? MiB,
+    maxUploadBytes: input.maxUploadBytes ?? env.SWL_REST_MAX_UPLOAD ?? 1024 * MiB,
+    rateBurst: input.rateBurst ?? env.SWL_REST_RATE_BURST ?? 20,
+    ratePerSecond: input.ratePerSecond ?? env.SWL_REST_RATE_PER_SECOND ?? 10,
+    idempotencyWaitMs: input.idempotencyWaitMs ?? env.SWL_REST_IDEMPOTENCY_WAIT_MS ?? 20_000,
+    failpoint: env.SWL_REST_FAILPOINT || undefined,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `invalid REST service setting ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  const c = parsed.data;
+  const paths = restPaths(c.network, c.org);
+  return {
+    network: c.network,
+    org: c.org,
+    host: c.host,
+    port: c.port ?? paths.port,
+    tls: c.http ? undefined : { certFile: paths.certFile, keyFile: paths.keyFile },
+    dbFile: c.dbFile ?? paths.dbFile,
+    maxBodyBytes: c.maxBodyBytes,
+    maxUploadBytes: c.maxUploadBytes,
+    rateLimit: { burst: c.rateBurst, perSecond: c.ratePerSecond },
+    idempotencyWaitMs: c.idempotencyWaitMs,
+    failpoint: c.failpoint,
+  };
+}

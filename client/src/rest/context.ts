@@ -1,0 +1,21 @@
+import { Response } from 'express';
+import { ServerConfig } from './config';
+import { LedgerPool } from './ledger';
+import { Metrics } from './metrics';
+import { TokenStore } from './tokens';
+import { KeyedWrites, WriteResult } from './writes';
+
+/** What the routers share. */
+export interface ServiceContext {
+  readonly config: ServerConfig;
+  readonly ledger: LedgerPool;
+  readonly tokens: TokenStore;
+  readonly writes: KeyedWrites;
+  readonly metrics: Metrics;
+}
+
+/** Sends a write's (possibly replayed) response. */
+export function sendWrite(res: Response, result: WriteResult): void {
+  if (result.replayed) res.set('Idempotent-Replayed', 'true');
+  res.status(result.status).json(result.body);
+}

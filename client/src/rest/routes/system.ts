@@ -1,0 +1,80 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { ApiRouter } from '../api';
+import { callerOf } from '../auth';
+import { ServiceContext } from '../context';
+
+/** /api/v1/me: who the token acts as. */
+export function meRouter(): ApiRouter {
+  const r = new ApiRouter('/me', 'identity');
+  r.add(
+    {
+      method: 'get',
+      path: '/',
+      operationId: 'whoAmI',
+      summary: 'The ledger identity the API token acts as',
+      auth: 'required',
+      responses: {
+        200: {
+          description: 'The identity',
+          schema: z.object({
+            identity: z.string(),
+            mspId: z.string(),
+            role: z.string().optional(),
+            entity: z.string().optional(),
+            tokenId: z.string(),
+          }),
+        },
+      },
+      errors: [401, 429],
+    },
+    async (_input, req, res) => {
+      const c = callerOf(req);
+      res.json({
+        identity: c.label,
+        mspId: c.mspId,
+        role: c.role,
+        entity: c.entity,
+        tokenId: c.tokenId,
+      });
+    },
+  );
+  return r;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
+}
+
+/** /healthz (the process), /readyz (the ledger answers the org's verifier), /metrics (Prometheus). */
+export function operationsRouter(ctx: ServiceContext): Router {
+  const r = Router();
+  r.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  r.get('/readyz', async (_req, res) => {
+    try {
+      const client = await withTimeout(ctx.ledger.client(ctx.ledger.verifierLabel), 10_000);
+      await withTimeout(client.system.ping(), 5_000);
+      const height = await withTimeout(client.connection.ledgerHeight(), 5_000);
+      res.json({ status: 'ready', ledgerHeight: height.toString() });
+    } catch {
+      res
+        .status(503)
+        .set('Retry-After', '5')
+        .json({ error: { code: 'NOT_READY', message: 'the ledger is not reachable' } });
+    }
+  });
+  r.get('/metrics', async (_req, res, next) => {
+    try {
+      res.set('Content-Type', ctx.metrics.registry.contentType);
+      res.send(await ctx.metrics.registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  });
+  return r;
+}

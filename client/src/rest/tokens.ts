@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Db } from './db';
+
+/** A stored token, without its secret (only the SHA-256 of the token is kept). */
+export interface TokenRecord {
+  readonly id: string;
+  /** Wallet label of the ledger identity the token acts as, e.g. `enterprise:alpha`. */
+  readonly identity: string;
+  /** What the token is for, chosen by whoever created it. */
+  readonly name: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+/** A newly created token: the only moment its secret exists in clear. */
+export interface NewToken extends TokenRecord {
+  readonly token: string;
+}
+
+interface Row {
+  id: string;
+  identity: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+const PREFIX = 'swl_';
+
+function hashOf(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function toRecord(r: Row): TokenRecord {
+  return {
+    id: r.id,
+    identity: r.identity,
+    name: r.name,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
+  };
+}
+
+/** Bearer API tokens, each bound to one ledger identity; stored only as SHA-256 hashes. */
+export class TokenStore {
+  constructor(private readonly db: Db) {}
+
+  /** Creates a random token for an identity; the returned secret is never stored. */
+  create(identity: string, name: string): NewToken {
+    const id = randomBytes(6).toString('hex');
+    const token = `${PREFIX}${randomBytes(32).toString('base64url')}`;
+    const now = new Date().toISOString();
+    this.db
+      .prepare('INSERT INTO tokens (id, hash, identity, name, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, hashOf(token), identity, name, now);
+    return { id, identity, name, createdAt: now, revokedAt: null, lastUsedAt: null, token };
+  }
+
+  /** The live (not revoked) token a secret belongs to, or undefined. */
+  authenticate(token: string): TokenRecord | undefined {
+    if (!token.startsWith(PREFIX) || token.length > 200) return undefined;
+    const row = this.db
+      .prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL')
+      .get(hashOf(token)) as Row | undefined;
+    if (!row) return undefined;
+    this.db
+      .prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?')
+      .run(new Date().toISOString(), row.id);
+    return toRecord(row);
+  }
+
+  /** Revokes a token by id; false when there is no such live token. */
+  revoke(id: string): boolean {
+    const res = this.db
+      .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+      .run(new Date().toISOString(), id);
+    return res.changes === 1;
+  }
+
+  /** Every token (revoked ones too), oldest first, optionally of one identity. */
+  list(identity?: string): TokenRecord[] {
+    const rows = (
+      identity === undefined
+        ? this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all()
+        : this.db
+            .prepare('SELECT * FROM tokens WHERE identity = ? ORDER BY created_at, id')
+            .all(identity)
+    ) as Row[];
+    return rows.map(toRecord);
+  }
+}

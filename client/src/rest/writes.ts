@@ -1,0 +1,161 @@
+import {
+  ChaincodeError,
+  CommitFailedError,
+  CommitUnknownError,
+  SubmitOptions,
+  SwlClient,
+} from '../sdk';
+import { Caller } from './auth';
+import { HttpError, toHttpError } from './errors';
+import { IdempotencyStore, StoredResponse } from './idempotency';
+import { LedgerPool } from './ledger';
+
+/** A response and whether it is a replay of an earlier attempt's. */
+export interface WriteResult extends StoredResponse {
+  readonly replayed: boolean;
+}
+
+/** One keyed ledger write: how to run it, and how to rebuild its answer from a committed transaction id. */
+export interface KeyedWrite {
+  /** The request as received (its hash binds the key to it). */
+  readonly request: unknown;
+  /** Submits the transaction; passes `options` (onPrepared) to the SDK. */
+  readonly run: (client: SwlClient, options: SubmitOptions) => Promise<StoredResponse>;
+  /** The answer for a transaction that committed while no response was stored (a restart). */
+  readonly recover: (client: SwlClient, transactionId: string) => Promise<StoredResponse>;
+}
+
+/** A claim older than this whose transaction is still absent is taken as never sent. */
+const ABANDON_AFTER_MS = 10 * 60 * 1000;
+
+function errorResponse(err: unknown): StoredResponse {
+  const http = toHttpError(err);
+  return { status: http.status, body: { error: { code: http.code, message: http.message } } };
+}
+
+/**
+ * Ledger writes with `Idempotency-Key`: the first attempt claims the key and
+ * stores its transaction id before sending; a retry replays the stored
+ * response, joins the attempt still running here, or — after a restart —
+ * looks the transaction id up on the ledger (waiting a bounded time) and
+ * answers with the first attempt's outcome. One key never yields a second
+ * transaction while the first may still commit.
+ */
+export class KeyedWrites {
+  private readonly inFlight = new Map<string, Promise<WriteResult>>();
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly ledger: LedgerPool,
+    private readonly waitMs: number,
+    private readonly failpoint: string | undefined,
+  ) {}
+
+  /** Runs a write, once per (token, key). */
+  async execute(caller: Caller, key: string | undefined, write: KeyedWrite): Promise<WriteResult> {
+    const client = await this.ledger.client(caller.label);
+    if (key === undefined) return { ...(await write.run(client, {})), replayed: false };
+    const mapKey = `${caller.tokenId}\u0000${key}`;
+    const state = this.store.begin(caller.tokenId, key, write.request);
+    switch (state.kind) {
+      case 'mismatch':
+        throw new HttpError(
+          422,
+          'IDEMPOTENCY_KEY_REUSED',
+          'this Idempotency-Key was used for a different request',
+        );
+      case 'done':
+        return { ...state.response, replayed: true };
+      case 'new':
+        return this.track(mapKey, this.first(caller, key, client, write));
+      case 'pending': {
+        const running = this.inFlight.get(mapKey);
+        if (running) return { ...(await running), replayed: true };
+        if (state.txId === null) return this.track(mapKey, this.first(caller, key, client, write));
+        return this.track(
+          mapKey,
+          this.resume(caller, key, client, write, state.txId, state.createdAt),
+        );
+      }
+    }
+  }
+
+  private track(mapKey: string, p: Promise<WriteResult>): Promise<WriteResult> {
+    this.inFlight.set(mapKey, p);
+    const clear = () => this.inFlight.delete(mapKey);
+    p.then(clear, clear);
+    return p;
+  }
+
+  private async first(
+    caller: Caller,
+    key: string,
+    client: SwlClient,
+    write: KeyedWrite,
+  ): Promise<WriteResult> {
+    let response: StoredResponse;
+    try {
+      response = await write.run(client, {
+        onPrepared: (txId) => this.store.prepared(caller.tokenId, key, txId),
+      });
+    } catch (err) {
+      if (err instanceof ChaincodeError || err instanceof CommitFailedError) {
+        // Final: refused at endorsement, or invalidated at commit. That is the first result.
+        const failed = errorResponse(err);
+        this.store.complete(caller.tokenId, key, failed);
+        return { ...failed, replayed: false };
+      }
+      // Unknown outcome: keep the claim, a retry looks the transaction up.
+      if (!(err instanceof CommitUnknownError)) this.releaseIfUnsent(caller, key, err);
+      throw err;
+    }
+    if (this.failpoint === 'exit-after-commit') process.exit(70);
+    this.store.complete(caller.tokenId, key, response);
+    return { ...response, replayed: false };
+  }
+
+  /** Endorsement failed for want of peers: nothing reached the orderer, so the key may be reused. */
+  private releaseIfUnsent(caller: Caller, key: string, err: unknown): void {
+    const code = (err as { code?: string }).code;
+    if (code === 'PEER_UNREACHABLE' || code === 'ENDORSEMENT_FAILED')
+      this.store.release(caller.tokenId, key);
+  }
+
+  private async resume(
+    caller: Caller,
+    key: string,
+    client: SwlClient,
+    write: KeyedWrite,
+    txId: string,
+    createdAt: string,
+  ): Promise<WriteResult> {
+    const deadline = Date.now() + this.waitMs;
+    for (;;) {
+      const code = await client.connection.validationCode(txId);
+      if (code === 'VALID') {
+        const response = await write.recover(client, txId);
+        this.store.complete(caller.tokenId, key, response);
+        return { ...response, replayed: true };
+      }
+      if (code !== undefined) {
+        const failed = errorResponse(
+          new CommitFailedError(code, `invalidated: ${code}`, { transactionId: txId }),
+        );
+        this.store.complete(caller.tokenId, key, failed);
+        return { ...failed, replayed: true };
+      }
+      if (Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (Date.now() - Date.parse(createdAt) > ABANDON_AFTER_MS) {
+      // Prepared long ago by an instance that is gone and never seen on the ledger: never sent.
+      return this.first(caller, key, client, write);
+    }
+    throw new CommitUnknownError(
+      `transaction ${txId} of the first attempt is not on the ledger yet`,
+      {
+        transactionId: txId,
+      },
+    );
+  }
+}

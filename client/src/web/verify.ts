@@ -1,0 +1,257 @@
+/**
+ * The verify page: the file is hashed here, in the browser, chunk by chunk
+ * (it never leaves the machine); only its SHA-256 is sent to the service.
+ */
+import { Sha256 } from './sha256.js';
+
+interface Check {
+  result: 'VALID' | 'INVALID' | 'ERROR' | 'SKIPPED';
+  reason: string;
+}
+interface HistoryEntry {
+  by: { id: string; msp: string; role: string };
+  status: string;
+  timestamp: string;
+  txId: string;
+}
+interface Verification {
+  sha256: string;
+  verdict: string;
+  integrity: Check;
+  status: Check;
+  issuer: Check & { msp?: string; id?: string; transactionId?: string; blockNumber?: string };
+  record?: {
+    type: string;
+    docId: string;
+    status: string;
+    issuerMsp: string;
+    createdAt: string;
+    updatedAt?: string;
+    owner?: string;
+  };
+  history?: HistoryEntry[];
+  access: 'public' | 'full';
+}
+
+const CHUNK = 4 * 1024 * 1024;
+const TOKEN_KEY = 'swl.token';
+
+function $(id: string): HTMLElement {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el;
+}
+
+function el(tag: string, text?: string, cls?: string): HTMLElement {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+function formatTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toLocaleString()} (${iso})`;
+}
+
+/** Hashes a file a chunk at a time; only one chunk is in memory. */
+async function hashFile(file: File, progress: (done: number) => void): Promise<string> {
+  const sha = new Sha256();
+  for (let offset = 0; offset < file.size; offset += CHUNK) {
+    const chunk = new Uint8Array(await file.slice(offset, offset + CHUNK).arrayBuffer());
+    sha.update(chunk);
+    progress(Math.min(file.size, offset + CHUNK));
+  }
+  progress(file.size);
+  return sha.digestHex();
+}
+
+/** The page's three answers (SPEC §4), from the service's checks. */
+function outcome(v: Verification): { word: string; cls: string; detail: string } {
+  if (v.integrity.result === 'INVALID')
+    return {
+      word: 'TAMPERED-OR-UNKNOWN',
+      cls: 'bad',
+      detail:
+        'No document with this fingerprint is on the ledger: the file was altered, or it was never registered.',
+    };
+  if (v.integrity.result !== 'VALID' || v.issuer.result === 'ERROR')
+    return {
+      word: 'NOT VERIFIED',
+      cls: 'warn',
+      detail: 'The ledger could not be asked; try again.',
+    };
+  if (v.status.result === 'INVALID')
+    return {
+      word: 'NOT-USABLE',
+      cls: 'warn',
+      detail: `The document is on the ledger but its status is ${v.record?.status ?? '?'}.`,
+    };
+  return {
+    word: 'VALID',
+    cls: 'good',
+    detail:
+      'The file is exactly the registered document, its status is usable, and its issuer is known.',
+  };
+}
+
+function row(dl: HTMLElement, term: string, value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  dl.append(el('dt', term), el('dd', value));
+}
+
+function render(v: Verification, file: File): void {
+  const box = $('result');
+  box.replaceChildren();
+  const o = outcome(v);
+  box.className = `result ${o.cls}`;
+  const verdict = el('p', o.word, 'verdict');
+  verdict.id = 'verdict';
+  verdict.dataset.verdict = o.word;
+  box.append(verdict, el('p', o.detail, 'detail'));
+  if (o.word === 'NOT-USABLE' && v.record)
+    box.append(el('p', `Status: ${v.record.status}`, 'status'));
+
+  const dl = el('dl', undefined, 'facts');
+  row(dl, 'File', `${file.name} (${formatBytes(file.size)})`);
+  row(dl, 'SHA-256', v.sha256);
+  if (v.record) {
+    row(dl, 'Document', `${v.record.type} ${v.record.docId}`);
+    row(dl, 'Status', v.record.status);
+    row(dl, 'Issuer', v.issuer.msp ?? v.record.issuerMsp);
+    row(dl, 'Issued by', v.issuer.id);
+    row(dl, 'Owner', v.record.owner);
+    row(dl, 'Registered', formatTime(v.record.createdAt));
+    if (v.record.updatedAt) row(dl, 'Last change', formatTime(v.record.updatedAt));
+    row(dl, 'Transaction', v.issuer.transactionId);
+    row(dl, 'Block', v.issuer.blockNumber);
+  }
+  box.append(dl);
+
+  const checks = el('ul', undefined, 'checks');
+  for (const [name, c] of [
+    ['Integrity', v.integrity],
+    ['Status', v.status],
+    ['Issuer', v.issuer],
+  ] as const) {
+    const li = el('li');
+    li.append(
+      el('span', c.result, `badge ${c.result.toLowerCase()}`),
+      el('span', ` ${name}: ${c.reason}`),
+    );
+    checks.append(li);
+  }
+  box.append(el('h3', 'Checks'), checks);
+
+  if (v.record) {
+    box.append(el('h3', 'History'));
+    if (v.history && v.history.length > 0) {
+      const table = el('table');
+      const head = el('tr');
+      for (const h of ['When', 'Status', 'By', 'Transaction']) {
+        const th = el('th', h);
+        th.setAttribute('scope', 'col');
+        head.append(th);
+      }
+      const thead = el('thead');
+      thead.append(head);
+      const tbody = el('tbody');
+      for (const e of v.history) {
+        const tr = el('tr');
+        tr.append(
+          el('td', formatTime(e.timestamp)),
+          el('td', e.status),
+          el('td', `${e.by.msp} ${e.by.role}`),
+          el('td', e.txId.slice(0, 16) + '…'),
+        );
+        tbody.append(tr);
+      }
+      table.append(thead, tbody);
+      box.append(table);
+    } else {
+      box.append(
+        el(
+          'p',
+          v.access === 'public'
+            ? 'The full history is shown to the parties of the document, customs and banks: add an API token below to see it.'
+            : 'No history available.',
+          'note',
+        ),
+      );
+    }
+  }
+  box.hidden = false;
+  box.focus();
+}
+
+async function verifyFile(file: File): Promise<void> {
+  const status = $('progress-text');
+  const bar = $('progress') as HTMLProgressElement;
+  const box = $('result');
+  box.hidden = true;
+  bar.hidden = false;
+  bar.max = Math.max(file.size, 1);
+  bar.value = 0;
+  status.textContent = `Hashing ${file.name} in your browser…`;
+  try {
+    const sha256 = await hashFile(file, (done) => {
+      bar.value = done;
+    });
+    status.textContent = 'Asking the ledger…';
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const res = await fetch(`/api/v1/verify/${sha256}`, { headers });
+    const body = (await res.json()) as Verification | { error: { code: string; message: string } };
+    if ('error' in body) throw new Error(`${body.error.code}: ${body.error.message}`);
+    status.textContent = `Checked ${file.name}.`;
+    render(body, file);
+  } catch (err) {
+    status.textContent = `Could not verify: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    bar.hidden = true;
+  }
+}
+
+function setup(): void {
+  const input = $('file') as HTMLInputElement;
+  const zone = $('drop');
+  input.addEventListener('change', () => {
+    const f = input.files?.[0];
+    if (f) void verifyFile(f);
+  });
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const f = e.dataTransfer?.files[0];
+    if (f) void verifyFile(f);
+  });
+  const tokenInput = $('token') as HTMLInputElement;
+  tokenInput.value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  tokenInput.addEventListener('change', () => {
+    const t = tokenInput.value.trim();
+    if (t) sessionStorage.setItem(TOKEN_KEY, t);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  });
+  document.body.dataset.ready = 'true';
+}
+
+setup();
