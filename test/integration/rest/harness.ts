@@ -1,0 +1,164 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, runDirOf } from '../../../client/src/network/layout';
+import { loadConfig, ServerConfig } from '../../../client/src/rest/config';
+import { createServer, RestServer } from '../../../client/src/rest/server';
+import { TEST_NETWORK, testLayout } from '../harness';
+
+/** A REST service of the test network running in this process, with plain HTTP on a free port. */
+export interface TestService {
+  readonly url: string;
+  readonly server: RestServer;
+  readonly dbFile: string;
+  /** A fresh token for a wallet identity. */
+  token(identity: string): string;
+  close(): Promise<void>;
+}
+
+/** A temporary directory removed at the end of the run. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `swl-${prefix}-`));
+}
+
+/** Starts an organisation's service in-process; `overrides` tune limits. */
+export async function startService(
+  org: string,
+  overrides: Partial<Parameters<typeof loadConfig>[0]> = {},
+  network = TEST_NETWORK,
+): Promise<TestService> {
+  const dbFile = overrides.dbFile ?? join(tempDir('rest'), `${org}.sqlite`);
+  const config: ServerConfig = loadConfig(
+    { org, network, http: true, port: 0, dbFile, ...overrides },
+    {},
+  );
+  const server = createServer(config, () => undefined);
+  const url = await server.listen();
+  return {
+    url,
+    server,
+    dbFile,
+    token: (identity) => server.tokens.create(identity, 'test').token,
+    close: () => server.close(),
+  };
+}
+
+/** JSON request helper: status, headers and parsed body. */
+export async function call(
+  url: string,
+  opts: {
+    method?: string;
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    raw?: BodyInit;
+  } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: BodyInit | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  const res = await fetch(url, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `swl serve` of the test network as a child process (plain HTTP), for restart tests. */
+export async function spawnService(
+  org: string,
+  port: number,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'client', 'dist', 'cli', 'main.js'),
+      'serve',
+      '--org',
+      org,
+      '-n',
+      TEST_NETWORK,
+      '--http',
+      '--port',
+      String(port),
+    ],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const url = `http://localhost:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`swl serve exited: ${output}`);
+    const ok = await fetch(`${url}/healthz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`swl serve did not answer: ${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, url, exited };
+}
+
+/**
+ * A copy of the test network's identities under another network name whose
+ * ports nothing listens on: a service of it cannot reach any peer.
+ */
+export function unreachableNetwork(): { name: string; remove: () => void } {
+  const layout = testLayout();
+  const name = `${TEST_NETWORK}-gone`.slice(0, 32);
+  const dir = runDirOf(name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const state = JSON.parse(readFileSync(layout.path('network.json'), 'utf8')) as {
+    name: string;
+    portBase: number;
+  };
+  writeFileSync(
+    join(dir, 'network.json'),
+    JSON.stringify({ ...state, name, portBase: 29_400 }, null, 2),
+  );
+  cpSync(layout.walletDir(), join(dir, 'wallet'), { recursive: true });
+  for (const org of layout.topology.peerOrgs
+    .map((o) => o.key)
+    .concat(layout.topology.ordererOrg.key)) {
+    mkdirSync(join(dir, 'orgs', org, 'msp', 'cacerts'), { recursive: true });
+    copyFileSync(layout.orgCaCert(org), join(dir, 'orgs', org, 'msp', 'cacerts', 'ca.pem'));
+  }
+  return { name, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
