@@ -61,13 +61,13 @@ export async function call(
     token?: string;
     body?: unknown;
     headers?: Record<string, string>;
-    raw?: BodyInit;
+    raw?: RequestInit['body'];
   } = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: BodyInit | undefined = opts.raw;
+  let body: RequestInit['body'] = opts.raw;
   if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
