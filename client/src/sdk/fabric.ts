@@ -228,10 +228,18 @@ export class LedgerConnection {
     options: SubmitOptions = {},
   ): Promise<Submitted> {
     const retries = options.retries ?? 3;
+    let reconnected = false;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.submitOnce(namespace, fn, args, options);
       } catch (err) {
+        // No endorsement at all: nothing reached the orderer, so after a
+        // fresh connection (new discovery, new peer channels) it is safe to try once more.
+        if (!reconnected && err instanceof PeerUnreachableError && nothingOrdered(err)) {
+          reconnected = true;
+          await this.reconnect().catch(() => undefined);
+          continue;
+        }
         const raceLost = err instanceof MvccConflictError || err instanceof EndorsementPolicyError;
         if (!raceLost || attempt >= retries) throw err;
         await new Promise((r) => setTimeout(r, 50 + 100 * attempt));
@@ -299,6 +307,22 @@ export class LedgerConnection {
     fn: string,
     args: readonly string[],
     options: EvaluateOptions = {},
+  ): Promise<string> {
+    try {
+      return await this.evaluateOnce(namespace, fn, args, options);
+    } catch (err) {
+      if (!(err instanceof PeerUnreachableError)) throw err;
+      // A read changes nothing: after a peer outage, refresh discovery and ask again once.
+      await this.reconnect().catch(() => undefined);
+      return this.evaluateOnce(namespace, fn, args, options);
+    }
+  }
+
+  private async evaluateOnce(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: EvaluateOptions,
   ): Promise<string> {
     try {
       const network = options.peerMsp ? await this.networkPinnedTo(options.peerMsp) : this.network;
@@ -400,6 +424,14 @@ export class LedgerConnection {
     this.closePinned();
     this.gateway.disconnect();
   }
+}
+
+/** Whether an error was raised before anything was sent to the ordering service. */
+function nothingOrdered(err: LedgerError): boolean {
+  const cause = err.cause instanceof Error ? err.cause.message : '';
+  return (
+    cause.startsWith('No valid responses from any peers') || cause.includes('DiscoveryService')
+  );
 }
 
 function commitError(
