@@ -17,6 +17,7 @@ interface PageGlobals {
   DataTransfer: new () => { items: { add(file: unknown): void } };
   File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
   atob(data: string): string;
+  document: { querySelector(s: string): { getAttribute(name: string): string | null } | null };
 }
 
 /** Drops a file on the page's drop zone, as a user dragging it from the desktop would. */
@@ -104,7 +105,10 @@ describe('verify page in Chromium', function () {
     await page.screenshot({ path: join(ARTIFACTS, 'verify-page-valid.png'), fullPage: true });
     await dropFile(page, 'invoice-edited.pdf', tampered);
     await page.waitForFunction(
-      "document.querySelector('#verdict')?.getAttribute('data-verdict') !== 'VALID'",
+      () =>
+        (globalThis as unknown as PageGlobals).document
+          .querySelector('#verdict')
+          ?.getAttribute('data-verdict') !== 'VALID',
     );
     const invalid = await page.getAttribute('#verdict', 'data-verdict');
     await page.screenshot({ path: join(ARTIFACTS, 'verify-page-tampered.png'), fullPage: true });
