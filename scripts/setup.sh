@@ -28,6 +28,13 @@ fi
 
 if [ "$quiet" = 1 ]; then bash scripts/install-fabric.sh >/dev/null; else bash scripts/install-fabric.sh; fi
 
+# The verify page's browser test drives Debian's Chromium (never a downloaded browser build).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing chromium (apt-get) for the browser test ..."
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null \
+    || echo "setup: could not install chromium; the browser test will fail" >&2
+fi
+
 say "building TypeScript ..."
 npx tsc -b chaincode client
 chmod +x client/dist/cli/main.js
