@@ -24,6 +24,11 @@ export function program(): Command {
 }
 
 if (require.main === module) {
+  // `swl … | head` closes the pipe early: stop quietly instead of crashing.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   program()
     .parseAsync(process.argv)
     .catch((err: unknown) => {
