@@ -13,7 +13,7 @@ import {
 } from './layout';
 import { caCertFile, enrollOrdererOrg, enrollPeerOrg, startCa } from './crypto';
 import { ordererEnv, peerEnv, renderConfigtx, renderCoreYaml, renderOrdererYaml } from './config';
-import { createGenesisBlock, joinOrderer, joinPeer } from './channel';
+import { createGenesisBlock, joinOrderer, joinPeer, ledgerHeight } from './channel';
 import {
   approveChaincode,
   commitChaincode,
@@ -23,6 +23,7 @@ import {
   packageChaincode,
 } from './chaincode';
 import { fabricBin, peerCli } from './peercli';
+import { PeerOrgSpec } from './topology';
 import { httpsStatus, runningPid, sleep, startProcess, stopProcess, waitFor } from './proc';
 
 /** Receives progress lines. */
@@ -160,6 +161,14 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
     progress,
     `starting ${t.peerOrgs.length} peers and joining ${layout.channel}`,
     async () => {
+      const restarted = existing
+        ? t.peerOrgs.filter((o) => runningPid(layout, `peer0-${o.key}`) === undefined)
+        : [];
+      // A peer restarted beside running ones must reach their height before `up` returns.
+      const target = await highestRunningPeer(
+        layout,
+        t.peerOrgs.filter((o) => !restarted.includes(o)),
+      );
       for (const org of t.peerOrgs) {
         const name = `peer0-${org.key}`;
         if (runningPid(layout, name) === undefined)
@@ -172,12 +181,22 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
       }
       await Promise.all(
         t.peerOrgs.map(async (org) => {
+          // The operations endpoint answers before the peer's gRPC listener on a restart.
           await waitFor(
-            `peer0-${org.key} /healthz (log: ${layout.logFile(`peer0-${org.key}`)})`,
-            () => healthy(layout, org.key, layout.peerPorts(org).operations),
+            `peer0-${org.key} /healthz and its port (log: ${layout.logFile(`peer0-${org.key}`)})`,
+            async () =>
+              (await healthy(layout, org.key, layout.peerPorts(org).operations)) &&
+              (await tcpOpen(layout.peerPorts(org).peer)),
             60_000,
           );
           await joinPeer(layout, org);
+          if (restarted.includes(org) && target > 0)
+            await waitFor(
+              `peer0-${org.key} to catch up to block height ${target}`,
+              async () => (await ledgerHeight(layout, org).catch(() => 0)) >= target,
+              120_000,
+              500,
+            );
         }),
       );
     },
@@ -205,6 +224,13 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
     `network '${layout.state.name}' is up in ${seconds.toFixed(1)}s (run dir ${layout.runDir})`,
   );
   return { layout, alreadyRunning: false, seconds };
+}
+
+/** Highest ledger height among the given (running) peers; 0 when none answers. */
+async function highestRunningPeer(layout: Layout, orgs: readonly PeerOrgSpec[]): Promise<number> {
+  const running = orgs.filter((o) => runningPid(layout, `peer0-${o.key}`) !== undefined);
+  const hs = await Promise.all(running.map((o) => ledgerHeight(layout, o).catch(() => 0)));
+  return Math.max(0, ...hs);
 }
 
 function startSupervisor(layout: Layout): void {
