@@ -268,7 +268,8 @@ export class LedgerConnection {
       const payload = await tx.submit(...args);
       return { payload: payload.toString('utf8'), transactionId };
     } catch (err) {
-      if (err instanceof TimeoutError) return this.resolveUnknown(transactionId, err);
+      if (err instanceof TimeoutError || isAmbiguousCommitFailure(err))
+        return this.resolveUnknown(transactionId, err as TimeoutError);
       throw mapFabricError(err, transactionId);
     }
   }
@@ -445,6 +446,30 @@ function commitError(
   if (code === 'ENDORSEMENT_POLICY_FAILURE')
     return new EndorsementPolicyError(message, { transactionId, cause });
   return new CommitFailedError(code, message, { transactionId, cause });
+}
+
+/**
+ * Whether a submit failed after it was endorsed in a way that does not say
+ * whether the orderer took it: the commit-event peers went away, or the
+ * broadcast broke without an orderer status. Such an outcome is unknown and
+ * must be looked up by transaction id, never reported as a refusal. A
+ * validation code (TransactionError) and an orderer's explicit status are
+ * definitive.
+ */
+export function isAmbiguousCommitFailure(err: unknown): boolean {
+  const e = err as {
+    name?: string;
+    transactionCode?: unknown;
+    message?: unknown;
+    responses?: { endorsement?: unknown }[];
+  };
+  if (!e || e.name === 'TransactionError' || typeof e.transactionCode === 'string') return false;
+  const endorsed = Array.isArray(e.responses) && e.responses.some((r) => r?.endorsement);
+  if (!endorsed) return false;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return !/^Failed to (commit transaction|send transaction successfully to the committer)/.test(
+    message,
+  );
 }
 
 const CODE_IN_MESSAGE = /message=([A-Z][A-Z_]+): ([^\n]*)/;
