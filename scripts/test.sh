@@ -2,6 +2,7 @@
 # `npm test`: sets everything up, checks types, lint and format, runs the unit
 # tests, then the integration tests on one shared test network (`itest`,
 # ports from 17000, started fresh and stopped at the end).
+# Then the fault-injection scenarios, each on a network of its own.
 # Ends with one line: "N passed, N failed". Exit status non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -49,4 +50,5 @@ check "eslint" npx eslint .
 check "prettier" npx prettier --check .
 suite unit --timeout 20000 'test/unit/**/*.test.ts'
 suite integration --config .mocharc.integration.json 'test/integration/**/*.test.ts'
+suite faults --config .mocharc.faults.json
 finish
