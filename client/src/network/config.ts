@@ -136,6 +136,8 @@ export function ordererEnv(layout: Layout, n: number, cfgDir: string): Record<st
     ORDERER_OPERATIONS_TLS_ENABLED: 'true',
     ORDERER_OPERATIONS_TLS_CERTIFICATE: join(tls, 'server.crt'),
     ORDERER_OPERATIONS_TLS_PRIVATEKEY: join(tls, 'server.key'),
+    // /metrics and /logspec answer clients with a certificate of the orderer org; /healthz anyone.
+    ORDERER_OPERATIONS_TLS_CLIENTROOTCAS: roots,
     ORDERER_METRICS_PROVIDER: 'prometheus',
   };
 }
