@@ -50,5 +50,5 @@ check "eslint" npx eslint .
 check "prettier" npx prettier --check .
 suite unit --timeout 20000 'test/unit/**/*.test.ts'
 suite integration --config .mocharc.integration.json 'test/integration/**/*.test.ts'
-suite faults --config .mocharc.faults.json
+suite faults --config .mocharc.faults.json 'test/faults/**/*.test.ts'
 finish

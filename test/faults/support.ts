@@ -5,6 +5,7 @@
  */
 import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { down, up } from '../../client/src/network/network';
 import { Layout, NetworkOptions } from '../../client/src/network/layout';
 import { alive, runningPid } from '../../client/src/network/proc';
@@ -51,12 +52,22 @@ export async function kill9(layout: Layout, proc: string): Promise<number> {
   return pid;
 }
 
-/** GETs a TLS operations endpoint trusting the org CA; resolves with the body. */
-export function httpsGet(url: string, caFile: string, timeoutMs = 3000): Promise<string> {
+/** GETs a TLS operations endpoint trusting the org CA, with a client certificate; resolves with the body. */
+export function httpsGet(
+  url: string,
+  tls: { ca: string; cert: string; key: string },
+  timeoutMs = 3000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'GET', ca: readFileSync(caFile, 'utf8'), timeout: timeoutMs },
+      {
+        method: 'GET',
+        ca: readFileSync(tls.ca, 'utf8'),
+        cert: readFileSync(tls.cert, 'utf8'),
+        key: readFileSync(tls.key, 'utf8'),
+        timeout: timeoutMs,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -72,12 +83,19 @@ export function httpsGet(url: string, caFile: string, timeoutMs = 3000): Promise
 
 /** Index of the orderer whose `consensus_etcdraft_is_leader` gauge is 1, or undefined. */
 export async function raftLeader(layout: Layout): Promise<number | undefined> {
-  const ca = layout.orgCaCert(layout.topology.ordererOrg.key);
+  const org = layout.topology.ordererOrg.key;
+  // /metrics wants a client certificate of the orderer organisation: its admin's TLS pair.
+  const adminTls = join(layout.orgDir(org), 'admin', 'tls');
+  const tls = {
+    ca: layout.orgCaCert(org),
+    cert: join(adminTls, 'server.crt'),
+    key: join(adminTls, 'server.key'),
+  };
   for (let n = 0; n < layout.state.orderers; n++) {
     if (runningPid(layout, `orderer${n}`) === undefined) continue;
     const metrics = await httpsGet(
       `https://localhost:${layout.ordererPorts(n).operations}/metrics`,
-      ca,
+      tls,
     ).catch(() => '');
     const line = metrics
       .split('\n')
