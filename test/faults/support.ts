@@ -46,10 +46,20 @@ export async function kill9(layout: Layout, proc: string): Promise<number> {
   const pid = runningPid(layout, proc);
   if (pid === undefined) throw new Error(`${proc} is not running`);
   process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
-  if (alive(pid)) throw new Error(`${proc} (pid ${pid}) survived SIGKILL`);
+  for (let i = 0; i < 100 && running(pid); i++) await sleep(50);
+  if (running(pid)) throw new Error(`${proc} (pid ${pid}) survived SIGKILL`);
   log(`killed ${proc} (pid ${pid}) with SIGKILL`);
   return pid;
+}
+
+/** Whether a PID runs: a zombie (dead, not yet reaped by its parent) does not. */
+function running(pid: number): boolean {
+  if (!alive(pid)) return false;
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** GETs a TLS operations endpoint trusting the org CA, with a client certificate; resolves with the body. */
