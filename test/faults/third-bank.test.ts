@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discoveredEndorsers } from '../../client/src/network/chaincode';
+import { Layout, REPO_ROOT } from '../../client/src/network/layout';
+import { EndorsementPolicyError, SwlClient } from '../../client/src/sdk';
+import { ALPHA, declaration, newFile, rejectsWithCode, uniqueId } from '../integration/fixtures';
+import { freshNetwork, log, purgeNetwork } from './support';
+
+const NAME = 'faults-bankc';
+
+/** network/topology.json with one more bank: the only change a third bank needs. */
+function topologyWithBankC(dir: string): string {
+  const topology = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'network', 'topology.json'), 'utf8'),
+  ) as { peerOrgs: unknown[] };
+  topology.peerOrgs.push({
+    key: 'bankc',
+    index: 5,
+    mspId: 'BankCMSP',
+    kind: 'bank',
+    description: 'Bank C',
+    users: [
+      { name: 'clerk1', role: 'clerk' },
+      { name: 'auditor1', role: 'auditor' },
+      { name: 'verifier', role: 'verifier' },
+    ],
+  });
+  const file = join(dir, 'topology.json');
+  writeFileSync(file, JSON.stringify(topology, null, 2));
+  return file;
+}
+
+describe('topology: a third bank is one entry in the topology file', function () {
+  this.timeout(10 * 60_000);
+  let dir: string;
+  let layout: Layout;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'swl-bankc-'));
+    layout = await freshNetwork({
+      name: NAME,
+      portBase: 39400,
+      topologyFile: topologyWithBankC(dir),
+    });
+  });
+  after(async () => {
+    await purgeNetwork(NAME);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts five organisations, discovery lists them all, and BankC issues a guarantee under a 3-of-5 majority', async () => {
+    const orgs = layout.topology.peerOrgs;
+    const discovered = await Promise.all(
+      orgs.map(async (o) => [...(await discoveredEndorsers(layout, o))].sort()),
+    );
+    const alpha = await SwlClient.connect({ as: 'enterprise:alpha', network: NAME });
+    const clerkC = await SwlClient.connect({ as: 'bankc:clerk1', network: NAME });
+    const officer = await SwlClient.connect({ as: 'customs:officer1', network: NAME });
+    try {
+      const twoOfFive = alpha.documents.register(
+        declaration(ALPHA),
+        { sha256: newFile().sha256 },
+        { endorsingOrgs: ['EnterpriseMSP', 'BankCMSP'], retries: 0 },
+      );
+      const refused = await rejectsWithCode(twoOfFive, 'ENDORSEMENT_POLICY_FAILURE');
+      const threeOfFive = await alpha.documents.register(
+        declaration(ALPHA),
+        { sha256: newFile().sha256 },
+        { endorsingOrgs: ['EnterpriseMSP', 'BankCMSP', 'CustomsMSP'], retries: 0 },
+      );
+      const docId = uniqueId('TG-C');
+      await alpha.guarantees.apply(
+        {
+          docId,
+          applicant: ALPHA,
+          bankMsp: 'BankCMSP',
+          customsOffice: '2200',
+          amount: '20000.00',
+          validFrom: new Date(Date.now() - 60_000).toISOString(),
+          validTo: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+        { sha256: newFile('tg').sha256 },
+      );
+      const issued = await clerkC.guarantees.issue(docId);
+      const active = await officer.guarantees.accept(docId);
+      log(`discovery: ${discovered[0]!.join(', ')}`);
+
+      for (const d of discovered)
+        expect(d).to.deep.equal([
+          'BankAMSP',
+          'BankBMSP',
+          'BankCMSP',
+          'CustomsMSP',
+          'EnterpriseMSP',
+        ]);
+      expect(refused).to.be.instanceOf(EndorsementPolicyError);
+      expect(threeOfFive.value.status).to.equal('SUBMITTED');
+      expect(issued.value.status).to.equal('ISSUED');
+      expect(issued.value.issuerMsp).to.equal('EnterpriseMSP');
+      expect(active.value.status).to.equal('ACTIVE');
+    } finally {
+      for (const c of [alpha, clerkC, officer]) c.close();
+    }
+  });
+});
