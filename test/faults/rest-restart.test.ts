@@ -1,0 +1,185 @@
+import { expect } from 'chai';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../client/src/network/layout';
+import { openDb } from '../../client/src/rest/db';
+import { TokenStore } from '../../client/src/rest/tokens';
+import { FullView, SwlClient } from '../../client/src/sdk';
+import { newFile, uniqueId } from '../integration/fixtures';
+import { eventually, freshNetwork, log, purgeNetwork, sleep } from './support';
+
+const NAME = 'faults-rest';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/** `swl serve` for the enterprise organisation of the scenario's network, ready when /healthz answers. */
+async function serve(port: number, dbFile: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'client', 'dist', 'cli', 'main.js'),
+      'serve',
+      '--org',
+      'enterprise',
+      '-n',
+      NAME,
+      '--http',
+      '--port',
+      String(port),
+    ],
+    { env: { ...process.env, SWL_REST_DB: dbFile }, stdio: 'ignore' },
+  );
+  await eventually(
+    'swl serve to answer /healthz',
+    async () => (await fetch(`http://localhost:${port}/healthz`)).ok,
+    30_000,
+    200,
+  );
+  return child;
+}
+
+interface KeyedOutcome {
+  readonly key: string;
+  readonly docId: string;
+  readonly sha256: string;
+  /** transactionId of every 201 answer for this key. */
+  readonly answers: string[];
+  attempts: number;
+}
+
+describe('fault: restart the REST service mid-load while clients retry with Idempotency-Key', function () {
+  this.timeout(10 * 60_000);
+  let dir: string;
+  let child: ChildProcess | undefined;
+
+  before(async () => {
+    await freshNetwork({ name: NAME, portBase: 36400 });
+    dir = mkdtempSync(join(tmpdir(), 'swl-faults-rest-'));
+  });
+  after(async () => {
+    child?.kill('SIGKILL');
+    await purgeNetwork(NAME);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records exactly one transaction per key', async () => {
+    const dbFile = join(dir, 'enterprise.sqlite');
+    const db = openDb(dbFile);
+    const token = new TokenStore(db).create('enterprise:alpha', 'faults').token;
+    db.close();
+    const port = await freePort();
+    child = await serve(port, dbFile);
+    const outcomes: KeyedOutcome[] = [];
+    let stop = false;
+    const worker = async () => {
+      while (!stop && outcomes.length < 60) {
+        const o: KeyedOutcome = {
+          key: uniqueId('idem'),
+          docId: uniqueId('DEC-R'),
+          sha256: newFile().sha256,
+          answers: [],
+          attempts: 0,
+        };
+        outcomes.push(o);
+        const body = JSON.stringify({
+          type: 'CUSTOMS_DECLARATION',
+          docId: o.docId,
+          sha256: o.sha256,
+          facts: {
+            direction: 'EXPORT',
+            customsOffice: '2200',
+            declaredValue: '1.00',
+            currency: 'USD',
+          },
+        });
+        // Retry the same request with the same key until it is answered (bounded).
+        const deadline = Date.now() + 90_000;
+        while (o.answers.length === 0 && Date.now() < deadline) {
+          o.attempts++;
+          const res = await fetch(`http://localhost:${port}/api/v1/documents`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'idempotency-key': o.key,
+            },
+            body,
+          }).catch(() => undefined);
+          if (res?.status === 201)
+            o.answers.push(((await res.json()) as { transactionId: string }).transactionId);
+          else await sleep(300);
+        }
+        // One more replay of an answered key must give the same transaction.
+        const replay = await fetch(`http://localhost:${port}/api/v1/documents`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': o.key,
+          },
+          body,
+        }).catch(() => undefined);
+        if (replay?.status === 201)
+          o.answers.push(((await replay.json()) as { transactionId: string }).transactionId);
+      }
+    };
+    const workers = Promise.all([worker(), worker(), worker(), worker()]);
+    await eventually(
+      '10 answered keys',
+      async () => outcomes.filter((o) => o.answers.length > 0).length >= 10,
+      60_000,
+    );
+
+    child.kill('SIGKILL');
+    await sleep(1000);
+    child = await serve(port, dbFile);
+    const answeredAtRestart = outcomes.filter((o) => o.answers.length > 0).length;
+    await eventually(
+      '10 more answered keys after the restart',
+      async () => outcomes.filter((o) => o.answers.length > 0).length >= answeredAtRestart + 10,
+      90_000,
+    );
+    stop = true;
+    await workers;
+
+    const alpha = await SwlClient.connect({ as: 'enterprise:alpha', network: NAME });
+    const problems: string[] = [];
+    try {
+      for (const o of outcomes) {
+        if (o.answers.length === 0) {
+          problems.push(`${o.key}: never answered`);
+          continue;
+        }
+        if (new Set(o.answers).size !== 1)
+          problems.push(`${o.key}: answered with ${[...new Set(o.answers)].join(', ')}`);
+        const view = (await alpha.documents.getByHash(o.sha256)) as FullView;
+        if (view.txId !== o.answers[0]) problems.push(`${o.key}: ledger has ${view.txId}`);
+        if (view.history?.length !== 1)
+          problems.push(`${o.key}: ${view.history?.length} history entries`);
+        if ((await alpha.connection.validationCode(o.answers[0]!)) !== 'VALID')
+          problems.push(`${o.key}: ${o.answers[0]} not VALID`);
+      }
+    } finally {
+      alpha.close();
+    }
+    const retried = outcomes.filter((o) => o.attempts > 1).length;
+    log(
+      `${outcomes.length} keys, ${retried} retried across the restart, problems: ${problems.length}`,
+    );
+
+    expect(problems).to.deep.equal([]);
+    expect(outcomes.length).to.be.greaterThanOrEqual(20);
+  });
+});
