@@ -24,6 +24,7 @@ import {
 } from './chaincode';
 import { fabricBin, peerCli } from './peercli';
 import { PeerOrgSpec } from './topology';
+import { raftLeader } from './raft';
 import { httpsStatus, runningPid, sleep, startProcess, stopProcess, waitFor } from './proc';
 
 /** Receives progress lines. */
@@ -219,6 +220,16 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
     () => waitDiscovery(layout, 120_000),
   );
   await timed(progress, 'waiting for the chaincode to answer', () => waitPing(layout, 60_000));
+  // Orderers restarted from their ledgers elect a leader a few seconds after /healthz turns OK;
+  // until then every broadcast is refused. Invokable means ordered too.
+  await timed(progress, 'waiting for the Raft leader of the ordering service', () =>
+    waitFor(
+      'a Raft leader on the channel',
+      async () => (await raftLeader(layout)) !== undefined,
+      60_000,
+      250,
+    ),
+  );
   const seconds = (Date.now() - t0) / 1000;
   progress(
     `network '${layout.state.name}' is up in ${seconds.toFixed(1)}s (run dir ${layout.runDir})`,

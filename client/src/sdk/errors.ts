@@ -103,6 +103,14 @@ export class PeerUnreachableError extends LedgerError {
   }
 }
 
+/** The ordering service refused the transaction outright (e.g. no Raft leader): it was not ordered. */
+export class OrdererUnavailableError extends LedgerError {
+  constructor(message: string, info: ErrorInfo = {}) {
+    super('ORDERER_UNAVAILABLE', message, info);
+    this.name = OrdererUnavailableError.name;
+  }
+}
+
 /** The transaction was ordered but invalidated at commit; `validationCode` is Fabric's (e.g. MVCC_READ_CONFLICT). */
 export class CommitFailedError extends LedgerError {
   readonly validationCode: string;

@@ -29,6 +29,7 @@ import {
   isErrorCode,
   LedgerError,
   MvccConflictError,
+  OrdererUnavailableError,
   PeerUnreachableError,
 } from './errors';
 
@@ -184,7 +185,9 @@ export class LedgerConnection {
       eventHandlerOptions: {
         commitTimeout: opts.commitTimeoutSeconds ?? 30,
         endorseTimeout: opts.endorseTimeoutSeconds ?? 30,
-        strategy: DefaultEventHandlerStrategies.PREFER_MSPID_SCOPE_ANYFORTX,
+        // A commit is reported once every reachable organisation's peer has it,
+        // so a read that follows — on any organisation's peer — sees it.
+        strategy: DefaultEventHandlerStrategies.NETWORK_SCOPE_ALLFORTX,
       },
       queryHandlerOptions: { timeout: 30, strategy: preferringQueryHandler(queryMsp, strict) },
     };
@@ -229,6 +232,7 @@ export class LedgerConnection {
   ): Promise<Submitted> {
     const retries = options.retries ?? 3;
     let reconnected = false;
+    let ordererWaits = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.submitOnce(namespace, fn, args, options);
@@ -238,6 +242,14 @@ export class LedgerConnection {
         if (!reconnected && err instanceof PeerUnreachableError && nothingOrdered(err)) {
           reconnected = true;
           await this.reconnect().catch(() => undefined);
+          continue;
+        }
+        // The ordering service refused it outright (no Raft leader yet, e.g. right
+        // after a restart or an election): nothing was ordered; wait and resend, bounded.
+        if (err instanceof OrdererUnavailableError && ordererWaits < 8) {
+          ordererWaits++;
+          attempt--;
+          await new Promise((r) => setTimeout(r, 250 * 2 ** Math.min(ordererWaits, 4)));
           continue;
         }
         const raceLost = err instanceof MvccConflictError || err instanceof EndorsementPolicyError;
@@ -486,6 +498,16 @@ export function mapFabricError(err: unknown, transactionId: string | undefined):
     return commitError(code, `transaction ${id} was invalidated at commit: ${code}`, id, err);
   }
   const message = err instanceof Error ? err.message : String(err);
+  if (
+    /^Failed to (send transaction successfully to the committer|commit transaction).*(SERVICE_UNAVAILABLE|NOT_FOUND)/s.test(
+      message,
+    )
+  ) {
+    return new OrdererUnavailableError(
+      `the ordering service refused the transaction: ${firstLine(message)}`,
+      { transactionId, cause: err },
+    );
+  }
   const coded = CODE_IN_MESSAGE.exec(message) ?? BARE_CODE.exec(message);
   if (coded?.[1] && isErrorCode(coded[1]))
     return chaincodeError(coded[1], (coded[2] ?? '').trim(), { transactionId, cause: err });

@@ -7,6 +7,7 @@ import {
   ForbiddenError,
   MvccConflictError,
   NotFoundError,
+  OrdererUnavailableError,
   PeerUnreachableError,
 } from '../../../../client/src/sdk/errors';
 import { mapFabricError } from '../../../../client/src/sdk/fabric';
@@ -87,6 +88,18 @@ describe('sdk/fabric: mapFabricError', () => {
 
     expect(err).to.be.instanceOf(PeerUnreachableError);
     expect(err.code).to.equal('PEER_UNREACHABLE');
+  });
+
+  it('maps an outright refusal by the ordering service to OrdererUnavailableError (not ordered, safe to resend)', () => {
+    const err = mapFabricError(
+      new Error(
+        'Failed to send transaction successfully to the committer. status:SERVICE_UNAVAILABLE',
+      ),
+      'tx',
+    );
+
+    expect(err).to.be.instanceOf(OrdererUnavailableError);
+    expect(err.code).to.equal('ORDERER_UNAVAILABLE');
   });
 
   it('passes an SDK error through unchanged', () => {
