@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { down, up } from '../network/network';
 import { REPO_ROOT, resolveLayout } from '../network/layout';
 import { benchHashing, HashingFigure } from './hashing';
+import { restPair, startRest } from './rest';
 import { FIGURE_HEADERS, figureRow, num, table } from './report';
 import { instrumentSigning, nodeSignMs } from './signing';
 import { Figure, ratio } from './stats';
@@ -31,6 +32,7 @@ export interface BenchOptions {
   readonly fileMb: number;
   readonly out: string;
   readonly keep: boolean;
+  readonly rest: boolean;
 }
 
 const QUICK = { rounds: 2, duration: 3, concurrency: [1, 8], docs: 500, fileMb: 32 };
@@ -103,6 +105,7 @@ export function program(): Command {
     )
     .option('--out <dir>', 'directory of the JSON results', join(REPO_ROOT, 'bench-results'))
     .option('--keep', 'leave the started network running (and its data) at the end')
+    .option('--no-rest', 'skip the REST service against SDK comparison')
     .addHelpText(
       'after',
       '\nExamples:\n  npm run bench -- --quick\n  npm run bench -- --network dev --rounds 5 --duration 20\n',
@@ -126,6 +129,7 @@ function resolveOptions(raw: Record<string, unknown>): BenchOptions {
     fileMb: Math.round(pick('fileMb', base.fileMb)),
     out: raw.out as string,
     keep: Boolean(raw.keep),
+    rest: raw.rest !== false,
   };
 }
 
@@ -170,6 +174,16 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
     const batch = await batchRounds(alpha, docs, opts.docs, opts.batchSize, opts.rounds, log);
     log(`hashing a ${opts.fileMb} MiB file ...`);
     const hashing = await benchHashing(opts.fileMb, opts.rounds);
+    let rest: RestFigures | undefined;
+    if (opts.rest) {
+      log(`REST service vs SDK, register and verify at concurrency ${opts.readConcurrency} ...`);
+      const service = await startRest(networkName, 'enterprise:alpha');
+      try {
+        rest = await restPair(alpha, service, docs, opts.readConcurrency, plan, log);
+      } finally {
+        service.stop();
+      }
+    }
 
     const bestRegister = submit
       .map((s) => s.register)
@@ -198,9 +212,13 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       verifyOverPing: ratio(reads.verify.perSecond, reads.ping.perSecond),
       batchOverSingle: ratio(batch.perSecond, bestRegister.perSecond),
       sdkHashOverNodeHash: hashing.ratio,
+      restOverSdkRegister: rest
+        ? ratio(rest.restRegister.perSecond, rest.sdkRegister.perSecond)
+        : NaN,
+      restOverSdkVerify: rest ? ratio(rest.restVerify.perSecond, rest.sdkVerify.perSecond) : NaN,
     };
 
-    printReport(opts, submit, reads, batch, bestRegister, hashing, cpu, ratios);
+    printReport(opts, submit, reads, batch, bestRegister, hashing, cpu, ratios, rest);
     const report = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -227,6 +245,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       reads,
       batch,
       hashing,
+      rest,
       cpu,
       ratios,
     };
@@ -245,6 +264,8 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
   }
 }
 
+type RestFigures = Awaited<ReturnType<typeof restPair>>;
+
 function median0(values: number[]): number {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   return v[v.length >> 1] ?? NaN;
@@ -262,13 +283,21 @@ function printReport(
     registerOverNoop: Record<string, number>;
     verifyOverPing: number;
     batchOverSingle: number;
+    restOverSdkRegister: number;
+    restOverSdkVerify: number;
   },
+  rest: RestFigures | undefined,
 ): void {
   const rows = [
     ...submit.flatMap((s) => [figureRow(s.noop, 'tx'), figureRow(s.register, 'tx')]),
     figureRow(reads.ping, 'queries'),
     figureRow(reads.verify, 'verifications'),
     figureRow(batch, 'documents'),
+    ...(rest
+      ? [rest.sdkRegister, rest.restRegister, rest.sdkVerify, rest.restVerify].map((f) =>
+          figureRow(f),
+        )
+      : []),
   ];
   const out: string[] = [
     '',
@@ -288,6 +317,8 @@ function printReport(
           `batch documents/s / single registration tx/s (c=${bestRegister.concurrency})`,
           num(ratios.batchOverSingle, 1),
         ],
+        ['REST / SDK registration throughput', num(ratios.restOverSdkRegister, 2)],
+        ['REST / SDK verification throughput', num(ratios.restOverSdkVerify, 2)],
         [
           `SDK file hashing / node:crypto (${num(hashing.sdkMbPerSecond, 0)} vs ${num(hashing.rawMbPerSecond, 0)} MB/s, ${hashing.fileMb} MiB)`,
           num(hashing.ratio, 2),
