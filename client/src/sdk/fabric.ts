@@ -17,7 +17,7 @@ import {
   Wallets,
 } from 'fabric-network';
 import type { Endorser } from 'fabric-common';
-import { common, protos } from 'fabric-protos';
+import { common, msp, protos } from 'fabric-protos';
 import { ConnectionProfile } from '../network/profile';
 import {
   ChaincodeError,
@@ -266,14 +266,14 @@ export class LedgerConnection {
     options: SubmitOptions,
   ): Promise<Submitted> {
     const tx = this.contract(namespace).createTransaction(fn);
-    if (options.endorsingOrgs && options.endorsingOrgs.length > 0) {
-      const channel = this.network.getChannel();
-      const peers = options.endorsingOrgs.flatMap((msp) => channel.getEndorsers(msp));
-      const missing = options.endorsingOrgs.filter((msp) => channel.getEndorsers(msp).length === 0);
-      if (missing.length > 0)
-        throw new PeerUnreachableError(`no known peer of ${missing.join(', ')}`);
-      tx.setEndorsingPeers(peers);
-    }
+    const explicit = options.endorsingOrgs !== undefined && options.endorsingOrgs.length > 0;
+    const orgs = explicit ? options.endorsingOrgs! : this.peerOrgs();
+    const channel = this.network.getChannel();
+    const missing = orgs.filter((msp) => channel.getEndorsers(msp).length === 0);
+    if (explicit && missing.length > 0)
+      throw new PeerUnreachableError(`no known peer of ${missing.join(', ')}`);
+    const peers = orgs.flatMap((msp) => channel.getEndorsers(msp));
+    if (peers.length > 0) tx.setEndorsingPeers(peers);
     const transactionId = tx.getTransactionId();
     await options.onPrepared?.(transactionId);
     try {
@@ -368,6 +368,26 @@ export class LedgerConnection {
     } catch (err) {
       if (/not found|no such transaction|Failed to get transaction/i.test((err as Error).message))
         return undefined;
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /** MSP IDs of the peers whose endorsements a committed transaction carries (qscc GetTransactionByID). */
+  async endorsersOf(transactionId: string): Promise<string[]> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
+      const envelope = protos.ProcessedTransaction.decode(bytes).transactionEnvelope;
+      const payload = common.Payload.decode(envelope?.payload ?? new Uint8Array());
+      const tx = protos.Transaction.decode(payload.data ?? new Uint8Array());
+      const action = protos.ChaincodeActionPayload.decode(
+        tx.actions[0]?.payload ?? new Uint8Array(),
+      );
+      return (action.action?.endorsements ?? []).map(
+        (e) => msp.SerializedIdentity.decode(e.endorser ?? new Uint8Array()).mspid ?? '',
+      );
+    } catch (err) {
       throw mapFabricError(err, transactionId);
     }
   }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { enrollUser, FullView, localCaOptions, SwlClient } from '../../../client/src/sdk';
 import { clientAs, TEST_NETWORK, testLayout } from '../harness';
-import { ALPHA, invoice, newFile, uniqueId } from '../fixtures';
+import { ALPHA, declaration, invoice, newFile, uniqueId } from '../fixtures';
 
 describe('SDK: queries against a chosen peer, user enrolment, reconnect', function () {
   this.timeout(120_000);
@@ -21,6 +21,33 @@ describe('SDK: queries against a chosen peer, user enrolment, reconnect', functi
     for (const v of views) expect(v).to.deep.equal(views[0]);
     expect((views[0] as FullView).docId).to.equal(inv.docId);
     expect(heights.every((h) => h > 1n)).to.equal(true);
+  });
+
+  it('has every organisation endorse a submit by default, and only the named ones when asked', async () => {
+    const alpha = await clientAs('enterprise:alpha');
+    const officer = await clientAs('customs:officer1');
+    const dec = declaration(ALPHA);
+    const registered = await alpha.documents.register(dec, { sha256: newFile().sha256 });
+
+    const accepted = await officer.documents.transition(
+      'CUSTOMS_DECLARATION',
+      dec.docId,
+      'accept',
+      {},
+      { endorsingOrgs: ['CustomsMSP', 'BankAMSP', 'EnterpriseMSP'] },
+    );
+
+    expect((await officer.connection.endorsersOf(registered.transactionId)).sort()).to.deep.equal([
+      'BankAMSP',
+      'BankBMSP',
+      'CustomsMSP',
+      'EnterpriseMSP',
+    ]);
+    expect((await officer.connection.endorsersOf(accepted.transactionId)).sort()).to.deep.equal([
+      'BankAMSP',
+      'CustomsMSP',
+      'EnterpriseMSP',
+    ]);
   });
 
   it('enrols a new enterprise user with role and entity attributes that the chaincode honours', async () => {
