@@ -16,7 +16,7 @@ import {
   TimeoutError,
   Wallets,
 } from 'fabric-network';
-import type { Endorser } from 'fabric-common';
+import { Commit, IdentityContext, type Endorser } from 'fabric-common';
 import { common, msp, protos } from 'fabric-protos';
 import { ConnectionProfile } from '../network/profile';
 import {
@@ -92,6 +92,34 @@ export interface RawChaincodeEvent {
   readonly transactionId: string;
   readonly blockNumber: bigint;
 }
+
+/**
+ * fabric-common 2.2 builds the transaction from the first proposal response
+ * even when that response carries no endorsement: when a peer whose
+ * chaincode is down answers first (status 500), the transaction is
+ * invalidated as INVALID_ENDORSER_TRANSACTION although the other peers
+ * endorsed it. Endorsed responses are moved to the front before the build.
+ */
+function endorsedResponsesFirst(): void {
+  type Built = { _endorsement?: { _proposalResponses?: { endorsement?: unknown }[] } };
+  const proto = Commit.prototype as unknown as {
+    build(
+      this: Built,
+      ctx: IdentityContext,
+      request?: Built & { endorsement?: Built['_endorsement'] },
+    ): Buffer;
+    swlEndorsedFirst?: boolean;
+  };
+  if (proto.swlEndorsedFirst) return;
+  const build = proto.build;
+  proto.build = function (ctx, request = {}) {
+    const responses = (request.endorsement ?? this._endorsement)?._proposalResponses;
+    responses?.sort((a, b) => Number(Boolean(b?.endorsement)) - Number(Boolean(a?.endorsement)));
+    return build.call(this, ctx, request);
+  };
+  proto.swlEndorsedFirst = true;
+}
+endorsedResponsesFirst();
 
 /** Sends queries to one organisation's peers first, then any other peer. */
 function preferringQueryHandler(
@@ -442,20 +470,20 @@ export class LedgerConnection {
   /** Drops and re-creates the Fabric connections (fresh discovery), e.g. after a peer outage. */
   async reconnect(): Promise<void> {
     this.closePinned();
-    this.gateway.disconnect();
+    disconnectQuietly(this.gateway);
     this.gateway = await LedgerConnection.connectGateway(this.opts, this.mspId, false);
     this.network = await this.gateway.getNetwork(this.channelName);
   }
 
   private closePinned(): void {
-    for (const gw of this.gateways.values()) gw.disconnect();
+    for (const gw of this.gateways.values()) disconnectQuietly(gw);
     this.gateways.clear();
   }
 
   /** Closes every connection. */
   close(): void {
     this.closePinned();
-    this.gateway.disconnect();
+    disconnectQuietly(this.gateway);
   }
 }
 
@@ -465,6 +493,19 @@ function nothingOrdered(err: LedgerError): boolean {
   return (
     cause.startsWith('No valid responses from any peers') || cause.includes('DiscoveryService')
   );
+}
+
+/**
+ * Disconnects a gateway; fabric-network 2.2 throws "eventListener not found"
+ * when commit listeners of transactions still in flight are removed, which
+ * must not stop a reconnect or a close (those transactions resolve by id).
+ */
+function disconnectQuietly(gateway: Gateway): void {
+  try {
+    gateway.disconnect();
+  } catch {
+    /* listeners of in-flight transactions */
+  }
 }
 
 function commitError(
