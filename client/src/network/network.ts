@@ -188,7 +188,7 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
             async () =>
               (await healthy(layout, org.key, layout.peerPorts(org).operations)) &&
               (await tcpOpen(layout.peerPorts(org).peer)),
-            60_000,
+            120_000,
           );
           await joinPeer(layout, org);
           if (restarted.includes(org) && target > 0)
