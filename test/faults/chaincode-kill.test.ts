@@ -3,7 +3,7 @@ import { Layout } from '../../client/src/network/layout';
 import { runningPid } from '../../client/src/network/proc';
 import { LedgerError, SwlClient } from '../../client/src/sdk';
 import { ALPHA, declaration, newFile } from '../integration/fixtures';
-import { eventually, freshNetwork, kill9, log, purgeNetwork } from './support';
+import { eventually, freshNetwork, kill9, log, purgeNetwork, closeQuietly } from './support';
 
 const NAME = 'faults-cc';
 
@@ -21,7 +21,7 @@ describe("fault: kill one organisation's chaincode server", function () {
     auditor = await SwlClient.connect({ as: 'banka:auditor1', network: NAME });
   });
   after(async () => {
-    for (const c of [alpha, officer, auditor]) c?.close();
+    closeQuietly(alpha, officer, auditor);
     const supervisor = layout && runningPid(layout, 'supervisor');
     if (supervisor) process.kill(supervisor, 'SIGCONT');
     await purgeNetwork(NAME);
@@ -41,6 +41,14 @@ describe("fault: kill one organisation's chaincode server", function () {
       await alpha.documents.register(d, { sha256: newFile().sha256 });
       registered.push(d.docId);
     }
+    // Asked of all four, the dead organisation answering first with an error: the other three endorse.
+    const d = declaration(ALPHA);
+    await alpha.documents.register(
+      d,
+      { sha256: newFile().sha256 },
+      { endorsingOrgs: ['CustomsMSP', 'BankAMSP', 'BankBMSP', 'EnterpriseMSP'], retries: 0 },
+    );
+    registered.push(d.docId);
     const t0 = Date.now();
     let refusal: unknown;
     try {
@@ -85,7 +93,7 @@ describe("fault: kill one organisation's chaincode server", function () {
       `customs move refused in ${refusedInMs} ms with ${(refusal as LedgerError)?.name} ${(refusal as LedgerError)?.code}; recovered ${recoveredInMs} ms after the restart`,
     );
 
-    expect(registered).to.have.length(3);
+    expect(registered).to.have.length(4);
     expect(refusal).to.be.instanceOf(LedgerError);
     expect((refusal as LedgerError).code).to.be.oneOf([
       'ENDORSEMENT_POLICY_FAILURE',

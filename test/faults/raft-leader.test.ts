@@ -10,6 +10,7 @@ import {
   purgeNetwork,
   raftLeader,
   RegistrationLoad,
+  closeQuietly,
 } from './support';
 
 const NAME = 'faults-raft';
@@ -28,7 +29,7 @@ describe('fault: kill -9 the Raft leader of three orderers under load', function
     });
   });
   after(async () => {
-    alpha?.close();
+    closeQuietly(alpha);
     await purgeNetwork(NAME);
   });
 

@@ -39,7 +39,16 @@ async function serve(port: number, dbFile: string): Promise<ChildProcess> {
       '--port',
       String(port),
     ],
-    { env: { ...process.env, SWL_REST_DB: dbFile }, stdio: 'ignore' },
+    {
+      // The scenario is about restarts: the per-token rate limit is lifted.
+      env: {
+        ...process.env,
+        SWL_REST_DB: dbFile,
+        SWL_REST_RATE_BURST: '100000',
+        SWL_REST_RATE_PER_SECOND: '100000',
+      },
+      stdio: 'ignore',
+    },
   );
   await eventually(
     'swl serve to answer /healthz',
@@ -105,7 +114,7 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
           },
         });
         // Retry the same request with the same key until it is answered (bounded).
-        const deadline = Date.now() + 90_000;
+        const deadline = Date.now() + 180_000;
         while (o.answers.length === 0 && Date.now() < deadline) {
           o.attempts++;
           const res = await fetch(`http://localhost:${port}/api/v1/documents`, {

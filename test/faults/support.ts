@@ -118,7 +118,27 @@ export async function raftLeader(layout: Layout): Promise<number | undefined> {
   return undefined;
 }
 
-/** Polls until `check` holds; throws with `what` after the deadline. */
+/** Rejects when `promise` has not settled after `ms`: a hung call fails the scenario, never stalls it. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Closes clients, ignoring errors of connections the fault already broke. */
+export function closeQuietly(...clients: ({ close(): void } | undefined)[]): void {
+  for (const c of clients) {
+    try {
+      c?.close();
+    } catch {
+      /* a connection the fault broke */
+    }
+  }
+}
+
+/** Polls until `check` holds (each check bounded too); throws with `what` after the deadline. */
 export async function eventually(
   what: string,
   check: () => Promise<boolean>,
@@ -127,7 +147,7 @@ export async function eventually(
 ): Promise<number> {
   const t0 = Date.now();
   for (;;) {
-    if (await check().catch(() => false)) return Date.now() - t0;
+    if (await within(check(), 30_000, what).catch(() => false)) return Date.now() - t0;
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
     await sleep(intervalMs);
   }
@@ -183,10 +203,10 @@ export class RegistrationLoad {
     return this;
   }
 
-  /** Stops starting registrations and waits for those in flight. */
+  /** Stops starting registrations and waits (at most 2 minutes) for those in flight. */
   async stop(): Promise<Outcome[]> {
     this.stopped = true;
-    await this.running;
+    await within(this.running!, 120_000, 'registrations in flight to be answered');
     return this.outcomes;
   }
 
@@ -271,7 +291,10 @@ export async function audit(
   const problems: string[] = [];
   let unknownCommitted = 0;
   const failedCodes: Record<string, number> = {};
-  await inParallel(outcomes, 6, async (o) => {
+  await inParallel(outcomes, 6, (o) =>
+    within(auditOne(o), 60_000, `the ledger's answers about ${o.doc.docId}`),
+  );
+  async function auditOne(o: Outcome): Promise<void> {
     const valid: string[] = [];
     for (const id of o.txIds) {
       const code = await client.connection.validationCode(id);
@@ -301,7 +324,7 @@ export async function audit(
           problems.push(`${o.doc.docId}: ${view.history?.length} history entries on ${msp}`);
       }
     }
-  });
+  }
   return {
     acked: outcomes.filter((o) => o.result === 'ACKED').length,
     unknown: outcomes.filter((o) => o.result === 'UNKNOWN').length,

@@ -6,7 +6,7 @@ import { discoveredEndorsers } from '../../client/src/network/chaincode';
 import { Layout, REPO_ROOT } from '../../client/src/network/layout';
 import { EndorsementPolicyError, SwlClient } from '../../client/src/sdk';
 import { ALPHA, declaration, newFile, rejectsWithCode, uniqueId } from '../integration/fixtures';
-import { freshNetwork, log, purgeNetwork } from './support';
+import { freshNetwork, log, purgeNetwork, closeQuietly } from './support';
 
 const NAME = 'faults-bankc';
 
@@ -101,7 +101,7 @@ describe('topology: a third bank is one entry in the topology file', function ()
       expect(issued.value.issuerMsp).to.equal('EnterpriseMSP');
       expect(active.value.status).to.equal('ACTIVE');
     } finally {
-      for (const c of [alpha, clerkC, officer]) c.close();
+      closeQuietly(alpha, clerkC, officer);
     }
   });
 });
