@@ -222,10 +222,11 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
     const report = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      command: `npm run bench --${process.argv
-        .slice(2)
-        .map((a) => ` ${a}`)
-        .join('')}`,
+      command: [
+        'npm run bench',
+        ...(process.argv.length > 2 ? ['--'] : []),
+        ...process.argv.slice(2),
+      ].join(' '),
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? 'unknown',
