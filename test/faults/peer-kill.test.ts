@@ -56,7 +56,9 @@ describe('fault: kill -9 a peer under registration load', function () {
       '20 acknowledged registrations after the restart',
       async () => load.ackedSince(restartedAt) >= 20,
       120_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; ${load.describe()}`);
+    });
     const outcomes = await load.stop();
     const caughtUpMs = await eventually(
       'every peer at the same ledger height',

@@ -219,6 +219,16 @@ export class RegistrationLoad {
     return this.outcomes.filter((o) => o.result === 'ACKED' && (o.at ?? 0) >= sinceMs).length;
   }
 
+  /** Counts by result, registrations in flight, and the last failures: for a failure message. */
+  describe(): string {
+    const by = (r: Outcome['result']) => this.outcomes.filter((o) => o.result === r).length;
+    const failures = this.outcomes
+      .filter((o) => o.result !== undefined && o.result !== 'ACKED')
+      .slice(-3)
+      .map((o) => `${o.code}: ${o.message?.slice(0, 200)}`);
+    return `acked ${by('ACKED')}, unknown ${by('UNKNOWN')}, failed ${by('FAILED')}, in flight ${by(undefined)} after ${this.elapsed()} ms; last failures: ${failures.join(' | ') || 'none'}`;
+  }
+
   elapsed(): number {
     return Date.now() - this.t0;
   }
