@@ -32,7 +32,8 @@ const clients = new Map<string, SwlClient>();
 export async function clientAs(as: string): Promise<SwlClient> {
   let c = clients.get(as);
   if (!c) {
-    c = await SwlClient.connect({ as, network: TEST_NETWORK });
+    // Tests read on other organisations' peers right after a write: wait for every peer.
+    c = await SwlClient.connect({ as, network: TEST_NETWORK, commitScope: 'network' });
     clients.set(as, c);
   }
   return c;

@@ -17,6 +17,8 @@ export interface ClientOptions {
   readonly network?: string;
   /** Seconds to wait for a commit before the outcome is unknown. Default 30. */
   readonly commitTimeoutSeconds?: number;
+  /** When a submit counts as committed: own org's peer (`org`, default) or every reachable peer (`network`). */
+  readonly commitScope?: 'org' | 'network';
 }
 
 /**
@@ -41,6 +43,7 @@ export function localConnectionOptions(opts: ClientOptions): ConnectionOptions {
     channel: layout.channel,
     chaincode: layout.topology.chaincode.name,
     commitTimeoutSeconds: opts.commitTimeoutSeconds,
+    commitScope: opts.commitScope,
   };
 }
 

@@ -49,6 +49,14 @@ export interface ConnectionOptions {
   readonly commitTimeoutSeconds?: number;
   /** Seconds to wait for endorsements. Default 30. */
   readonly endorseTimeoutSeconds?: number;
+  /**
+   * When a submit counts as committed: `org` (default) once the own
+   * organisation's peer has it (another org's peer while it is down);
+   * `network` once every reachable peer has it, so a read that follows on
+   * any organisation's peer sees it — at the price of waiting for the
+   * slowest peer, and for one that is restarting.
+   */
+  readonly commitScope?: 'org' | 'network';
   /** Seconds to look for a timed-out transaction on the ledger before giving up. Default 15. */
   readonly resolveTimeoutSeconds?: number;
 }
@@ -213,9 +221,13 @@ export class LedgerConnection {
       eventHandlerOptions: {
         commitTimeout: opts.commitTimeoutSeconds ?? 30,
         endorseTimeout: opts.endorseTimeoutSeconds ?? 30,
-        // A commit is reported once every reachable organisation's peer has it,
-        // so a read that follows — on any organisation's peer — sees it.
-        strategy: DefaultEventHandlerStrategies.NETWORK_SCOPE_ALLFORTX,
+        // The commit is reported once the own organisation's peer has it (any
+        // other org's peer while it is down): waiting for every peer would make
+        // each submit wait out an organisation whose peer is restarting.
+        strategy:
+          opts.commitScope === 'network'
+            ? DefaultEventHandlerStrategies.NETWORK_SCOPE_ALLFORTX
+            : DefaultEventHandlerStrategies.PREFER_MSPID_SCOPE_ANYFORTX,
       },
       queryHandlerOptions: { timeout: 30, strategy: preferringQueryHandler(queryMsp, strict) },
     };
