@@ -3,9 +3,7 @@
  * load that records what each client was told, and an audit of the ledger
  * peer by peer against those outcomes.
  */
-import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { down, up } from '../../client/src/network/network';
 import { Layout, NetworkOptions } from '../../client/src/network/layout';
 import { alive, runningPid } from '../../client/src/network/proc';
@@ -62,61 +60,8 @@ function running(pid: number): boolean {
   }
 }
 
-/** GETs a TLS operations endpoint trusting the org CA, with a client certificate; resolves with the body. */
-export function httpsGet(
-  url: string,
-  tls: { ca: string; cert: string; key: string },
-  timeoutMs = 3000,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'GET',
-        ca: readFileSync(tls.ca, 'utf8'),
-        cert: readFileSync(tls.cert, 'utf8'),
-        key: readFileSync(tls.key, 'utf8'),
-        timeout: timeoutMs,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve(body));
-      },
-    );
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
-    req.end();
-  });
-}
-
-/** Index of the orderer whose `consensus_etcdraft_is_leader` gauge is 1, or undefined. */
-export async function raftLeader(layout: Layout): Promise<number | undefined> {
-  const org = layout.topology.ordererOrg.key;
-  // /metrics wants a client certificate of the orderer organisation: its admin's TLS pair.
-  const adminTls = join(layout.orgDir(org), 'admin', 'tls');
-  const tls = {
-    ca: layout.orgCaCert(org),
-    cert: join(adminTls, 'server.crt'),
-    key: join(adminTls, 'server.key'),
-  };
-  for (let n = 0; n < layout.state.orderers; n++) {
-    if (runningPid(layout, `orderer${n}`) === undefined) continue;
-    const metrics = await httpsGet(
-      `https://localhost:${layout.ordererPorts(n).operations}/metrics`,
-      tls,
-    ).catch(() => '');
-    const line = metrics
-      .split('\n')
-      .find(
-        (l) =>
-          l.startsWith('consensus_etcdraft_is_leader') && l.includes(`channel="${layout.channel}"`),
-      );
-    if (line && Number(line.trim().split(/\s+/).pop()) === 1) return n;
-  }
-  return undefined;
-}
+/** Index of the orderer that leads the channel's Raft cluster (the network module's probe). */
+export { raftLeader } from '../../client/src/network/raft';
 
 /** Rejects when `promise` has not settled after `ms`: a hung call fails the scenario, never stalls it. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
