@@ -158,7 +158,8 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
     await eventually(
       '10 more answered keys after the restart',
       async () => outcomes.filter((o) => o.answers.length > 0).length >= answeredAtRestart + 10,
-      90_000,
+      // A key whose transaction the killed instance prepared but never sent waits out the one-minute claim.
+      180_000,
     );
     stop = true;
     await workers;

@@ -25,8 +25,16 @@ export interface KeyedWrite {
   readonly recover: (client: SwlClient, transactionId: string) => Promise<StoredResponse>;
 }
 
-/** A claim older than this whose transaction is still absent is taken as never sent. */
-const ABANDON_AFTER_MS = 10 * 60 * 1000;
+/**
+ * A claim older than this whose transaction is still absent from the ledger
+ * is taken as never sent, and the write runs again. The ordering service
+ * commits or drops a transaction within seconds (250 ms block cutting, a
+ * Raft election takes about 5 s), so a minute is well past any delivery; and
+ * should a late copy commit all the same, the business keys stop a second
+ * effect (the same docId or hash is ALREADY_EXISTS / DUPLICATE_HASH, a
+ * repeated move INVALID_TRANSITION, a financing or draw id exists).
+ */
+const ABANDON_AFTER_MS = 60 * 1000;
 
 function errorResponse(err: unknown): StoredResponse {
   const http = toHttpError(err);
