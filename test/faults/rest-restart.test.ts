@@ -115,7 +115,7 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
         });
         // Retry the same request with the same key until it is answered (bounded).
         const deadline = Date.now() + 180_000;
-        while (o.answers.length === 0 && Date.now() < deadline) {
+        while (!stop && o.answers.length === 0 && Date.now() < deadline) {
           o.attempts++;
           const res = await fetch(`http://localhost:${port}/api/v1/documents`, {
             method: 'POST',
@@ -149,7 +149,10 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
       '10 answered keys',
       async () => outcomes.filter((o) => o.answers.length > 0).length >= 10,
       60_000,
-    );
+    ).catch((err: unknown) => {
+      stop = true;
+      throw err;
+    });
 
     child.kill('SIGKILL');
     await sleep(1000);
@@ -160,7 +163,10 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
       async () => outcomes.filter((o) => o.answers.length > 0).length >= answeredAtRestart + 10,
       // A key whose transaction the killed instance prepared but never sent waits out the one-minute claim.
       180_000,
-    );
+    ).catch((err: unknown) => {
+      stop = true;
+      throw err;
+    });
     stop = true;
     await workers;
 
