@@ -92,6 +92,8 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
     child = await serve(port, dbFile);
     const outcomes: KeyedOutcome[] = [];
     let stop = false;
+    // Set only when the scenario has failed: clients give up their pending key too.
+    let aborted = false;
     const worker = async () => {
       while (!stop && outcomes.length < 60) {
         const o: KeyedOutcome = {
@@ -115,7 +117,7 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
         });
         // Retry the same request with the same key until it is answered (bounded).
         const deadline = Date.now() + 180_000;
-        while (!stop && o.answers.length === 0 && Date.now() < deadline) {
+        while (!aborted && o.answers.length === 0 && Date.now() < deadline) {
           o.attempts++;
           const res = await fetch(`http://localhost:${port}/api/v1/documents`, {
             method: 'POST',
@@ -150,7 +152,7 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
       async () => outcomes.filter((o) => o.answers.length > 0).length >= 10,
       60_000,
     ).catch((err: unknown) => {
-      stop = true;
+      stop = aborted = true;
       throw err;
     });
 
@@ -164,7 +166,7 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
       // A key whose transaction the killed instance prepared but never sent waits out the one-minute claim.
       180_000,
     ).catch((err: unknown) => {
-      stop = true;
+      stop = aborted = true;
       throw err;
     });
     stop = true;
