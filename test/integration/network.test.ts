@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { down, status, up } from '../../client/src/network/network';
-import { ordererFlags, peerCli } from '../../client/src/network/peercli';
+import { allPeerFlags, ordererFlags, peerCli } from '../../client/src/network/peercli';
 import { Layout } from '../../client/src/network/layout';
 import { clientAs, closeClients, TEST_NETWORK, testLayout } from './harness';
 
@@ -35,12 +35,6 @@ async function cliInvoke(
   fn: string,
   args: string[],
 ): Promise<string> {
-  const peers = layout.topology.peerOrgs.flatMap((o) => [
-    '--peerAddresses',
-    `localhost:${layout.peerPorts(o).peer}`,
-    '--tlsRootCertFiles',
-    layout.orgCaCert(o.key),
-  ]);
   const res = await peerCli(
     layout,
     layout.peerOrg(org),
@@ -54,7 +48,7 @@ async function cliInvoke(
       'swledger',
       '-c',
       JSON.stringify({ Args: [fn, ...args] }),
-      ...peers,
+      ...allPeerFlags(layout),
       '--waitForEvent',
     ],
     userMsp(layout, org, user),

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Layout } from './layout';
-import { fabricBin, ordererFlags, peerCli } from './peercli';
+import { allPeerFlags, definitionFlags, fabricBin, ordererFlags, peerCli } from './peercli';
 import { run } from './proc';
 import { PeerOrgSpec } from './topology';
 
@@ -95,21 +95,13 @@ export async function installChaincode(layout: Layout, org: PeerOrgSpec): Promis
 
 /** Approves the definition for the org with its own package id. */
 export async function approveChaincode(layout: Layout, org: PeerOrgSpec): Promise<void> {
-  const cc = layout.topology.chaincode;
   try {
     await peerCli(layout, org, [
       'lifecycle',
       'chaincode',
       'approveformyorg',
       ...ordererFlags(layout),
-      '-C',
-      layout.channel,
-      '-n',
-      cc.name,
-      '-v',
-      cc.version,
-      '--sequence',
-      String(cc.sequence),
+      ...definitionFlags(layout),
       '--package-id',
       packageId(layout, org),
       '--waitForEvent',
@@ -124,27 +116,13 @@ export async function approveChaincode(layout: Layout, org: PeerOrgSpec): Promis
  * (MAJORITY Endorsement), endorsed by every org's peer.
  */
 export async function commitChaincode(layout: Layout, via: PeerOrgSpec): Promise<void> {
-  const cc = layout.topology.chaincode;
-  const peers = layout.topology.peerOrgs.flatMap((o) => [
-    '--peerAddresses',
-    `localhost:${layout.peerPorts(o).peer}`,
-    '--tlsRootCertFiles',
-    layout.orgCaCert(o.key),
-  ]);
   await peerCli(layout, via, [
     'lifecycle',
     'chaincode',
     'commit',
     ...ordererFlags(layout),
-    '-C',
-    layout.channel,
-    '-n',
-    cc.name,
-    '-v',
-    cc.version,
-    '--sequence',
-    String(cc.sequence),
-    ...peers,
+    ...definitionFlags(layout),
+    ...allPeerFlags(layout),
     '--waitForEvent',
   ]);
 }

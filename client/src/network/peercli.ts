@@ -50,3 +50,19 @@ export function peerCli(
 ): Promise<RunResult> {
   return run(fabricBin('peer'), args, peerCliEnv(layout, org, mspDir));
 }
+
+/** `--peerAddresses`/`--tlsRootCertFiles` for every organisation's peer, for commands endorsed by all. */
+export function allPeerFlags(layout: Layout): string[] {
+  return layout.topology.peerOrgs.flatMap((o) => [
+    '--peerAddresses',
+    `localhost:${layout.peerPorts(o).peer}`,
+    '--tlsRootCertFiles',
+    layout.orgCaCert(o.key),
+  ]);
+}
+
+/** Channel, name, version and sequence of the chaincode definition, for lifecycle commands. */
+export function definitionFlags(layout: Layout): string[] {
+  const cc = layout.topology.chaincode;
+  return ['-C', layout.channel, '-n', cc.name, '-v', cc.version, '--sequence', String(cc.sequence)];
+}
