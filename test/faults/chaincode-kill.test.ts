@@ -15,7 +15,7 @@ describe("fault: kill one organisation's chaincode server", function () {
   let auditor: SwlClient;
 
   before(async () => {
-    layout = await freshNetwork({ name: NAME, portBase: 38200 });
+    layout = await freshNetwork({ name: NAME, portBase: 22800 });
     alpha = await SwlClient.connect({ as: 'enterprise:alpha', network: NAME });
     officer = await SwlClient.connect({ as: 'customs:officer1', network: NAME });
     auditor = await SwlClient.connect({ as: 'banka:auditor1', network: NAME });

@@ -23,7 +23,7 @@ describe('fault: kill -9 a peer under registration load', function () {
   let alpha: SwlClient;
 
   before(async () => {
-    layout = await freshNetwork({ name: NAME, portBase: 37000 });
+    layout = await freshNetwork({ name: NAME, portBase: 21000 });
     alpha = await SwlClient.connect({
       as: 'enterprise:alpha',
       network: NAME,

@@ -21,7 +21,7 @@ describe('fault: kill -9 the Raft leader of three orderers under load', function
   let alpha: SwlClient;
 
   before(async () => {
-    layout = await freshNetwork({ name: NAME, portBase: 37600, orderers: 3 });
+    layout = await freshNetwork({ name: NAME, portBase: 21600, orderers: 3 });
     alpha = await SwlClient.connect({
       as: 'enterprise:alpha',
       network: NAME,

@@ -74,7 +74,7 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
   let child: ChildProcess | undefined;
 
   before(async () => {
-    await freshNetwork({ name: NAME, portBase: 36400 });
+    await freshNetwork({ name: NAME, portBase: 22200 });
     dir = mkdtempSync(join(tmpdir(), 'swl-faults-rest-'));
   });
   after(async () => {

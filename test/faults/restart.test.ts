@@ -28,7 +28,7 @@ describe('fault: full network stop and start without purge', function () {
   let layout: Layout;
 
   before(async () => {
-    layout = await freshNetwork({ name: NAME, portBase: 38800 });
+    layout = await freshNetwork({ name: NAME, portBase: 23400 });
   });
   after(async () => {
     await purgeNetwork(NAME);

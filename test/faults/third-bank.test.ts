@@ -41,7 +41,7 @@ describe('topology: a third bank is one entry in the topology file', function ()
     dir = mkdtempSync(join(tmpdir(), 'swl-bankc-'));
     layout = await freshNetwork({
       name: NAME,
-      portBase: 39400,
+      portBase: 24000,
       topologyFile: topologyWithBankC(dir),
     });
   });

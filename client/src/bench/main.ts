@@ -72,7 +72,7 @@ export function program(): Command {
       '--port-base <port>',
       'port base of the network the bench starts',
       positive('--port-base'),
-      47000,
+      27000,
     )
     .option('--quick', `smoke run in under 2 minutes (${JSON.stringify(QUICK)})`)
     .option('--rounds <n>', `rounds per figure (default ${FULL.rounds})`, positive('--rounds'))

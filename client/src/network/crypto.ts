@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { Layout, fabricHome } from './layout';
-import { httpsStatus, run, startProcess, waitFor, runningPid } from './proc';
+import { ensurePortsFree, httpsStatus, run, startProcess, waitFor, runningPid } from './proc';
 import { PeerOrgSpec, UserSpec } from './topology';
 
 const HOSTS = 'localhost,127.0.0.1';
@@ -71,6 +71,7 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
   const ports = caPorts(layout, orgKey);
   const home = caHome(layout, orgKey);
   if (runningPid(layout, name) === undefined) {
+    await ensurePortsFree(name, { CA: ports.ca, 'CA operations': ports.caOperations });
     mkdirSync(home, { recursive: true, mode: 0o700 });
     startProcess(layout, {
       name,
@@ -109,6 +110,8 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
         readFileSync(caCertFile(layout, orgKey), 'utf8'),
       )) === 200,
     30_000,
+    250,
+    { layout, name },
   );
 }
 

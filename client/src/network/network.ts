@@ -25,7 +25,15 @@ import {
 import { fabricBin, peerCli } from './peercli';
 import { PeerOrgSpec } from './topology';
 import { raftLeader } from './raft';
-import { httpsStatus, runningPid, sleep, startProcess, stopProcess, waitFor } from './proc';
+import {
+  ensurePortsFree,
+  httpsStatus,
+  runningPid,
+  sleep,
+  startProcess,
+  stopProcess,
+  waitFor,
+} from './proc';
 
 /** Receives progress lines. */
 export type Progress = (line: string) => void;
@@ -86,6 +94,53 @@ async function timed<T>(progress: Progress, what: string, fn: () => Promise<T>):
   return out;
 }
 
+const EPHEMERAL_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
+
+/**
+ * Explains when the network's ports fall in the kernel's range for outgoing
+ * connections: any client socket may then hold one of them when a process
+ * starts. Undefined when they do not, or the range cannot be read.
+ */
+export function ephemeralOverlap(
+  layout: Layout,
+  rangeFile = EPHEMERAL_RANGE_FILE,
+): string | undefined {
+  let low: number;
+  let high: number;
+  try {
+    [low, high] = readFileSync(rangeFile, 'utf8').trim().split(/\s+/).map(Number) as [
+      number,
+      number,
+    ];
+  } catch {
+    return undefined;
+  }
+  const ports = networkPorts(layout);
+  const first = Math.min(...ports);
+  const last = Math.max(...ports);
+  if (!Number.isFinite(low) || !Number.isFinite(high) || last < low || first > high)
+    return undefined;
+  return (
+    `ports ${first}-${last} overlap the kernel's ephemeral port range ${low}-${high}, ` +
+    'so an outgoing connection may hold one of them; a port base below ' +
+    `${Math.max(1024, low - (last - first) - 1)} avoids it`
+  );
+}
+
+
+/** Every port the network's processes and REST services listen on. */
+export function networkPorts(layout: Layout): number[] {
+  const ports: number[] = [];
+  const ca = layout.ordererCaPorts();
+  ports.push(ca.ca, ca.caOperations);
+  layout.ordererNames().forEach((_, n) => {
+    const o = layout.ordererPorts(n);
+    ports.push(o.listen, o.admin, o.operations);
+  });
+  for (const org of layout.topology.peerOrgs) ports.push(...Object.values(layout.peerPorts(org)));
+  return ports;
+}
+
 /** Result of `up`. */
 export interface UpResult {
   readonly layout: Layout;
@@ -109,6 +164,8 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
     return { layout, alreadyRunning: true, seconds: 0 };
   }
   mkdirSync(layout.runDir, { recursive: true, mode: 0o700 });
+  const overlap = ephemeralOverlap(layout);
+  if (overlap) progress(`warning: ${overlap}`);
   const t = layout.topology;
   const orgKeys = [t.ordererOrg.key, ...t.peerOrgs.map((o) => o.key)];
 
@@ -136,21 +193,29 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
     progress,
     `starting ${layout.state.orderers} orderer(s) and joining ${layout.channel}`,
     async () => {
-      layout.ordererNames().forEach((name, n) => {
-        if (runningPid(layout, name) === undefined)
-          startProcess(layout, {
-            name,
-            command: fabricBin('orderer'),
-            args: [],
-            env: ordererEnv(layout, n, ordererDir),
-          });
-      });
+      for (const [n, name] of layout.ordererNames().entries()) {
+        if (runningPid(layout, name) !== undefined) continue;
+        const ports = layout.ordererPorts(n);
+        await ensurePortsFree(name, {
+          listen: ports.listen,
+          admin: ports.admin,
+          operations: ports.operations,
+        });
+        startProcess(layout, {
+          name,
+          command: fabricBin('orderer'),
+          args: [],
+          env: ordererEnv(layout, n, ordererDir),
+        });
+      }
       await Promise.all(
         layout.ordererNames().map(async (name, n) => {
           await waitFor(
             `${name} /healthz (log: ${layout.logFile(name)})`,
             () => healthy(layout, t.ordererOrg.key, layout.ordererPorts(n).operations),
             60_000,
+            250,
+            { layout, name },
           );
           await joinOrderer(layout, n);
         }),
@@ -172,13 +237,19 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
       );
       for (const org of t.peerOrgs) {
         const name = `peer0-${org.key}`;
-        if (runningPid(layout, name) === undefined)
-          startProcess(layout, {
-            name,
-            command: fabricBin('peer'),
-            args: ['node', 'start'],
-            env: peerEnv(layout, org, coreDir),
-          });
+        if (runningPid(layout, name) !== undefined) continue;
+        const ports = layout.peerPorts(org);
+        await ensurePortsFree(name, {
+          peer: ports.peer,
+          'chaincode listen': ports.chaincodeListen,
+          operations: ports.operations,
+        });
+        startProcess(layout, {
+          name,
+          command: fabricBin('peer'),
+          args: ['node', 'start'],
+          env: peerEnv(layout, org, coreDir),
+        });
       }
       await Promise.all(
         t.peerOrgs.map(async (org) => {
@@ -189,6 +260,8 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
               (await healthy(layout, org.key, layout.peerPorts(org).operations)) &&
               (await tcpOpen(layout.peerPorts(org).peer)),
             120_000,
+            250,
+            { layout, name: `peer0-${org.key}` },
           );
           await joinPeer(layout, org);
           if (restarted.includes(org) && target > 0)
@@ -205,7 +278,7 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
 
   await timed(progress, `deploying chaincode ${t.chaincode.name} as a service`, async () => {
     for (const org of t.peerOrgs) await packageChaincode(layout, org);
-    startSupervisor(layout);
+    await startSupervisor(layout);
     const first = t.peerOrgs[0]!;
     if (!(await isCommitted(layout, first))) {
       await Promise.all(t.peerOrgs.map((org) => installChaincode(layout, org)));
@@ -244,8 +317,13 @@ async function highestRunningPeer(layout: Layout, orgs: readonly PeerOrgSpec[]):
   return Math.max(0, ...hs);
 }
 
-function startSupervisor(layout: Layout): void {
+async function startSupervisor(layout: Layout): Promise<void> {
   if (runningPid(layout, 'supervisor') !== undefined) return;
+  for (const org of layout.topology.peerOrgs)
+    if (runningPid(layout, `cc-${org.key}`) === undefined)
+      await ensurePortsFree(`the chaincode server of ${org.key}`, {
+        'chaincode server': layout.peerPorts(org).chaincodeServer,
+      });
   startProcess(layout, {
     name: 'supervisor',
     command: process.execPath,

@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:https';
+import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Layout } from './layout';
 
@@ -189,18 +190,70 @@ export function httpsStatus(url: string, caPem: string, timeoutMs = 2000): Promi
   });
 }
 
-/** Polls until `check` is true; throws after the deadline with the given explanation. */
+/** A tracked process whose exit ends a wait early. */
+export interface Watched {
+  readonly layout: Layout;
+  readonly name: string;
+}
+
+/**
+ * Polls until `check` is true; throws after the deadline with the given
+ * explanation. With `watch`, throws as soon as that process has exited,
+ * quoting the end of its log.
+ */
 export async function waitFor(
   what: string,
   check: () => Promise<boolean>,
   timeoutMs: number,
   intervalMs = 250,
+  watch?: Watched,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
+    if (watch && runningPid(watch.layout, watch.name) === undefined)
+      throw new Error(
+        `${watch.name} exited while waiting for ${what}; the end of its log:\n${logTail(watch.layout.logFile(watch.name))}`,
+      );
     if (Date.now() > deadline)
       throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`);
     await sleep(intervalMs);
   }
+}
+
+/** The last lines of a log file, indented, or a note that there is none. */
+export function logTail(file: string, lines = 12): string {
+  if (!existsSync(file)) return `  (no log at ${file})`;
+  const text = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines);
+  return text.map((l) => `  ${l.slice(0, 400)}`).join('\n');
+}
+
+/** Whether something already listens on, or holds, 127.0.0.1:port. */
+export function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const server = createServer();
+    server.once('error', () => resolvePromise(true));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
+      server.close(() => resolvePromise(false));
+    });
+  });
+}
+
+/**
+ * Throws before a process is started when one of its ports is already in
+ * use, naming the port and what to do, instead of letting the process fail
+ * to bind and the start wait time out.
+ */
+export async function ensurePortsFree(
+  name: string,
+  ports: Readonly<Record<string, number>>,
+): Promise<void> {
+  const taken: string[] = [];
+  for (const [label, port] of Object.entries(ports))
+    if (await portTaken(port)) taken.push(`${port} (${label})`);
+  if (taken.length > 0)
+    throw new Error(
+      `cannot start ${name}: port ${taken.join(', ')} on 127.0.0.1 is already in use. ` +
+        'Stop whatever holds it (`ss -ltnp` shows it), or start the network on another port base (--port-base).',
+    );
 }
