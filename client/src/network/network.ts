@@ -127,7 +127,6 @@ export function ephemeralOverlap(
   );
 }
 
-
 /** Every port the network's processes and REST services listen on. */
 export function networkPorts(layout: Layout): number[] {
   const ports: number[] = [];
