@@ -199,5 +199,8 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
 
     expect(problems).to.deep.equal([]);
     expect(outcomes.length).to.be.greaterThanOrEqual(20);
+    expect(retried, 'keys whose request the restart cut off and the client sent again').to.be.above(
+      0,
+    );
   });
 });

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../client/src/network/layout';
+import { Command } from 'commander';
+import { program } from '../../client/src/cli/main';
 import { TEST_NETWORK } from './harness';
 import { ALPHA, BETA, uniqueId } from './fixtures';
 
@@ -18,7 +20,7 @@ function swl(...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [join(REPO_ROOT, 'client/dist/cli/main.js'), ...args],
-      { env: { ...process.env, SWL_NETWORK: TEST_NETWORK } },
+      { env: { ...process.env, SWL_NETWORK: TEST_NETWORK, SWL_AS: undefined } },
       (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },
@@ -35,26 +37,24 @@ describe('swl CLI (the built binary as a subprocess)', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('has --help on every command', async () => {
-    const commands = [
-      [],
-      ['network'],
-      ['network', 'up'],
-      ['doc'],
-      ['doc', 'register'],
-      ['doc', 'list'],
-      ['verify'],
-      ['guarantee', 'draw'],
-      ['invoice', 'finance'],
-      ['user', 'enroll'],
-      ['events'],
-    ];
+  it('has --help, with a description, on every command and subcommand', async () => {
+    const paths: string[][] = [];
+    const walk = (cmd: Command, path: string[]): void => {
+      paths.push(path);
+      for (const sub of cmd.commands) walk(sub, [...path, sub.name()]);
+    };
+    walk(program(), []);
+    expect(paths.length).to.be.greaterThan(25);
 
-    const runs = await Promise.all(commands.map((c) => swl(...c, '--help')));
+    const runs: Run[] = [];
+    for (let i = 0; i < paths.length; i += 4)
+      runs.push(...(await Promise.all(paths.slice(i, i + 4).map((c) => swl(...c, '--help')))));
 
     runs.forEach((r, i) => {
-      expect(r.code, commands[i]!.join(' ')).to.equal(0);
-      expect(r.stdout).to.match(/Usage: swl/);
+      const name = ['swl', ...paths[i]!].join(' ');
+      expect(r.code, name).to.equal(0);
+      expect(r.stdout, name).to.include(`Usage: ${name}`);
+      expect(r.stdout.split('\n')[2]?.trim(), `${name} describes itself`).to.not.equal('');
     });
   });
 
@@ -104,6 +104,15 @@ describe('swl CLI (the built binary as a subprocess)', function () {
       '--peer',
       'BankBMSP',
     );
+    const afterRefusal = await swl(
+      'doc',
+      'show',
+      'COMMERCIAL_INVOICE',
+      docId,
+      '--as',
+      'customs:auditor1',
+      '--json',
+    );
     const listed = await swl(
       'doc',
       'list',
@@ -140,6 +149,12 @@ describe('swl CLI (the built binary as a subprocess)', function () {
     expect(financed.code, financed.stderr).to.equal(0);
     expect(again.code).to.equal(2);
     expect(again.stderr).to.match(/^swl: ALREADY_FINANCED: /);
+    const view = JSON.parse(afterRefusal.stdout) as {
+      state: { financed: string };
+      financings: { financingId: string }[];
+    };
+    expect(view.state.financed).to.equal('2500.00');
+    expect(view.financings.map((f) => f.financingId)).to.deep.equal(['F1']);
     expect(shown.stdout).to.match(/status\s+FINANCED/);
     expect(
       (JSON.parse(listed.stdout) as { records: { docId: string }[] }).records.map((r) => r.docId),
@@ -155,62 +170,81 @@ describe('swl CLI (the built binary as a subprocess)', function () {
     expect(run.stderr).to.include('--as <org>:<user>');
   });
 
+  it('never picks an identity for a write: financing, guarantee moves and events need --as', async () => {
+    const docId = uniqueId('CLI-NOAS');
+    const runs = await Promise.all([
+      swl('invoice', 'finance', docId, 'F1', '10'),
+      swl('invoice', 'settle', docId, 'F1'),
+      swl('guarantee', 'issue', docId),
+      swl('guarantee', 'draw', docId, 'D1', 'DEC-1', '10'),
+      swl('events', '--idle-ms', '100'),
+    ]);
+
+    for (const run of runs) {
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.include('choose an identity with --as');
+    }
+  });
+
   it('prints events and resumes from a checkpoint file without repeating', async () => {
     const cp = join(dir, 'cp.json');
-    const file = join(dir, 'c.pdf');
-    writeFileSync(file, `contract ${uniqueId('c')}`);
+    const registerContract = async (docId: string): Promise<void> => {
+      const file = join(dir, `${docId}.pdf`);
+      writeFileSync(file, `contract ${docId}`);
+      const run = await swl(
+        'doc',
+        'register',
+        file,
+        '--as',
+        'enterprise:beta',
+        '--type',
+        'CONTRACT',
+        '--id',
+        docId,
+        '--owner',
+        BETA,
+        '--fact',
+        `seller=${BETA}`,
+        '--fact',
+        `buyer=${ALPHA}`,
+        '--fact',
+        'amount=1',
+        '--fact',
+        'currency=CNY',
+      );
+      expect(run.code, run.stderr).to.equal(0);
+    };
+    const events = (...extra: string[]) =>
+      swl(
+        'events',
+        '--as',
+        'customs:auditor1',
+        '--checkpoint',
+        cp,
+        '--json',
+        '--idle-ms',
+        '3000',
+        ...extra,
+      );
+    const docIds = (run: Run) =>
+      run.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => (JSON.parse(l) as { docId: string }).docId);
     const docId = uniqueId('CLI-EV');
-    await swl(
-      'doc',
-      'register',
-      file,
-      '--as',
-      'enterprise:beta',
-      '--type',
-      'CONTRACT',
-      '--id',
-      docId,
-      '--owner',
-      BETA,
-      '--fact',
-      `seller=${BETA}`,
-      '--fact',
-      `buyer=${ALPHA}`,
-      '--fact',
-      'amount=1',
-      '--fact',
-      'currency=CNY',
-    );
+    const later = uniqueId('CLI-EV2');
+    await registerContract(docId);
 
-    const first = await swl(
-      'events',
-      '--as',
-      'customs:auditor1',
-      '--from-block',
-      '1',
-      '--checkpoint',
-      cp,
-      '--json',
-      '--idle-ms',
-      '3000',
-    );
-    const second = await swl(
-      'events',
-      '--as',
-      'customs:auditor1',
-      '--checkpoint',
-      cp,
-      '--json',
-      '--idle-ms',
-      '3000',
-    );
+    const first = await events('--from-block', '1');
+    const second = await events();
+    await registerContract(later);
+    const third = await events();
 
-    const lines = first.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { docId: string });
-    expect(lines.some((e) => e.docId === docId)).to.equal(true);
-    expect(second.stdout.trim()).to.equal('');
+    expect([first.code, second.code, third.code]).to.deep.equal([0, 0, 0]);
+    expect(docIds(first)).to.include(docId);
+    expect(docIds(second)).to.deep.equal([]);
+    expect(docIds(third)).to.deep.equal([later]);
   });
 });
 

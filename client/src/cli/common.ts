@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { LedgerError } from '../sdk/errors';
 import type { SwlClient } from '../sdk/client';
 
@@ -14,11 +14,31 @@ export function ledgerOptions(cmd: Command, defaultAs?: string): Command {
   return cmd
     .option(
       '--as <org:user>',
-      `identity from the network's wallet${defaultAs ? ` (default ${defaultAs})` : ''}; env SWL_AS`,
+      "identity from the network's wallet (env SWL_AS)",
       process.env.SWL_AS ?? defaultAs,
     )
-    .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
+    .option(
+      '-n, --network <name>',
+      'network instance (env SWL_NETWORK)',
+      process.env.SWL_NETWORK ?? 'dev',
+    )
     .option('--json', 'print JSON instead of tables');
+}
+
+/** A commander parser for a whole number in [min, max], refusing anything else by name. */
+export function integer(
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
+  return (value: string): number => {
+    const n = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(
+        `${name} must be a whole number${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`}`,
+      );
+    return n;
+  };
 }
 
 /** Runs `fn` with a connected client and closes it; prints errors as `CODE: message` with exit code 2. */

@@ -11,6 +11,7 @@ import {
   collect,
   keyValues,
   ledgerOptions,
+  integer,
   LedgerFlags,
   out,
   printFields,
@@ -121,7 +122,12 @@ export function docCommand(): Command {
     .addOption(typeOption().makeOptionMandatory())
     .requiredOption('--owner <uscc>', 'USCC of the enterprise they concern')
     .option('--fact <key=value>', 'key facts shared by every document; repeat', collect)
-    .option('--batch-size <n>', 'documents per transaction (1-500)', (v) => Number(v), 500)
+    .option(
+      '--batch-size <n>',
+      'documents per transaction (1-500)',
+      integer('--batch-size', 1, 500),
+      500,
+    )
     .action(
       async (
         folder: string,
@@ -203,9 +209,10 @@ export function docCommand(): Command {
     .description('every version of a document: status, who, when, transaction')
     .argument('<type>', 'document type')
     .argument('<docId>', 'document id')
-    .action(async (type: string, docId: string, f: LedgerFlags) => {
+    .option('--peer <msp>', "ask this organisation's peer (e.g. BankBMSP)")
+    .action(async (type: string, docId: string, f: LedgerFlags & { peer?: string }) => {
       await withClient(f, async (c) =>
-        printHistory(await c.documents.history(type as DocType, docId), f.json),
+        printHistory(await c.documents.history(type as DocType, docId, f.peer), f.json),
       );
     });
 
@@ -214,7 +221,8 @@ export function docCommand(): Command {
     .argument('<owner>', 'USCC of the enterprise')
     .addOption(typeOption())
     .option('--status <status>', 'only this status')
-    .option('--page-size <n>', 'records per page (max 100)', (v) => Number(v), 20)
+    .option('--page-size <n>', 'records per page (1-100)', integer('--page-size', 1, 100), 20)
+    .option('--peer <msp>', "ask this organisation's peer (e.g. BankBMSP)")
     .option('--bookmark <b>', 'continue after a previous page')
     .option('--all', 'fetch every page')
     .action(
@@ -226,6 +234,7 @@ export function docCommand(): Command {
           pageSize: number;
           bookmark?: string;
           all?: boolean;
+          peer?: string;
         },
       ) => {
         await withClient(f, async (c) => {
@@ -237,6 +246,7 @@ export function docCommand(): Command {
               status: f.status,
               pageSize: f.pageSize,
               bookmark,
+              peerMsp: f.peer,
             });
             records.push(...page.records);
             bookmark = page.bookmark;

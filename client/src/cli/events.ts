@@ -1,14 +1,16 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Checkpoint } from '../sdk/events';
-import { ledgerOptions, LedgerFlags, out, withClient } from './common';
+import { integer, ledgerOptions, LedgerFlags, out, withClient } from './common';
 
 /** `swl events`: prints ledger events, one line (or JSON object) per change. */
 export function eventsCommand(): Command {
-  return ledgerOptions(new Command('events'), 'customs:auditor1')
+  return ledgerOptions(new Command('events'))
     .description('print ledger events (one per change); resumable with a checkpoint file')
     .option('-f, --follow', 'keep waiting for new events (otherwise stop when caught up)')
-    .option('--from-block <n>', 'start at this block (default: the next block)', (v) => BigInt(v))
+    .option('--from-block <n>', 'start at this block (default: the next block)', (v) =>
+      BigInt(integer('--from-block', 0)(v)),
+    )
     .option(
       '--checkpoint <file>',
       'resume after the checkpoint in this file and update it after each event',
@@ -16,7 +18,7 @@ export function eventsCommand(): Command {
     .option(
       '--idle-ms <ms>',
       'without --follow, stop after this long without events',
-      (v) => Number(v),
+      integer('--idle-ms', 0),
       2000,
     )
     .action(

@@ -23,7 +23,7 @@ export function guaranteeCommand(): Command {
     'tariff guarantee letters: apply, issue, accept, draw, settle, release, claim',
   );
 
-  ledgerOptions(cmd.command('apply'), 'enterprise:alpha')
+  ledgerOptions(cmd.command('apply'))
     .description('apply for a guarantee from a bank (enterprise)')
     .argument('[file]', 'the guarantee letter (or --sha256)')
     .requiredOption('--id <docId>', 'guarantee number')
@@ -68,40 +68,19 @@ export function guaranteeCommand(): Command {
       },
     );
 
-  const simple: [string, string, string, Move][] = [
-    [
-      'issue',
-      'issue an applied guarantee (its bank)',
-      'banka:clerk1',
-      (c, id) => c.guarantees.issue(id),
-    ],
-    [
-      'reject',
-      'reject an application (its bank)',
-      'banka:clerk1',
-      (c, id) => c.guarantees.reject(id),
-    ],
+  const simple: [string, string, Move][] = [
+    ['issue', 'issue an applied guarantee (its bank)', (c, id) => c.guarantees.issue(id)],
+    ['reject', 'reject an application (its bank)', (c, id) => c.guarantees.reject(id)],
     [
       'accept',
       'verify and accept an issued guarantee (customs)',
-      'customs:officer1',
       (c, id) => c.guarantees.accept(id),
     ],
-    [
-      'release',
-      'release an active guarantee (customs)',
-      'customs:officer1',
-      (c, id) => c.guarantees.release(id),
-    ],
-    [
-      'claim',
-      'claim an active guarantee (customs)',
-      'customs:officer1',
-      (c, id) => c.guarantees.claim(id),
-    ],
+    ['release', 'release an active guarantee (customs)', (c, id) => c.guarantees.release(id)],
+    ['claim', 'claim an active guarantee (customs)', (c, id) => c.guarantees.claim(id)],
   ];
-  for (const [name, description, as, move] of simple) {
-    ledgerOptions(cmd.command(name), as)
+  for (const [name, description, move] of simple) {
+    ledgerOptions(cmd.command(name))
       .description(description)
       .argument('<docId>', 'guarantee number')
       .action(async (docId: string, f: LedgerFlags) => {
@@ -109,7 +88,7 @@ export function guaranteeCommand(): Command {
       });
   }
 
-  ledgerOptions(cmd.command('draw'), 'customs:officer1')
+  ledgerOptions(cmd.command('draw'))
     .description("draw on an active guarantee for a declaration's assessed duty (customs)")
     .argument('<docId>', 'guarantee number')
     .argument('<drawId>', 'id of this draw')
@@ -121,7 +100,7 @@ export function guaranteeCommand(): Command {
       );
     });
 
-  ledgerOptions(cmd.command('settle'), 'customs:officer1')
+  ledgerOptions(cmd.command('settle'))
     .description('settle a draw once the duty is paid; restores the balance (customs)')
     .argument('<docId>', 'guarantee number')
     .argument('<drawId>', 'the draw')
@@ -136,7 +115,7 @@ export function guaranteeCommand(): Command {
 /** `swl invoice finance|settle`. */
 export function invoiceCommand(): Command {
   const cmd = new Command('invoice').description('invoice financing by banks');
-  ledgerOptions(cmd.command('finance'), 'banka:clerk1')
+  ledgerOptions(cmd.command('finance'))
     .description("finance part or all of a registered invoice as the caller's bank")
     .argument('<docId>', 'invoice number')
     .argument('<financingId>', 'id of this financing')
@@ -146,7 +125,7 @@ export function invoiceCommand(): Command {
         report(await c.invoices.finance(docId, financingId, amount), f.json, 'financed'),
       );
     });
-  ledgerOptions(cmd.command('settle'), 'banka:clerk1')
+  ledgerOptions(cmd.command('settle'))
     .description("settle the caller's bank's own financing")
     .argument('<docId>', 'invoice number')
     .argument('<financingId>', 'the financing')

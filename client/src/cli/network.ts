@@ -1,16 +1,8 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { down, logFiles, status, up } from '../network/network';
 import { NetworkOptions } from '../network/layout';
-
-function int(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new InvalidArgumentError(`${name} must be a positive integer`);
-    return n;
-  };
-}
+import { integer } from './common';
 
 function progress(line: string): void {
   process.stdout.write(`[swl] ${line}\n`);
@@ -46,12 +38,12 @@ export function networkCommand(): Command {
     .option(
       '--port-base <port>',
       'move every port of a new network (default: topology portBase, 7000)',
-      int('--port-base'),
+      integer('--port-base', 1024, 60000),
     )
     .option(
       '--orderers <count>',
       'Raft orderers for a new network: 1 (default), 3 or 5',
-      int('--orderers'),
+      integer('--orderers', 1, 5),
     )
     .option('--topology <file>', 'topology file for a new network (default network/topology.json)')
     .action(async (f: NetFlags) => {
@@ -104,7 +96,7 @@ export function networkCommand(): Command {
       'process name as in `swl network status` (e.g. peer0-customs, orderer0, cc-banka)',
     )
     .option('-f, --follow', 'keep printing new lines')
-    .option('--lines <n>', 'lines to show', int('--lines'), 50)
+    .option('--lines <n>', 'lines to show', integer('--lines', 1), 50)
     .action((proc: string | undefined, f: NetFlags & { follow?: boolean; lines: number }) => {
       const files = logFiles({ name: f.network });
       if (!proc) {

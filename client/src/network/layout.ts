@@ -145,12 +145,12 @@ export function resolveLayout(opts: NetworkOptions = {}): { layout: Layout; exis
     };
     if (opts.portBase !== undefined && opts.portBase !== state.portBase) {
       throw new Error(
-        `network '${name}' was created with port base ${state.portBase}; use --purge to recreate it with ${opts.portBase}`,
+        `network '${name}' was created with port base ${state.portBase}; to recreate it with ${opts.portBase}, run \`swl network down --purge -n ${name}\` first (this deletes its ledger)`,
       );
     }
     if (opts.orderers !== undefined && opts.orderers !== state.orderers) {
       throw new Error(
-        `network '${name}' was created with ${state.orderers} orderer(s); use --purge to recreate it with ${opts.orderers}`,
+        `network '${name}' was created with ${state.orderers} orderer(s); to recreate it with ${opts.orderers}, run \`swl network down --purge -n ${name}\` first (this deletes its ledger)`,
       );
     }
     return { layout: new Layout(state), existing: true };

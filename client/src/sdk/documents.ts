@@ -125,24 +125,36 @@ export class DocumentsApi {
   }
 
   /** Every version of a record's state, newest first. @throws ForbiddenError, NotFoundError */
-  async history(type: DocType, docId: string): Promise<HistoryEntry[]> {
+  async history(type: DocType, docId: string, peerMsp?: string): Promise<HistoryEntry[]> {
     return JSON.parse(
-      await this.connection.evaluate('document', 'history', [type, docId]),
+      await this.connection.evaluate('document', 'history', [type, docId], { peerMsp }),
     ) as HistoryEntry[];
   }
 
   /** One page of an enterprise's records, optionally of one type and status. @throws ForbiddenError */
   async list(
     owner: string,
-    filter: { type?: DocType; status?: string; pageSize?: number; bookmark?: string } = {},
+    filter: {
+      type?: DocType;
+      status?: string;
+      pageSize?: number;
+      bookmark?: string;
+      /** Ask this organisation's peer. */
+      peerMsp?: string;
+    } = {},
   ): Promise<RecordPage> {
-    const out = await this.connection.evaluate('document', 'listByOwner', [
-      owner,
-      filter.type ?? '',
-      filter.status ?? '',
-      String(filter.pageSize ?? 50),
-      filter.bookmark ?? '',
-    ]);
+    const out = await this.connection.evaluate(
+      'document',
+      'listByOwner',
+      [
+        owner,
+        filter.type ?? '',
+        filter.status ?? '',
+        String(filter.pageSize ?? 50),
+        filter.bookmark ?? '',
+      ],
+      { peerMsp: filter.peerMsp },
+    );
     const page = JSON.parse(out) as { records: FullView[]; bookmark: string };
     return { records: page.records, bookmark: page.bookmark };
   }

@@ -295,17 +295,31 @@ describe('bad input: the REST service refuses hostile requests and writes nothin
     );
   });
 
-  it('refuses a negative amount in a transition: 400 INVALID_ARGUMENT', async () => {
-    const officer = svc.token('enterprise:alpha');
-    await restRefused(
-      {
-        path: `/documents/CUSTOMS_DECLARATION/${uniqueId('DEC')}/transitions`,
-        body: { action: 'assessDuty', args: { amount: '-5' } },
-        token: officer,
-      },
-      400,
-      'INVALID_ARGUMENT',
-    );
+  it('refuses a negative duty from a customs officer on a real declaration: 400 INVALID_ARGUMENT, record unchanged', async () => {
+    const alpha = await clientAs('enterprise:alpha');
+    const dec = declaration(ALPHA);
+    await alpha.documents.register(dec, { sha256: newFile().sha256 });
+    const before = await alpha.documents.get('CUSTOMS_DECLARATION', dec.docId);
+    const customs = await startService('customs');
+    try {
+      const observer = await clientAs('customs:auditor1');
+      const height = await observer.connection.ledgerHeight();
+
+      const res = await call(
+        `${customs.url}/api/v1/documents/CUSTOMS_DECLARATION/${dec.docId}/transitions`,
+        {
+          token: customs.token('customs:officer1'),
+          body: { action: 'assessDuty', args: { amount: '-5' } },
+        },
+      );
+
+      expect(res.status, JSON.stringify(res.body)).to.equal(400);
+      expect(res.body.error.code).to.equal('INVALID_ARGUMENT');
+      expect(await observer.connection.ledgerHeight()).to.equal(height);
+      expect(await alpha.documents.get('CUSTOMS_DECLARATION', dec.docId)).to.deep.equal(before);
+    } finally {
+      await customs.close();
+    }
   });
 
   it('refuses a verifier registering (wrong role): 403 FORBIDDEN', async () => {

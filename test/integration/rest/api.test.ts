@@ -373,11 +373,31 @@ describe('REST service on the network', function () {
       });
       expect(draw.status, JSON.stringify(draw.body)).to.equal(201);
       expect(draw.body.result.guarantee.state.balance).to.equal('49700.00');
-      const tooMuch = await call(`${customs.url}/api/v1/guarantees/${g}/draws`, {
+      const twice = await call(`${customs.url}/api/v1/guarantees/${g}/draws`, {
         token: officer,
         body: { drawId: 'D2', declarationDocId: dec, amount: '300.00' },
       });
-      expect(tooMuch.status).to.be.oneOf([400, 422]);
+      expect([twice.status, twice.body.error.code]).to.deep.equal([422, 'INVALID_TRANSITION']);
+      const big = uniqueId('DEC');
+      expect((await register(declaration(big, newFile().sha256))).status).to.equal(201);
+      const assessBig = await call(
+        `${customs.url}/api/v1/documents/CUSTOMS_DECLARATION/${big}/transitions`,
+        { token: officer, body: { action: 'assessDuty', args: { amount: '60000' } } },
+      );
+      expect(assessBig.status, JSON.stringify(assessBig.body)).to.equal(200);
+      const tooMuch = await call(`${customs.url}/api/v1/guarantees/${g}/draws`, {
+        token: officer,
+        body: { drawId: 'D3', declarationDocId: big, amount: '60000.00' },
+      });
+      expect([tooMuch.status, tooMuch.body.error.code]).to.deep.equal([
+        422,
+        'INSUFFICIENT_BALANCE',
+      ]);
+      expect(tooMuch.body.error.message).to.include('49700.00 CNY left');
+      const unchanged = await call(`${customs.url}/api/v1/documents/TARIFF_GUARANTEE/${g}`, {
+        token: officer,
+      });
+      expect(unchanged.body.state).to.deep.include({ balance: '49700.00', openDraws: 1 });
       const settle = await call(`${customs.url}/api/v1/guarantees/${g}/draws/D1/settlement`, {
         token: officer,
         body: {},

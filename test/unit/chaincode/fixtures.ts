@@ -119,6 +119,21 @@ export function inputFor(
   }
 }
 
+/**
+ * A guarantee application whose window ends `millis` after the real clock:
+ * for contract tests, whose transactions carry the current time.
+ */
+export function guaranteeValidFor(millis: number, docId = 'TAR-001', sha256 = hashOf('7')) {
+  const input = inputFor('TARIFF_GUARANTEE', docId, sha256);
+  return {
+    ...input,
+    facts: {
+      ...(input.facts as Record<string, string>),
+      validTo: new Date(Date.now() + millis).toISOString(),
+    },
+  };
+}
+
 /** A freshly registered record of `type`, its state overridden by `state`. */
 export function recordOf(
   type: DocType,

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { DocumentContract } from '../../../../chaincode/src/contract/document';
 import { ErrorCode } from '../../../../chaincode/src/domain/errors';
 import { type HistoryEntry, type PublicView } from '../../../../chaincode/src/domain/view';
-import { actors, hashOf, inputFor, OTHER, OWNER } from '../fixtures';
+import { actors, guaranteeValidFor, hashOf, inputFor, OTHER, OWNER } from '../fixtures';
 import { evaluate, policyFor, refused, snapshot, submit } from './harness';
 import { MemoryStub } from './memory-stub';
 
@@ -339,7 +340,7 @@ describe('contract/document', () => {
         (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'approve', ''),
         ErrorCode.INVALID_ARGUMENT,
       );
-      await registered(stub, inputFor('TARIFF_GUARANTEE', 'TAR-001', hashOf('3')));
+      await registered(stub, guaranteeValidFor(365 * 86_400_000, 'TAR-001', hashOf('3')));
       await refused(
         stub,
         contract,
@@ -547,11 +548,22 @@ describe('contract/document', () => {
     });
 
     it('caps the page size at 100 and refuses zero', async () => {
+      const more = Array.from({ length: 100 }, (_, n) =>
+        inputFor('CONTRACT', `CON-X${n}`, createHash('sha256').update(`x${n}`).digest('hex')),
+      );
+      await registered(stub, ...more);
+
       const page = await evaluate<Page>(stub, contract, actors.owner, (ctx) =>
         contract.listByOwner(ctx, OWNER, '', '', '5000', ''),
       );
+      const rest = await evaluate<Page>(stub, contract, actors.owner, (ctx) =>
+        contract.listByOwner(ctx, OWNER, '', '', '5000', page.bookmark),
+      );
 
-      expect(page.records).to.have.length(6);
+      expect(page.records).to.have.length(100);
+      expect(page.bookmark).to.not.equal('');
+      expect(rest.records).to.have.length(6);
+      expect(rest.bookmark).to.equal('');
       await refused(
         stub,
         contract,

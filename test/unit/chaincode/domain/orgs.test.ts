@@ -16,32 +16,47 @@ describe('domain/orgs: the peer-organisation list', () => {
     ]);
   });
 
-  for (const [name, list] of [
+  for (const [name, list, message] of [
     [
       'no customs',
       [
         { msp: 'BankAMSP', kind: 'bank' },
         { msp: 'EnterpriseMSP', kind: 'enterprise' },
       ],
+      /exactly one customs organisation/,
     ],
-    ['two customs', [...DEFAULT_PEER_ORGS, { msp: 'Customs2MSP', kind: 'customs' }]],
+    [
+      'two customs',
+      [...DEFAULT_PEER_ORGS, { msp: 'Customs2MSP', kind: 'customs' }],
+      /exactly one customs organisation/,
+    ],
     [
       'no bank',
       [
         { msp: 'CustomsMSP', kind: 'customs' },
         { msp: 'EnterpriseMSP', kind: 'enterprise' },
       ],
+      /at least one bank/,
     ],
-    ['a duplicate MSP', [...DEFAULT_PEER_ORGS, { msp: 'BankAMSP', kind: 'bank' }]],
-    ['an unknown kind', [...DEFAULT_PEER_ORGS, { msp: 'PortMSP', kind: 'port' }]],
-    ['a bad MSP ID', [...DEFAULT_PEER_ORGS, { msp: 'bank c', kind: 'bank' }]],
+    [
+      'a duplicate MSP',
+      [...DEFAULT_PEER_ORGS, { msp: 'BankAMSP', kind: 'bank' }],
+      /MSP IDs must be unique/,
+    ],
+    [
+      'an unknown kind',
+      [...DEFAULT_PEER_ORGS, { msp: 'PortMSP', kind: 'port' }],
+      /bad kind port for PortMSP/,
+    ],
+    ['a bad MSP ID', [...DEFAULT_PEER_ORGS, { msp: 'bank c', kind: 'bank' }], /bad MSP ID bank c/],
+    ['an empty list', [], /non-empty JSON array/],
   ] as const) {
     it(`refuses ${name}`, () => {
       const json = JSON.stringify(list);
 
       const parse = () => parsePeerOrgs(json);
 
-      expect(parse).to.throw(Error);
+      expect(parse).to.throw(Error, message);
     });
   }
 });
