@@ -6,7 +6,7 @@ import { ALPHA, declaration, invoice, newFile, uniqueId } from '../fixtures';
 describe('SDK: queries against a chosen peer, user enrolment, reconnect', function () {
   this.timeout(120_000);
 
-  it("reads the same record from every organisation's own peer", async () => {
+  it("reads the same record, history and listing from every organisation's own peer", async () => {
     const alpha = await clientAs('enterprise:alpha');
     const auditor = await clientAs('customs:auditor1');
     const inv = invoice(ALPHA);
@@ -16,9 +16,20 @@ describe('SDK: queries against a chosen peer, user enrolment, reconnect', functi
     const views = await Promise.all(
       msps.map((msp) => auditor.documents.get('COMMERCIAL_INVOICE', inv.docId, msp)),
     );
+    const histories = await Promise.all(
+      msps.map((msp) => auditor.documents.history('COMMERCIAL_INVOICE', inv.docId, msp)),
+    );
+    const listings = await Promise.all(
+      msps.map((msp) =>
+        alpha.documents.list(ALPHA, { type: 'COMMERCIAL_INVOICE', pageSize: 100, peerMsp: msp }),
+      ),
+    );
     const heights = await Promise.all(msps.map((msp) => auditor.connection.ledgerHeight(msp)));
 
     for (const v of views) expect(v).to.deep.equal(views[0]);
+    for (const h of histories) expect(h).to.deep.equal(histories[0]);
+    expect(histories[0]!.map((h) => h.status)).to.deep.equal(['REGISTERED']);
+    for (const l of listings) expect(l).to.deep.equal(listings[0]);
     expect((views[0] as FullView).docId).to.equal(inv.docId);
     expect(heights.every((h) => h > 1n)).to.equal(true);
   });
