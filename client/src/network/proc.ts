@@ -138,12 +138,16 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs a command to completion; rejects with its stderr when it fails. */
+/** How long one Fabric command may run before it is killed (a hung peer must not hang `up`). */
+const RUN_TIMEOUT_MS = 180_000;
+
+/** Runs a command to completion; rejects with its stderr when it fails or outlives its timeout. */
 export function run(
   command: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
   cwd?: string,
+  timeoutMs = RUN_TIMEOUT_MS,
 ): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     execFile(
@@ -157,10 +161,18 @@ export function run(
         },
         cwd,
         maxBuffer: 64 * 1024 * 1024,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
       },
       (err, stdout, stderr) => {
         if (err) {
           const name = command.split('/').pop() ?? command;
+          if (err.killed)
+            return reject(
+              new Error(
+                `${name} ${args.slice(0, 3).join(' ')} did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`,
+              ),
+            );
           reject(
             new Error(
               `${name} ${args.slice(0, 3).join(' ')} failed: ${(stderr || stdout || err.message).trim().split('\n').slice(-8).join('\n')}`,

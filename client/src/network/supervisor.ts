@@ -73,7 +73,9 @@ class Supervisor {
       const next = Date.now() - startedAt > 30_000 ? 0 : restarts + 1;
       const delay = Math.min(5000, 500 * 2 ** Math.min(next, 4));
       log(`${name} exited (code ${code ?? '-'}, signal ${sig ?? '-'}); restarting in ${delay} ms`);
-      setTimeout(() => this.spawn(org, next), delay);
+      setTimeout(() => {
+        if (!this.stopping) this.spawn(org, next);
+      }, delay);
     });
   }
 

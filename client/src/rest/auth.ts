@@ -13,15 +13,23 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** Set by the authentication middleware when a valid bearer token came with the request. */
     caller?: Caller;
+    /** Set by the authentication middleware for a bad token; raised after the rate limit. */
+    authFailure?: HttpError;
   }
 }
 
 /**
  * Reads `Authorization: Bearer <token>`. No header: anonymous (routes that
- * need a caller refuse). A header with an unknown or revoked token: 401.
+ * need a caller refuse). A header with an unknown or revoked token: 401,
+ * raised by {@link raiseAuthFailure} after the rate limit, so that guessing
+ * tokens is limited per address like any anonymous request.
  */
 export function authenticate(tokens: TokenStore, ledger: LedgerPool): RequestHandler {
   return (req, _res, next) => {
+    const refuse = (message: string) => {
+      req.authFailure = new HttpError(401, 'UNAUTHENTICATED', message);
+      next();
+    };
     const header = req.get('authorization');
     if (header === undefined) {
       next();
@@ -30,25 +38,28 @@ export function authenticate(tokens: TokenStore, ledger: LedgerPool): RequestHan
     const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header.trim());
     const record = m?.[1] ? tokens.authenticate(m[1]) : undefined;
     if (!record) {
-      next(new HttpError(401, 'UNAUTHENTICATED', 'the API token is unknown or revoked'));
+      refuse('the API token is unknown or revoked');
       return;
     }
     let identity: Identity;
     try {
       identity = ledger.identity(record.identity);
     } catch {
-      next(
-        new HttpError(401, 'UNAUTHENTICATED', 'the identity of this API token is not available'),
-      );
+      refuse('the identity of this API token is not available');
       return;
     }
     if (identity.org !== ledger.org) {
-      next(new HttpError(401, 'UNAUTHENTICATED', 'this API token belongs to another organisation'));
+      refuse('this API token belongs to another organisation');
       return;
     }
     req.caller = { ...identity, tokenId: record.id };
     next();
   };
+}
+
+/** Raises the 401 the authentication middleware noted, if any. */
+export function raiseAuthFailure(): RequestHandler {
+  return (req, _res, next) => next(req.authFailure);
 }
 
 /** The authenticated caller of a request. @throws HttpError 401 when anonymous */

@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { resolveLayout } from '../network/layout';
+import { type PeerOrgSpec } from '../network/topology';
+
+/** What an organisation is on the network. */
+export type OrgKind = PeerOrgSpec['kind'];
 
 /** Everything one REST service instance needs, read and validated once at start-up. */
 export interface ServerConfig {
@@ -24,6 +28,10 @@ export interface ServerConfig {
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };
   /** How long a retry waits for an earlier attempt's transaction to appear on the ledger, ms. */
   readonly idempotencyWaitMs: number;
+  /** Interval of the event stream's keep-alive comments, when it also re-checks the token, ms. */
+  readonly heartbeatMs: number;
+  /** Kind of each peer organisation of the network, by MSP ID (from its topology). */
+  readonly orgKinds: Readonly<Record<string, OrgKind>>;
   /**
    * Fault injection for restart tests: `exit-after-commit` makes the process
    * exit once a keyed write has committed and before its result is stored.
@@ -44,6 +52,7 @@ export interface ConfigInput {
   readonly rateBurst?: number | string;
   readonly ratePerSecond?: number | string;
   readonly idempotencyWaitMs?: number | string;
+  readonly heartbeatMs?: number | string;
 }
 
 const MiB = 1024 * 1024;
@@ -68,6 +77,7 @@ const schema = z.object({
   rateBurst: z.coerce.number().int().min(1).max(100_000),
   ratePerSecond: z.coerce.number().min(0.01).max(100_000),
   idempotencyWaitMs: z.coerce.number().int().min(0).max(600_000),
+  heartbeatMs: z.coerce.number().int().min(100).max(60_000),
   failpoint: z.enum(['exit-after-commit']).optional(),
 });
 
@@ -82,6 +92,7 @@ export function restPaths(network: string, org: string) {
     caFile: join(tlsDir, 'ca.crt'),
     credentialsFile: layout.path('rest', 'credentials.json'),
     port: layout.peerPorts(layout.peerOrg(org)).rest,
+    orgKinds: Object.fromEntries(layout.topology.peerOrgs.map((o) => [o.mspId, o.kind])),
   };
 }
 
@@ -105,6 +116,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     rateBurst: input.rateBurst ?? env.SWL_REST_RATE_BURST ?? 20,
     ratePerSecond: input.ratePerSecond ?? env.SWL_REST_RATE_PER_SECOND ?? 10,
     idempotencyWaitMs: input.idempotencyWaitMs ?? env.SWL_REST_IDEMPOTENCY_WAIT_MS ?? 20_000,
+    heartbeatMs: input.heartbeatMs ?? env.SWL_REST_HEARTBEAT_MS ?? 15_000,
     failpoint: env.SWL_REST_FAILPOINT || undefined,
   });
   if (!parsed.success) {
@@ -126,6 +138,8 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     maxUploadBytes: c.maxUploadBytes,
     rateLimit: { burst: c.rateBurst, perSecond: c.ratePerSecond },
     idempotencyWaitMs: c.idempotencyWaitMs,
+    heartbeatMs: c.heartbeatMs,
+    orgKinds: paths.orgKinds,
     failpoint: c.failpoint,
   };
 }

@@ -96,7 +96,10 @@ export const GuaranteeApplication = z
   .object({
     docId: DocId,
     sha256: Sha256.describe("SHA-256 of the guarantee letter's file"),
-    bankMsp: z.enum(['BankAMSP', 'BankBMSP']).describe('Bank asked to issue the guarantee'),
+    bankMsp: z
+      .string()
+      .regex(/^[A-Z][A-Za-z0-9]{0,30}MSP$/, 'an MSP ID such as BankAMSP')
+      .describe('MSP ID of the bank asked to issue the guarantee (a bank of the network)'),
     customsOffice: z
       .string()
       .regex(/^[0-9]{4}$/, '4 digits')

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { REPO_ROOT } from '../network/layout';
 import { ApiRouter, Operation } from './api';
-import { authenticate } from './auth';
+import { authenticate, raiseAuthFailure } from './auth';
 import { ServerConfig } from './config';
 import { ServiceContext } from './context';
 import { Db, openDb } from './db';
@@ -27,6 +27,9 @@ import { TokenStore } from './tokens';
 import { KeyedWrites } from './writes';
 
 /** A created (not yet listening) REST service. */
+/** A socket idle this long in both directions is closed. */
+const IDLE_SOCKET_MS = 120_000;
+
 export interface RestServer {
   readonly app: Express;
   readonly config: ServerConfig;
@@ -105,6 +108,7 @@ export function createServer(
   const api = express.Router();
   api.use(authenticate(tokens, ledger));
   api.use(rateLimit(config.rateLimit));
+  api.use(raiseAuthFailure());
   api.use(express.json({ limit: config.maxBodyBytes, strict: true, type: 'application/json' }));
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -147,7 +151,11 @@ export function createServer(
               app,
             )
           : createHttpServer(app);
-        s.requestTimeout = 0; // uploads and event streams may last; idle sockets still time out
+        // Uploads and event streams may last, so no limit on a whole request; but a socket
+        // that moves no byte either way for two minutes is closed (event streams send
+        // keep-alives more often than that).
+        s.requestTimeout = 0;
+        s.timeout = IDLE_SOCKET_MS;
         s.headersTimeout = 30_000;
         s.once('error', reject);
         s.listen(config.port, config.host, () => {

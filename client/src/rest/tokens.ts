@@ -66,10 +66,21 @@ export class TokenStore {
       .prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL')
       .get(hashOf(token)) as Row | undefined;
     if (!row) return undefined;
-    this.db
-      .prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?')
-      .run(new Date().toISOString(), row.id);
+    // Written at most once a minute per token: a busy token must not make every request a write.
+    const now = new Date();
+    if (row.last_used_at === null || Date.parse(row.last_used_at) < now.getTime() - 60_000)
+      this.db
+        .prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?')
+        .run(now.toISOString(), row.id);
     return toRecord(row);
+  }
+
+  /** Whether a token (by id) exists and is not revoked: for long-lived requests to re-check. */
+  isLive(id: string): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL').get(id) !==
+      undefined
+    );
   }
 
   /** Revokes a token by id; false when there is no such live token. */

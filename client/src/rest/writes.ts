@@ -100,6 +100,7 @@ export class KeyedWrites {
     key: string,
     client: SwlClient,
     write: KeyedWrite,
+    abandonedTxId?: string,
   ): Promise<WriteResult> {
     let response: StoredResponse;
     try {
@@ -108,6 +109,16 @@ export class KeyedWrites {
       });
     } catch (err) {
       if (err instanceof ChaincodeError || err instanceof CommitFailedError) {
+        // A late copy of the abandoned attempt may have committed after all: then the refusal
+        // of this one (the same hash, docId, move or id) is that attempt's success.
+        if (
+          abandonedTxId !== undefined &&
+          (await client.connection.validationCode(abandonedTxId).catch(() => undefined)) === 'VALID'
+        ) {
+          const recovered = await write.recover(client, abandonedTxId);
+          this.store.complete(caller.tokenId, key, recovered);
+          return { ...recovered, replayed: true };
+        }
         // Final: refused at endorsement, or invalidated at commit. That is the first result.
         const failed = errorResponse(err);
         this.store.complete(caller.tokenId, key, failed);
@@ -157,7 +168,7 @@ export class KeyedWrites {
     }
     if (Date.now() - Date.parse(createdAt) > ABANDON_AFTER_MS) {
       // Prepared long ago by an instance that is gone and never seen on the ledger: never sent.
-      return this.first(caller, key, client, write);
+      return this.first(caller, key, client, write, txId);
     }
     throw new CommitUnknownError(
       `transaction ${txId} of the first attempt is not on the ledger yet`,

@@ -30,6 +30,40 @@ export interface EventStreamOptions {
   readonly startBlock?: bigint;
 }
 
+/**
+ * Tells, for changes arriving in ledger order, which were handled before a
+ * checkpoint: everything in earlier blocks, the checkpoint's transaction up
+ * to its index, and the transactions of its block that came before it.
+ * Everything after the checkpoint is new, including later transactions of
+ * the same block.
+ */
+export class ResumeFilter {
+  private past = false;
+  private reachedTx = false;
+
+  constructor(private readonly after: Checkpoint | undefined) {}
+
+  /** Whether the change at `cp` was handled before the resume point. Call in ledger order. */
+  handled(cp: Checkpoint): boolean {
+    const r = this.after;
+    if (!r || this.past) return false;
+    if (BigInt(cp.blockNumber) > BigInt(r.blockNumber)) return this.pass();
+    if (BigInt(cp.blockNumber) < BigInt(r.blockNumber)) return true;
+    if (cp.transactionId === r.transactionId) {
+      if (cp.index > r.index) return this.pass();
+      this.reachedTx = true;
+      return true;
+    }
+    // Another transaction of the checkpoint's block: new once the checkpoint's has gone by.
+    return this.reachedTx ? this.pass() : true;
+  }
+
+  private pass(): false {
+    this.past = true;
+    return false;
+  }
+}
+
 interface Pending {
   readonly event: LedgerEvent;
   readonly handled: () => void;
@@ -49,7 +83,11 @@ export class EventStream implements AsyncIterable<LedgerEvent> {
   private closed = false;
   private current: Pending | undefined;
 
-  private constructor(private readonly resumeAfter: Checkpoint | undefined) {}
+  private readonly resume: ResumeFilter;
+
+  private constructor(resumeAfter: Checkpoint | undefined) {
+    this.resume = new ResumeFilter(resumeAfter);
+  }
 
   /** Opens a stream on a connection. */
   static async open(
@@ -64,7 +102,7 @@ export class EventStream implements AsyncIterable<LedgerEvent> {
       for (const [index, change] of payload.changes.entries()) {
         const blockNumber = raw.blockNumber.toString();
         const checkpoint: Checkpoint = { blockNumber, transactionId: raw.transactionId, index };
-        if (stream.alreadyHandled(checkpoint)) continue;
+        if (stream.resume.handled(checkpoint)) continue;
         await stream.deliver({
           ...change,
           transactionId: raw.transactionId,
@@ -75,23 +113,6 @@ export class EventStream implements AsyncIterable<LedgerEvent> {
       }
     }, start);
     return stream;
-  }
-
-  private seenCheckpointTx = false;
-
-  /** Skips everything up to the resume checkpoint (events of its block before it, and it). */
-  private alreadyHandled(cp: Checkpoint): boolean {
-    const r = this.resumeAfter;
-    if (!r || this.seenCheckpointTx) return false;
-    if (BigInt(cp.blockNumber) > BigInt(r.blockNumber)) {
-      this.seenCheckpointTx = true;
-      return false;
-    }
-    if (cp.transactionId === r.transactionId) {
-      if (cp.index >= r.index) this.seenCheckpointTx = cp.index > r.index;
-      return cp.index <= r.index;
-    }
-    return true;
   }
 
   private deliver(event: LedgerEvent): Promise<void> {

@@ -162,12 +162,24 @@ function preferringQueryHandler(
   });
 }
 
+/** One event listener of a connection, and where it stands. */
+interface Subscription {
+  readonly onEvent: (e: RawChaincodeEvent) => Promise<void>;
+  /** The block being read: a re-attach starts here. */
+  from: bigint;
+  /** Transactions of block `from` already delivered. */
+  readonly delivered: Set<string>;
+  detach: () => void;
+}
+
 /**
  * A connection to the ledger as one identity. Holds the Fabric handles
  * privately; converts strings at the edge.
  */
 export class LedgerConnection {
   private readonly gateways = new Map<string, Gateway>();
+  private readonly subscriptions = new Set<Subscription>();
+  private reconnecting: Promise<void> | undefined;
   private readonly channelName: string;
   private readonly chaincodeName: string;
 
@@ -455,36 +467,75 @@ export class LedgerConnection {
   }
 
   /**
-   * Listens to chaincode events from `startBlock` (inclusive). The listener's
-   * promise must resolve only once the event is handled. Returns a function
-   * that stops listening.
+   * Listens to chaincode events from `startBlock` (inclusive; default the
+   * next block). The listener's promise must resolve only once the event is
+   * handled. A {@link reconnect} moves the listener to the new connection
+   * and resumes from the last block it saw, skipping what it already
+   * delivered. Returns a function that stops listening.
    */
   async listen(
     onEvent: (e: RawChaincodeEvent) => Promise<void>,
     startBlock?: bigint,
   ): Promise<() => void> {
-    const contract = this.network.getContract(this.chaincodeName);
-    const listener: ContractListener = async (event: ContractEvent) => {
-      await onEvent({
-        name: event.eventName,
-        payload: event.payload?.toString('utf8') ?? '',
-        transactionId: event.getTransactionEvent().transactionId,
-        blockNumber: BigInt(event.getTransactionEvent().getBlockEvent().blockNumber.toString()),
-      });
+    const sub: Subscription = {
+      onEvent,
+      from: startBlock ?? (await this.ledgerHeight()),
+      delivered: new Set(),
+      detach: () => undefined,
     };
-    await contract.addContractListener(
-      listener,
-      startBlock === undefined ? {} : { startBlock: Number(startBlock), type: 'full' },
-    );
-    return () => contract.removeContractListener(listener);
+    await this.attach(sub);
+    this.subscriptions.add(sub);
+    return () => {
+      this.subscriptions.delete(sub);
+      sub.detach();
+    };
   }
 
-  /** Drops and re-creates the Fabric connections (fresh discovery), e.g. after a peer outage. */
-  async reconnect(): Promise<void> {
+  private async attach(sub: Subscription): Promise<void> {
+    const contract = this.network.getContract(this.chaincodeName);
+    const listener: ContractListener = async (event: ContractEvent) => {
+      const transactionId = event.getTransactionEvent().transactionId;
+      const blockNumber = BigInt(
+        event.getTransactionEvent().getBlockEvent().blockNumber.toString(),
+      );
+      // After a re-attach the block `from` is read again: skip its events already delivered.
+      if (blockNumber < sub.from || (blockNumber === sub.from && sub.delivered.has(transactionId)))
+        return;
+      if (blockNumber > sub.from) {
+        sub.from = blockNumber;
+        sub.delivered.clear();
+      }
+      sub.delivered.add(transactionId);
+      await sub.onEvent({
+        name: event.eventName,
+        payload: event.payload?.toString('utf8') ?? '',
+        transactionId,
+        blockNumber,
+      });
+    };
+    await contract.addContractListener(listener, { startBlock: Number(sub.from), type: 'full' });
+    sub.detach = () => contract.removeContractListener(listener);
+  }
+
+  /**
+   * Drops and re-creates the Fabric connections (fresh discovery), e.g. after
+   * a peer outage; event listeners move to the new connection. Concurrent
+   * calls share one reconnection.
+   */
+  reconnect(): Promise<void> {
+    this.reconnecting ??= this.renew().finally(() => {
+      this.reconnecting = undefined;
+    });
+    return this.reconnecting;
+  }
+
+  private async renew(): Promise<void> {
     this.closePinned();
+    for (const sub of this.subscriptions) sub.detach();
     disconnectQuietly(this.gateway);
     this.gateway = await LedgerConnection.connectGateway(this.opts, this.mspId, false);
     this.network = await this.gateway.getNetwork(this.channelName);
+    for (const sub of this.subscriptions) await this.attach(sub);
   }
 
   private closePinned(): void {
@@ -494,6 +545,8 @@ export class LedgerConnection {
 
   /** Closes every connection. */
   close(): void {
+    for (const sub of this.subscriptions) sub.detach();
+    this.subscriptions.clear();
     this.closePinned();
     disconnectQuietly(this.gateway);
   }

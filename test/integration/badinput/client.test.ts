@@ -322,6 +322,29 @@ describe('bad input: the REST service refuses hostile requests and writes nothin
     }
   });
 
+  it('refuses a guarantee naming a bank that is not on the network: 400 INVALID_ARGUMENT', async () => {
+    const sha = newFile().sha256;
+    const now = Date.now();
+    await restRefused(
+      {
+        path: '/guarantees',
+        body: {
+          docId: uniqueId('TAR'),
+          sha256: sha,
+          bankMsp: 'BankZMSP',
+          customsOffice: '2200',
+          amount: '1000',
+          validFrom: new Date(now - 3600_000).toISOString(),
+          validTo: new Date(now + 86400_000).toISOString(),
+        },
+        token: alphaToken,
+      },
+      400,
+      'INVALID_ARGUMENT',
+      sha,
+    );
+  });
+
   it('refuses a verifier registering (wrong role): 403 FORBIDDEN', async () => {
     const b = body({ owner: ALPHA });
     await restRefused(

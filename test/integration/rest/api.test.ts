@@ -467,6 +467,43 @@ describe('REST service on the network', function () {
     });
   });
 
+  describe('events: who may follow, and revocation', () => {
+    it('403 FORBIDDEN for identities the chaincode would not give a full read: the org admin and a verifier', async () => {
+      for (const identity of ['enterprise:admin', 'enterprise:verifier']) {
+        const res = await call(`${ent.url}/api/v1/events`, { token: ent.token(identity) });
+
+        expect([res.status, res.body.error.code], identity).to.deep.equal([403, 'FORBIDDEN']);
+      }
+    });
+
+    it('ends an open stream with a "revoked" event once its token is revoked', async () => {
+      const svc = await startService('enterprise', { heartbeatMs: 300 });
+      try {
+        const t = svc.server.tokens.create('enterprise:alpha', 'stream to revoke');
+        const res = await fetch(`${svc.url}/api/v1/events`, {
+          headers: { authorization: `Bearer ${t.token}` },
+        });
+        expect(res.status).to.equal(200);
+        const reader = res.body!.getReader();
+        expect(new TextDecoder().decode((await reader.read()).value)).to.include('connected');
+
+        svc.server.tokens.revoke(t.id);
+        let text = '';
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done || Date.now() > deadline) break;
+          text += new TextDecoder().decode(value);
+        }
+
+        expect(text).to.include('event: revoked');
+        expect(text).to.include('"code":"UNAUTHENTICATED"');
+      } finally {
+        await svc.close();
+      }
+    });
+  });
+
   describe('errors', () => {
     it('400 INVALID_ARGUMENT for a body that fails the schema; nothing registered', async () => {
       const docId = uniqueId('BAD');
@@ -632,6 +669,25 @@ describe('REST service on the network', function () {
         expect(last.body.error.code).to.equal('RATE_LIMITED');
         expect(Number(last.headers.get('retry-after'))).to.be.greaterThan(0);
         expect(otherRes.status).to.equal(200);
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('429 for token guessing too: unknown tokens count against the address, valid tokens unaffected', async () => {
+      const limited = await startService('enterprise', { rateBurst: 3, ratePerSecond: 0.05 });
+      try {
+        const valid = limited.token('enterprise:alpha');
+
+        const statuses: number[] = [];
+        for (let i = 0; i < 4; i++)
+          statuses.push(
+            (await call(`${limited.url}/api/v1/me`, { token: `swl_guess${i}` })).status,
+          );
+        const validRes = await call(`${limited.url}/api/v1/me`, { token: valid });
+
+        expect(statuses).to.deep.equal([401, 401, 401, 429]);
+        expect(validRes.status).to.equal(200);
       } finally {
         await limited.close();
       }

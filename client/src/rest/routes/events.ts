@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Checkpoint, LedgerEvent } from '../../sdk';
 import { ApiRouter } from '../api';
 import { Caller, callerOf } from '../auth';
+import { OrgKind } from '../config';
 import { ServiceContext } from '../context';
 import { HttpError } from '../errors';
 import { EventsQuery } from '../schemas';
@@ -15,9 +16,30 @@ function checkpointOf(lastEventId: string | undefined): Checkpoint | undefined {
   return { blockNumber: m[1]!, transactionId: m[2]!, index: Number(m[3]) };
 }
 
-/** Whether the caller may see a change: enterprises see their own records only. */
-function visible(caller: Caller, e: LedgerEvent): boolean {
-  return caller.role !== 'enterprise' || e.owner === caller.entity;
+/** Staff roles that read every record, by kind of organisation (as the chaincode's full read). */
+const STAFF_ROLES: Readonly<Record<OrgKind, readonly string[]>> = {
+  customs: ['officer', 'auditor'],
+  bank: ['clerk', 'auditor'],
+  enterprise: [],
+};
+
+/**
+ * Which changes a caller may follow, by the chaincode's rule for full reads:
+ * customs and bank staff see every change, an enterprise user the changes of
+ * its own records; anyone else (verifiers, identities without a role) none.
+ */
+export function eventScope(
+  caller: Pick<Caller, 'mspId' | 'role' | 'entity'>,
+  orgKinds: Readonly<Record<string, OrgKind>>,
+): ((e: Pick<LedgerEvent, 'owner'>) => boolean) | undefined {
+  const kind = orgKinds[caller.mspId];
+  if (kind === undefined || caller.role === undefined) return undefined;
+  if (STAFF_ROLES[kind].includes(caller.role)) return () => true;
+  if (kind === 'enterprise' && caller.role === 'enterprise' && caller.entity) {
+    const entity = caller.entity;
+    return (e) => e.owner === entity;
+  }
+  return undefined;
 }
 
 /** /api/v1/events: ledger changes as server-sent events, resumable with Last-Event-ID. */
@@ -30,7 +52,7 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
       operationId: 'streamEvents',
       summary: 'Ledger changes the caller may see, as server-sent events',
       description:
-        'One `change` event per changed record (type, docId, sha256, owner, oldStatus, newStatus, action, detail, transactionId, blockNumber). The event id is a checkpoint: reconnect with Last-Event-ID to resume after it. Enterprise users see changes of their own records only.',
+        'One `change` event per changed record (type, docId, sha256, owner, oldStatus, newStatus, action, detail, transactionId, blockNumber). The event id is a checkpoint: reconnect with Last-Event-ID to resume after it. Customs and bank staff see every change, enterprise users the changes of their own records; verifiers and identities without a role get 403. Keep-alive comments come every 15 s; a revoked token ends the stream with an `event: revoked`.',
       auth: 'required',
       query: EventsQuery,
       responses: {
@@ -44,8 +66,13 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
     },
     async ({ query }, req, res) => {
       const caller = callerOf(req);
-      if (caller.role === 'verifier')
-        throw new HttpError(403, 'FORBIDDEN', 'verifier identities see no event stream');
+      const visible = eventScope(caller, ctx.config.orgKinds);
+      if (!visible)
+        throw new HttpError(
+          403,
+          'FORBIDDEN',
+          'only customs and bank staff and enterprise users follow the event stream',
+        );
       const checkpoint = checkpointOf(req.get('last-event-id'));
       const client = await ctx.ledger.client(caller.label);
       const stream = await client.events(
@@ -62,21 +89,48 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
         'X-Accel-Buffering': 'no',
       });
       res.flushHeaders();
-      res.write(': connected\n\n');
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-      req.on('close', () => {
+      let open = true;
+      const end = () => {
+        if (!open) return;
+        open = false;
         clearInterval(heartbeat);
         stream.close();
-      });
+        res.end();
+      };
+      // Waits for the socket to take more when the client reads slower than the ledger delivers.
+      const send = async (chunk: string): Promise<void> => {
+        if (!open || res.write(chunk)) return;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      };
+      const heartbeat = setInterval(() => {
+        if (!ctx.tokens.isLive(caller.tokenId)) {
+          res.write(
+            'event: revoked\ndata: {"error":{"code":"UNAUTHENTICATED","message":"the API token was revoked"}}\n\n',
+          );
+          end();
+          return;
+        }
+        res.write(': keep-alive\n\n');
+      }, ctx.config.heartbeatMs);
+      req.on('close', end);
+      await send(': connected\n\n');
       for await (const e of stream) {
-        if (!visible(caller, e)) continue;
+        if (!open) break;
+        if (!visible(e)) continue;
         const cp = e.checkpoint;
-        res.write(
+        await send(
           `id: ${cp.blockNumber}:${cp.transactionId}:${cp.index}\nevent: change\ndata: ${JSON.stringify(e)}\n\n`,
         );
       }
-      clearInterval(heartbeat);
-      res.end();
+      end();
     },
   );
   return r;

@@ -8,6 +8,7 @@ import { ephemeralOverlap, networkPorts } from '../../../../client/src/network/n
 import {
   ensurePortsFree,
   portTaken,
+  run,
   startProcess,
   waitFor,
 } from '../../../../client/src/network/proc';
@@ -98,6 +99,18 @@ describe('network/proc: ports and process waits', () => {
     );
 
     expect(err?.message).to.equal('timed out after 0s waiting for the answer');
+  });
+
+  it('stops a command that outlives its timeout and says so', async () => {
+    const t0 = Date.now();
+
+    const err = await run('/bin/sleep', ['10'], {}, undefined, 200).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+
+    expect(err?.message).to.equal('sleep 10 did not finish within 0s and was stopped');
+    expect(Date.now() - t0).to.be.below(5000);
   });
 
   describe('ephemeral port range', () => {

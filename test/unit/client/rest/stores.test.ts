@@ -27,6 +27,48 @@ describe('rest/tokens and rest/idempotency (SQLite)', () => {
     expect(tokens.list()[0]?.revokedAt).to.be.a('string');
   });
 
+  it('tells a long-lived request whether its token is still live', () => {
+    const tokens = new TokenStore(db);
+    const t = tokens.create('enterprise:alpha', 'stream');
+
+    const before = tokens.isLive(t.id);
+    tokens.revoke(t.id);
+
+    expect([before, tokens.isLive(t.id), tokens.isLive('no-such-id')]).to.deep.equal([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('records last use at most once a minute per token', () => {
+    const tokens = new TokenStore(db);
+    const t = tokens.create('enterprise:alpha', 'busy');
+    const lastUsed = () =>
+      (
+        db.prepare('SELECT last_used_at FROM tokens WHERE id = ?').get(t.id) as {
+          last_used_at: string | null;
+        }
+      ).last_used_at;
+    const setLastUsed = (agoMs: number) => {
+      const at = new Date(Date.now() - agoMs).toISOString();
+      db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, t.id);
+      return at;
+    };
+
+    tokens.authenticate(t.token);
+    const first = lastUsed();
+    const recent = setLastUsed(30_000);
+    tokens.authenticate(t.token);
+    const keptRecent = lastUsed();
+    const old = setLastUsed(90_000);
+    tokens.authenticate(t.token);
+
+    expect(first).to.be.a('string');
+    expect(keptRecent).to.equal(recent);
+    expect(Date.parse(lastUsed()!)).to.be.greaterThan(Date.parse(old) + 60_000);
+  });
+
   it('claims a key once, keeps the prepared transaction id, replays the stored response', () => {
     const store = new IdempotencyStore(db);
     const request = { op: 'document.register', docId: 'A', facts: { b: '1', a: '2' } };
