@@ -2,20 +2,36 @@ import { localConnectionOptions, SwlClient } from '../sdk';
 import { Identity, readIdentity } from './identity';
 import { Metrics } from './metrics';
 
+/** A connection of the pool and when it was last handed out. */
+interface Pooled {
+  readonly client: Promise<SwlClient>;
+  lastUsed: number;
+}
+
+/** A connection unused this long, with no event stream open, is closed. */
+export const IDLE_CLOSE_MS = 10 * 60 * 1000;
+
 /**
  * The service's connections to the ledger: one per identity that acts
  * (each token's own, and the organisation's read-only verifier), opened on
- * first use and kept.
+ * first use; one unused for {@link IDLE_CLOSE_MS} with no event stream
+ * open is closed, so many occasional callers do not pile up connections.
  */
 export class LedgerPool {
-  private readonly clients = new Map<string, Promise<SwlClient>>();
+  private readonly clients = new Map<string, Pooled>();
   private readonly identities = new Map<string, Identity>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     readonly network: string,
     readonly org: string,
     private readonly metrics: Metrics,
-  ) {}
+    private readonly open: (label: string) => Promise<SwlClient> = (label) =>
+      SwlClient.open(localConnectionOptions({ as: label, network })),
+  ) {
+    this.sweeper = setInterval(() => this.closeIdle(Date.now()), 60_000);
+    this.sweeper.unref();
+  }
 
   /** The org's read-only identity for public verification. */
   get verifierLabel(): string {
@@ -38,14 +54,33 @@ export class LedgerPool {
   }
 
   /** A connected client acting as `label`. */
-  client(label: string): Promise<SwlClient> {
-    let c = this.clients.get(label);
-    if (!c) {
-      c = SwlClient.open(localConnectionOptions({ as: label, network: this.network }));
-      this.clients.set(label, c);
-      c.catch(() => this.clients.delete(label));
+  client(label: string, now = Date.now()): Promise<SwlClient> {
+    let pooled = this.clients.get(label);
+    if (!pooled) {
+      const client = this.open(label);
+      pooled = { client, lastUsed: now };
+      this.clients.set(label, pooled);
+      client.catch(() => this.clients.delete(label));
     }
-    return c;
+    pooled.lastUsed = now;
+    return pooled.client;
+  }
+
+  /** Closes connections idle since before `now - IDLE_CLOSE_MS` that have no event stream open. */
+  async closeIdle(now: number): Promise<void> {
+    for (const [label, pooled] of [...this.clients]) {
+      if (now - pooled.lastUsed < IDLE_CLOSE_MS) continue;
+      const client = await pooled.client.catch(() => undefined);
+      if (client?.connection.listening) continue;
+      if (this.clients.get(label) !== pooled || now - pooled.lastUsed < IDLE_CLOSE_MS) continue;
+      this.clients.delete(label);
+      client?.close();
+    }
+  }
+
+  /** How many connections are open. */
+  get size(): number {
+    return this.clients.size;
   }
 
   /** Runs a ledger write and records its latency and outcome. */
@@ -63,8 +98,9 @@ export class LedgerPool {
 
   /** Closes every connection. */
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     const all = [...this.clients.values()];
     this.clients.clear();
-    for (const c of all) (await c.catch(() => undefined))?.close();
+    for (const p of all) (await p.client.catch(() => undefined))?.close();
   }
 }

@@ -491,6 +491,11 @@ export class LedgerConnection {
     };
   }
 
+  /** Whether an event listener is open on this connection. */
+  get listening(): boolean {
+    return this.subscriptions.size > 0;
+  }
+
   private async attach(sub: Subscription): Promise<void> {
     const contract = this.network.getContract(this.chaincodeName);
     const listener: ContractListener = async (event: ContractEvent) => {
