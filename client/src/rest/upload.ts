@@ -11,6 +11,9 @@ export interface HashedUpload {
   readonly filename: string;
 }
 
+/** How much of a refused upload's remaining body is read before the connection is cut. */
+export const DRAIN_AFTER_REFUSAL_BYTES = 1024 * 1024;
+
 /**
  * Reads a multipart/form-data request, hashing the one file part while it
  * streams; the file is never stored or held in memory.
@@ -53,6 +56,13 @@ export function hashUpload(
       if (!finished || pending > 0) return;
       req.unpipe(bb);
       if (failure) {
+        // Drain a little so the client can read the answer; a client that keeps sending
+        // after that is cut off rather than read to the end.
+        let drained = 0;
+        req.on('data', (chunk: Buffer) => {
+          drained += chunk.length;
+          if (drained > DRAIN_AFTER_REFUSAL_BYTES) req.destroy();
+        });
         req.resume();
         reject(failure);
       } else if (!file)
