@@ -78,8 +78,6 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
       command: bin('fabric-ca-server'),
       args: [
         'start',
-        '-b',
-        `registrar:${secret(layout, `${orgKey}/registrar`)}`,
         '--home',
         home,
         '--address',
@@ -95,6 +93,8 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
         '--tls.enabled',
       ],
       env: {
+        // The bootstrap identity (`-b`) through the environment: not visible in the process list.
+        FABRIC_CA_SERVER_BOOT: `registrar:${secret(layout, `${orgKey}/registrar`)}`,
         FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${ports.caOperations}`,
         FABRIC_CA_SERVER_METRICS_PROVIDER: 'disabled',
       },
@@ -150,11 +150,11 @@ class CaClient {
     if (existsSync(join(this.home, 'msp', 'signcerts', 'cert.pem'))) return;
     mkdirSync(this.home, { recursive: true, mode: 0o700 });
     const pw = secret(this.layout, `${this.orgKey}/registrar`);
-    await run(
-      bin('fabric-ca-client'),
-      ['enroll', '-u', `https://registrar:${pw}@${this.url}`, ...this.common()],
-      this.env(),
-    );
+    // Secrets go through the environment (FABRIC_CA_CLIENT_URL, …_ID_SECRET), never argv.
+    await run(bin('fabric-ca-client'), ['enroll', ...this.common()], {
+      ...this.env(),
+      FABRIC_CA_CLIENT_URL: `https://registrar:${pw}@${this.url}`,
+    });
   }
 
   async register(reg: Registration): Promise<string> {
@@ -165,15 +165,13 @@ class CaClient {
       `https://${this.url}`,
       '--id.name',
       reg.id,
-      '--id.secret',
-      pw,
       '--id.type',
       reg.type,
       ...this.common(),
     ];
     if (reg.attrs) args.push('--id.attrs', reg.attrs);
     try {
-      await run(bin('fabric-ca-client'), args, this.env());
+      await run(bin('fabric-ca-client'), args, { ...this.env(), FABRIC_CA_CLIENT_ID_SECRET: pw });
     } catch (err) {
       if (!String(err).includes('already registered')) throw err;
     }
@@ -183,19 +181,13 @@ class CaClient {
   /** Enrols an identity into `dir` (an MSP dir, or a TLS dir with `tls`). */
   async enroll(id: string, dir: string, tls: boolean): Promise<void> {
     const pw = secret(this.layout, `${this.orgKey}/${id}`);
-    const args = [
-      'enroll',
-      '-u',
-      `https://${id}:${pw}@${this.url}`,
-      '-M',
-      dir,
-      '--csr.hosts',
-      HOSTS,
-      ...this.common(),
-    ];
+    const args = ['enroll', '-M', dir, '--csr.hosts', HOSTS, ...this.common()];
     if (tls) args.push('--enrollment.profile', 'tls');
     rmSync(dir, { recursive: true, force: true });
-    await run(bin('fabric-ca-client'), args, this.env());
+    await run(bin('fabric-ca-client'), args, {
+      ...this.env(),
+      FABRIC_CA_CLIENT_URL: `https://${id}:${pw}@${this.url}`,
+    });
     normalise(dir, tls);
   }
 }
