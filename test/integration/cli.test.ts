@@ -37,6 +37,17 @@ describe('swl CLI (the built binary as a subprocess)', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('is linked as node_modules/.bin/swl, where `npx swl` finds it', async () => {
+    const run = await new Promise<Run>((resolve) => {
+      execFile(join(REPO_ROOT, 'node_modules/.bin/swl'), ['--help'], (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.include('Usage: swl');
+  });
+
   it('has --help, with a description, on every command and subcommand', async () => {
     const paths: string[][] = [];
     const walk = (cmd: Command, path: string[]): void => {
