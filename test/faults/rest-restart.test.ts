@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../client/src/network/layout';
+import { freePort } from '../../client/src/network/proc';
 import { openDb } from '../../client/src/rest/db';
+import { spawnRestService } from '../../client/src/rest/process';
 import { TokenStore } from '../../client/src/rest/tokens';
 import { FullView, SwlClient } from '../../client/src/sdk';
 import { newFile, uniqueId } from '../integration/fixtures';
@@ -13,50 +13,15 @@ import { eventually, freshNetwork, log, purgeNetwork, sleep } from './support';
 
 const NAME = 'faults-rest';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
 /** `swl serve` for the enterprise organisation of the scenario's network, ready when /healthz answers. */
 async function serve(port: number, dbFile: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'client', 'dist', 'cli', 'main.js'),
-      'serve',
-      '--org',
-      'enterprise',
-      '-n',
-      NAME,
-      '--http',
-      '--port',
-      String(port),
-    ],
-    {
-      // The scenario is about restarts: the per-token rate limit is lifted.
-      env: {
-        ...process.env,
-        SWL_REST_DB: dbFile,
-        SWL_REST_RATE_BURST: '100000',
-        SWL_REST_RATE_PER_SECOND: '100000',
-      },
-      stdio: 'ignore',
-    },
-  );
-  await eventually(
-    'swl serve to answer /healthz',
-    async () => (await fetch(`http://localhost:${port}/healthz`)).ok,
-    30_000,
-    200,
-  );
-  return child;
+  // The scenario is about restarts: the per-token rate limit is lifted.
+  const rest = await spawnRestService(NAME, 'enterprise', port, {
+    SWL_REST_DB: dbFile,
+    SWL_REST_RATE_BURST: '100000',
+    SWL_REST_RATE_PER_SECOND: '100000',
+  });
+  return rest.child;
 }
 
 interface KeyedOutcome {
@@ -115,10 +80,8 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
             currency: 'USD',
           },
         });
-        // Retry the same request with the same key until it is answered (bounded).
-        const deadline = Date.now() + 180_000;
-        while (!aborted && o.answers.length === 0 && Date.now() < deadline) {
-          o.attempts++;
+        // Sends the keyed request once; records the transaction id when it is answered.
+        const send = async (): Promise<boolean> => {
           const res = await fetch(`http://localhost:${port}/api/v1/documents`, {
             method: 'POST',
             headers: {
@@ -128,22 +91,18 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
             },
             body,
           }).catch(() => undefined);
-          if (res?.status === 201)
-            o.answers.push(((await res.json()) as { transactionId: string }).transactionId);
-          else await sleep(300);
+          if (res?.status !== 201) return false;
+          o.answers.push(((await res.json()) as { transactionId: string }).transactionId);
+          return true;
+        };
+        // Retry the same request with the same key until it is answered (bounded).
+        const deadline = Date.now() + 180_000;
+        while (!aborted && o.answers.length === 0 && Date.now() < deadline) {
+          o.attempts++;
+          if (!(await send())) await sleep(300);
         }
         // One more replay of an answered key must give the same transaction.
-        const replay = await fetch(`http://localhost:${port}/api/v1/documents`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'idempotency-key': o.key,
-          },
-          body,
-        }).catch(() => undefined);
-        if (replay?.status === 201)
-          o.answers.push(((await replay.json()) as { transactionId: string }).transactionId);
+        await send();
       }
     };
     const workers = Promise.all([worker(), worker(), worker(), worker()]);

@@ -28,6 +28,11 @@ function swl(...args: string[]): Promise<Run> {
   });
 }
 
+/** `--fact key=value` for each fact. */
+function factArgs(facts: Record<string, string>): string[] {
+  return Object.entries(facts).flatMap(([key, value]) => ['--fact', `${key}=${value}`]);
+}
+
 describe('swl CLI (the built binary as a subprocess)', function () {
   this.timeout(180_000);
   let dir: string;
@@ -73,16 +78,7 @@ describe('swl CLI (the built binary as a subprocess)', function () {
     const file = join(dir, 'invoice.pdf');
     writeFileSync(file, `invoice ${uniqueId('x')}`);
     const docId = uniqueId('CLI');
-    const facts = [
-      '--fact',
-      `seller=${ALPHA}`,
-      '--fact',
-      `buyer=${BETA}`,
-      '--fact',
-      'amount=2500',
-      '--fact',
-      'currency=EUR',
-    ];
+    const facts = factArgs({ seller: ALPHA, buyer: BETA, amount: '2500', currency: 'EUR' });
 
     const reg = await swl(
       'doc',
@@ -214,14 +210,7 @@ describe('swl CLI (the built binary as a subprocess)', function () {
         docId,
         '--owner',
         BETA,
-        '--fact',
-        `seller=${BETA}`,
-        '--fact',
-        `buyer=${ALPHA}`,
-        '--fact',
-        'amount=1',
-        '--fact',
-        'currency=CNY',
+        ...factArgs({ seller: BETA, buyer: ALPHA, amount: '1', currency: 'CNY' }),
       );
       expect(run.code, run.stderr).to.equal(0);
     };

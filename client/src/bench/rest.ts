@@ -1,10 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../network/layout';
+import { freePort } from '../network/proc';
 import { openDb } from '../rest/db';
+import { spawnRestService } from '../rest/process';
 import { TokenStore } from '../rest/tokens';
 import type { SwlClient } from '../sdk/client';
 import { runLoad } from './load';
@@ -18,17 +17,6 @@ export interface RestService {
   stop(): void;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
 /**
  * Starts the enterprise organisation's REST service as its own process
  * (as deployed), plain HTTP on loopback, rate limit lifted, with a token for
@@ -40,52 +28,19 @@ export async function startRest(network: string, identity: string): Promise<Rest
   const db = openDb(dbFile);
   const token = new TokenStore(db).create(identity, 'bench').token;
   db.close();
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'client', 'dist', 'cli', 'main.js'),
-      'serve',
-      '--org',
-      identity.split(':')[0]!,
-      '-n',
-      network,
-      '--http',
-      '--port',
-      String(port),
-    ],
-    {
-      env: {
-        ...process.env,
-        SWL_REST_DB: dbFile,
-        SWL_REST_RATE_BURST: '100000',
-        SWL_REST_RATE_PER_SECOND: '100000',
-      },
-      stdio: 'ignore',
-    },
-  );
-  const url = `http://localhost:${port}`;
+  const rest = await spawnRestService(network, identity.split(':')[0]!, await freePort(), {
+    SWL_REST_DB: dbFile,
+    SWL_REST_RATE_BURST: '100000',
+    SWL_REST_RATE_PER_SECOND: '100000',
+  }).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   const stop = () => {
-    child.kill('SIGTERM');
+    rest.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('swl serve exited during start-up');
-    if (
-      await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > deadline) {
-      stop();
-      throw new Error('swl serve did not answer /healthz within 30 s');
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url, token, stop };
+  return { url: rest.url, token, stop };
 }
 
 async function expectStatus(res: Response, status: number): Promise<void> {

@@ -240,6 +240,19 @@ export function logTail(file: string, lines = 12): string {
   return text.map((l) => `  ${l.slice(0, 400)}`).join('\n');
 }
 
+/** A TCP port on 127.0.0.1 that is free now (the kernel's pick). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
 /** Whether something already listens on, or holds, 127.0.0.1:port. */
 export function portTaken(port: number): Promise<boolean> {
   return new Promise((resolvePromise) => {

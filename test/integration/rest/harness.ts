@@ -1,4 +1,3 @@
-import { spawn, ChildProcess } from 'node:child_process';
 import {
   copyFileSync,
   cpSync,
@@ -8,11 +7,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runDirOf } from '../../../client/src/network/layout';
+import { runDirOf } from '../../../client/src/network/layout';
 import { loadConfig, ServerConfig } from '../../../client/src/rest/config';
+import { RestProcess, spawnRestService } from '../../../client/src/rest/process';
 import { createServer, RestServer } from '../../../client/src/rest/server';
 import { TEST_NETWORK, testLayout } from '../harness';
 
@@ -83,56 +82,13 @@ export async function call(
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** `swl serve` of the test network as a child process (plain HTTP), for restart tests. */
-export async function spawnService(
+export function spawnService(
   org: string,
   port: number,
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'client', 'dist', 'cli', 'main.js'),
-      'serve',
-      '--org',
-      org,
-      '-n',
-      TEST_NETWORK,
-      '--http',
-      '--port',
-      String(port),
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = `http://localhost:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`swl serve exited: ${output}`);
-    const ok = await fetch(`${url}/healthz`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`swl serve did not answer: ${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { child, url, exited };
+): Promise<RestProcess> {
+  return spawnRestService(TEST_NETWORK, org, port, env);
 }
 
 /**

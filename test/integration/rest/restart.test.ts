@@ -5,7 +5,8 @@ import { openDb } from '../../../client/src/rest/db';
 import { TokenStore } from '../../../client/src/rest/tokens';
 import { ALPHA, newFile, uniqueId } from '../fixtures';
 import { clientAs } from '../harness';
-import { call, freePort, spawnService, tempDir } from './harness';
+import { freePort } from '../../../client/src/network/proc';
+import { call, spawnService, tempDir } from './harness';
 
 describe('Idempotency-Key across a service restart', function () {
   this.timeout(180_000);
