@@ -2,7 +2,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { ErrorCode, fail } from '../domain/errors';
 import { changeOf } from '../domain/events';
 import * as invoice from '../domain/invoice';
-import { endorsementRule } from '../domain/policy';
+import { financingRule } from '../domain/policy';
 import { DocType } from '../domain/record';
 import * as valid from '../domain/validate';
 import { fullView } from '../domain/view';
@@ -43,7 +43,7 @@ export class InvoiceContract extends SwlContract {
       );
     }
     await store.saveState(record, state);
-    await store.saveFinancing(financing, endorsementRule([financing.bankMsp]));
+    await store.saveFinancing(financing, financingRule(financing.bankMsp));
     store.emit([
       changeOf(record.facts, record.state, state, 'finance', {
         amount: financing.amount,

@@ -3,7 +3,7 @@ import { ErrorCode, fail } from '../domain/errors';
 import { changeEvent, EVENT_NAME, type Change } from '../domain/events';
 import { type Draw } from '../domain/guarantee';
 import { type Financing } from '../domain/invoice';
-import { accountableOrgs, endorsementRule, sameRule, type EndorsementRule } from '../domain/policy';
+import { sameRule, stateRule, writeOnceRule, type EndorsementRule } from '../domain/policy';
 import { type DocRecord, type DocType, type State } from '../domain/record';
 import { decode, encode, SCHEMA_VERSION } from '../domain/serialize';
 import {
@@ -22,13 +22,13 @@ type Stub = Context['stub'];
 
 /** Object types of the composite keys; the key layout is part of the contract. */
 export const KeyType = Object.freeze({
-  /** `doc~type~docId`: facts, written once, chaincode-level policy. */
+  /** `doc~type~docId`: facts, written once; every peer organisation must endorse a rewrite. */
   FACTS: 'doc',
   /** `state~type~docId`: mutable state, key-level policy of the accountable organisations. */
   STATE: 'state',
-  /** `hash~sha256`: where the record holding a fingerprint lives. */
+  /** `hash~sha256`: where the record holding a fingerprint lives; write-once like the facts. */
   HASH: 'hash',
-  /** `owner~entity~type~docId`: an enterprise's records, for listing. */
+  /** `owner~entity~type~docId`: an enterprise's records, for listing; write-once like the facts. */
   OWNER: 'owner',
   /** `financing~invoiceDocId~financingId`: one bank's financing, key-level policy of that bank. */
   FINANCING: 'financing',
@@ -107,21 +107,22 @@ export class Store {
   }
 
   /**
-   * Writes a new record: facts, state, hash and owner index, and the state
-   * key's policy when an organisation is accountable. No reads: the key is new.
+   * Writes a new record: facts, state, hash and owner index, each with its
+   * key-level policy from this transaction on (domain/policy). No reads: the
+   * keys are new.
    */
   async create(record: DocRecord): Promise<void> {
     const { type, docId, sha256, owner } = record.facts;
-    const stateKey = this.key(KeyType.STATE, type, docId);
     const entry: IndexEntry = { schemaVersion: SCHEMA_VERSION, type, docId };
-    await this.stub.putState(this.key(KeyType.FACTS, type, docId), encode(record.facts));
-    await this.stub.putState(stateKey, encode(record.state));
-    await this.stub.putState(this.key(KeyType.HASH, sha256), encode(entry));
-    await this.stub.putState(this.key(KeyType.OWNER, owner, type, docId), encode(entry));
-    const rule = endorsementRule(accountableOrgs(record));
-    if (rule !== undefined) {
-      await this.stub.setStateValidationParameter(stateKey, encodeRule(rule));
-    }
+    const writeOnce = encodeRule(writeOnceRule());
+    await this.createKey(this.key(KeyType.FACTS, type, docId), encode(record.facts), writeOnce);
+    await this.createKey(
+      this.key(KeyType.STATE, type, docId),
+      encode(record.state),
+      encodeRule(stateRule(record)),
+    );
+    await this.createKey(this.key(KeyType.HASH, sha256), encode(entry), writeOnce);
+    await this.createKey(this.key(KeyType.OWNER, owner, type, docId), encode(entry), writeOnce);
   }
 
   /**
@@ -131,8 +132,8 @@ export class Store {
   async saveState(before: DocRecord, after: State): Promise<void> {
     const key = this.key(KeyType.STATE, after.type, after.docId);
     await this.stub.putState(key, encode(after));
-    const ruleBefore = endorsementRule(accountableOrgs(before));
-    const ruleAfter = endorsementRule(accountableOrgs({ facts: before.facts, state: after }));
+    const ruleBefore = stateRule(before);
+    const ruleAfter = stateRule({ facts: before.facts, state: after });
     if (!sameRule(ruleBefore, ruleAfter)) {
       await this.updatePolicy(key, ruleAfter);
     }
@@ -149,9 +150,10 @@ export class Store {
   /** Writes a financing; on creation also its key-level policy (`rule`). */
   async saveFinancing(financing: Financing, rule?: EndorsementRule): Promise<void> {
     const key = this.key(KeyType.FINANCING, financing.invoiceDocId, financing.financingId);
-    await this.stub.putState(key, encode(financing));
-    if (rule !== undefined) {
-      await this.stub.setStateValidationParameter(key, encodeRule(rule));
+    if (rule === undefined) {
+      await this.stub.putState(key, encode(financing));
+    } else {
+      await this.createKey(key, encode(financing), encodeRule(rule));
     }
   }
 
@@ -175,9 +177,10 @@ export class Store {
   /** Writes a draw; on creation also its key-level policy (`rule`). */
   async saveDraw(drawn: Draw, rule?: EndorsementRule): Promise<void> {
     const key = this.key(KeyType.DRAW, drawn.guaranteeDocId, drawn.drawId);
-    await this.stub.putState(key, encode(drawn));
-    if (rule !== undefined) {
-      await this.stub.setStateValidationParameter(key, encodeRule(rule));
+    if (rule === undefined) {
+      await this.stub.putState(key, encode(drawn));
+    } else {
+      await this.createKey(key, encode(drawn), encodeRule(rule));
     }
   }
 
@@ -239,8 +242,14 @@ export class Store {
     return this.stub.createCompositeKey(type, attributes);
   }
 
-  private async updatePolicy(key: string, rule: EndorsementRule | undefined): Promise<void> {
-    const wanted = rule === undefined ? new Uint8Array() : encodeRule(rule);
+  /** Writes a new key and its key-level policy in the same transaction. */
+  private async createKey(key: string, value: Uint8Array, policy: Uint8Array): Promise<void> {
+    await this.stub.putState(key, value);
+    await this.stub.setStateValidationParameter(key, policy);
+  }
+
+  private async updatePolicy(key: string, rule: EndorsementRule): Promise<void> {
+    const wanted = encodeRule(rule);
     const current = await this.stub.getStateValidationParameter(key);
     if (!Buffer.from(current).equals(Buffer.from(wanted))) {
       await this.stub.setStateValidationParameter(key, wanted);

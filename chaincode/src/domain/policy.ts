@@ -1,4 +1,3 @@
-import { GuaranteeStatus } from './guarantee';
 import { CUSTOMS_MSP, ENTERPRISE_MSP, PEER_MSPS } from './orgs';
 import { DocType, factOf, type DocRecord } from './record';
 
@@ -18,11 +17,37 @@ export function majorityOf(count: number): number {
   return Math.floor(count / 2) + 1;
 }
 
+/*
+ * The rule of every key family (SPEC §2), set on the key by the transaction
+ * that creates it:
+ *
+ * | family                        | key                          | rule                                   |
+ * |-------------------------------|------------------------------|----------------------------------------|
+ * | facts (write-once)            | `doc~type~docId`             | every peer organisation                |
+ * | hash index (write-once)       | `hash~sha256`                | every peer organisation                |
+ * | owner index (write-once)      | `owner~entity~type~docId`    | every peer organisation                |
+ * | state, declaration            | `state~type~docId`           | majority with customs                  |
+ * | state, contract               | `state~type~docId`           | majority with the enterprises' operator|
+ * | state, invoice                | `state~type~docId`           | majority (any bank may finance it)     |
+ * | state, guarantee (any status) | `state~type~docId`           | majority with its bank and customs     |
+ * | financing                     | `financing~invoice~id`       | majority with the financing bank       |
+ * | draw                          | `draw~guarantee~id`          | majority with the bank and customs     |
+ *
+ * A guarantee needs its bank and customs from the moment it is applied for:
+ * every status from APPLIED on can lead to ACTIVE, which customs must
+ * consent to, so a majority without customs can never move it.
+ */
+
+/** The rule of a write-once key (facts, hash index, owner index): every peer organisation endorses any later write, so one honest organisation blocks a rewrite or a delete. */
+export function writeOnceRule(orgs: readonly string[] = PEER_MSPS): EndorsementRule {
+  return { required: [...orgs], outOf: 0, others: [] };
+}
+
 /**
  * The organisations accountable for a record's next move (SPEC §3): customs
  * for a declaration, the enterprises' operator for a contract, the issuing
- * bank while a guarantee is applied for and then that bank and customs. An
- * invoice has none: any bank may finance it, so plain MAJORITY applies.
+ * bank and customs for a guarantee in every status. An invoice has none:
+ * any bank may finance it, so plain MAJORITY applies.
  */
 export function accountableOrgs(record: DocRecord): readonly string[] {
   switch (record.facts.type) {
@@ -32,12 +57,19 @@ export function accountableOrgs(record: DocRecord): readonly string[] {
       return [ENTERPRISE_MSP];
     case DocType.INVOICE:
       return [];
-    case DocType.GUARANTEE: {
-      const bank = factOf(record, 'bankMsp');
-      const bankAlone: readonly string[] = [GuaranteeStatus.APPLIED, GuaranteeStatus.REJECTED];
-      return bankAlone.includes(record.state.status) ? [bank] : [bank, CUSTOMS_MSP];
-    }
+    case DocType.GUARANTEE:
+      return [factOf(record, 'bankMsp'), CUSTOMS_MSP];
   }
+}
+
+/** The rule of a record's state key in its current status. */
+export function stateRule(record: DocRecord): EndorsementRule {
+  return endorsementRule(accountableOrgs(record));
+}
+
+/** The rule of a financing key: the financing bank is accountable for it. */
+export function financingRule(bankMsp: string): EndorsementRule {
+  return endorsementRule([bankMsp]);
 }
 
 /** The organisations accountable for a draw record: the guarantee's bank and customs. */
@@ -45,19 +77,22 @@ export function drawAccountableOrgs(guarantee: DocRecord): readonly string[] {
   return [factOf(guarantee, 'bankMsp'), CUSTOMS_MSP];
 }
 
+/** The rule of a draw key. */
+export function drawRule(guarantee: DocRecord): EndorsementRule {
+  return endorsementRule(drawAccountableOrgs(guarantee));
+}
+
 /**
- * The rule for a key whose next move `accountable` must endorse, or
- * undefined when nobody is singled out (the chaincode-level MAJORITY applies).
+ * The rule for a key whose next move `accountable` must endorse: a strict
+ * majority of the peer organisations that includes every accountable one
+ * (plain MAJORITY when nobody is singled out).
  *
  * @throws Error when an accountable organisation is not a peer organisation
  */
 export function endorsementRule(
   accountable: readonly string[],
   orgs: readonly string[] = PEER_MSPS,
-): EndorsementRule | undefined {
-  if (accountable.length === 0) {
-    return undefined;
-  }
+): EndorsementRule {
   for (const msp of accountable) {
     if (!orgs.includes(msp)) {
       throw new Error(`${msp} is not a peer organisation`);
@@ -69,6 +104,15 @@ export function endorsementRule(
 }
 
 /** True when two rules demand the same endorsements. */
-export function sameRule(a: EndorsementRule | undefined, b: EndorsementRule | undefined): boolean {
+export function sameRule(a: EndorsementRule, b: EndorsementRule): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** True when endorsements of the organisations `endorsers` (MSP IDs) satisfy `rule`. */
+export function satisfiedBy(rule: EndorsementRule, endorsers: readonly string[]): boolean {
+  const present = new Set(endorsers);
+  return (
+    rule.required.every((msp) => present.has(msp)) &&
+    rule.others.filter((msp) => present.has(msp)).length >= rule.outOf
+  );
 }

@@ -4,7 +4,7 @@ import { DocumentContract } from '../../../../chaincode/src/contract/document';
 import { ErrorCode } from '../../../../chaincode/src/domain/errors';
 import { type HistoryEntry, type PublicView } from '../../../../chaincode/src/domain/view';
 import { actors, guaranteeValidFor, hashOf, inputFor, OTHER, OWNER } from '../fixtures';
-import { evaluate, policyFor, refused, snapshot, submit } from './harness';
+import { evaluate, policyFor, refused, snapshot, submit, writeOncePolicy } from './harness';
 import { MemoryStub } from './memory-stub';
 
 const contract = new DocumentContract();
@@ -64,23 +64,31 @@ describe('contract/document', () => {
       );
     });
 
-    it('puts the customs-accountable policy on the state key only', async () => {
+    it('puts a key-level policy on every key it creates: every organisation on the write-once keys, customs on the state', async () => {
       await registered(stub, declaration);
 
-      expect([...stub.params.keys()]).to.deep.equal([
-        key(stub, 'state', 'CUSTOMS_DECLARATION', 'DEC-001'),
-      ]);
-      expect(
-        Buffer.from(stub.params.get(key(stub, 'state', 'CUSTOMS_DECLARATION', 'DEC-001'))!).equals(
-          policyFor(['CustomsMSP']),
+      const policies = Object.fromEntries(
+        [...stub.params.entries()].map(([k, v]) => [k, Buffer.from(v).toString('hex')]),
+      );
+      const writeOnce = writeOncePolicy().toString('hex');
+      expect(policies).to.deep.equal({
+        [key(stub, 'doc', 'CUSTOMS_DECLARATION', 'DEC-001')]: writeOnce,
+        [key(stub, 'state', 'CUSTOMS_DECLARATION', 'DEC-001')]: policyFor(['CustomsMSP']).toString(
+          'hex',
         ),
-      ).to.equal(true);
+        [key(stub, 'hash', declaration.sha256)]: writeOnce,
+        [key(stub, 'owner', declaration.owner, 'CUSTOMS_DECLARATION', 'DEC-001')]: writeOnce,
+      });
     });
 
-    it('puts no key-level policy on an invoice', async () => {
+    it('puts a plain majority policy on an invoice state key', async () => {
       await registered(stub, invoiceInput);
 
-      expect(stub.params.size).to.equal(0);
+      const stateKey = key(stub, 'state', 'COMMERCIAL_INVOICE', invoiceInput.docId);
+      expect(stub.params.size).to.equal(4);
+      expect(Buffer.from(stub.params.get(stateKey)!).toString('hex')).to.equal(
+        policyFor([]).toString('hex'),
+      );
     });
 
     it('emits one sorted-key event naming the new record', async () => {
@@ -198,14 +206,14 @@ describe('contract/document', () => {
     const entry = (index: number) =>
       inputFor('COMMERCIAL_INVOICE', `B-${index}`, index.toString(16).padStart(64, '0'));
 
-    it('registers 500 documents with two reads and four writes each, and one event listing all', async () => {
+    it('registers 500 documents with two reads, four writes and four policies each, and one event listing all', async () => {
       const entries = Array.from({ length: 500 }, (_, index) => entry(index));
       const ctx = stub.contextFor(actors.owner);
 
       const result = JSON.parse(await contract.registerBatch(ctx, json(entries))) as BatchResult;
 
       expect(result.count).to.equal(500);
-      expect(stub.calls).to.equal(500 * 6);
+      expect(stub.calls).to.equal(500 * 10);
       expect((stub.event().payload as { changes: unknown[] }).changes).to.have.length(500);
       stub.commit();
       expect(stub.state.size).to.equal(2000);

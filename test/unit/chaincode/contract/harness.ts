@@ -4,7 +4,7 @@ import { type SwlContract } from '../../../../chaincode/src/contract/base';
 import { encodeRule } from '../../../../chaincode/src/contract/endorsement';
 import { type Actor } from '../../../../chaincode/src/domain/actor';
 import { type ErrorCode, type SwlError } from '../../../../chaincode/src/domain/errors';
-import { endorsementRule } from '../../../../chaincode/src/domain/policy';
+import { endorsementRule, writeOnceRule } from '../../../../chaincode/src/domain/policy';
 import { type FullView } from '../../../../chaincode/src/domain/view';
 import { expectCodeAsync } from '../fixtures';
 import { type MemoryStub } from './memory-stub';
@@ -64,7 +64,12 @@ export async function refused(
 
 /** The policy bytes the chaincode should set for `accountable`. */
 export function policyFor(accountable: readonly string[]): Buffer {
-  return Buffer.from(encodeRule(endorsementRule(accountable)!));
+  return Buffer.from(encodeRule(endorsementRule(accountable)));
+}
+
+/** The policy bytes of a write-once key: every peer organisation. */
+export function writeOncePolicy(): Buffer {
+  return Buffer.from(encodeRule(writeOnceRule()));
 }
 
 /** A snapshot of committed state, to prove a refusal changed nothing. */

@@ -47,8 +47,10 @@ describe('contract/invoice', () => {
       true,
     );
     expect(
-      stub.params.has(stub.createCompositeKey('state', ['COMMERCIAL_INVOICE', 'INV-001'])),
-    ).to.equal(false);
+      Buffer.from(
+        stub.params.get(stub.createCompositeKey('state', ['COMMERCIAL_INVOICE', 'INV-001']))!,
+      ).toString('hex'),
+    ).to.equal(policyFor([]).toString('hex'));
   });
 
   it('emits one event with the financing detail', async () => {
