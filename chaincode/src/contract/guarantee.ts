@@ -13,7 +13,7 @@ import { Store } from './store';
 /**
  * Tariff guarantees: the named bank issues or rejects an application,
  * customs accepts it, draws on it for declarations' duty, settles draws and
- * finally releases or claims it.
+ * finally releases it or claims it for the duty still owed.
  */
 @Info({ title: 'guarantee', description: 'Issue, accept, draw on and close tariff guarantees' })
 export class GuaranteeContract extends SwlContract {
@@ -49,11 +49,38 @@ export class GuaranteeContract extends SwlContract {
     return move(ctx, docId, 'release');
   }
 
-  /** A customs officer claims a guarantee (ACTIVE → CLAIMED). */
+  /**
+   * A customs officer claims a guarantee for the duty still owed (ACTIVE →
+   * CLAIMED): every open draw becomes CLAIMED and its declaration's duty
+   * PAID by the bank; the guarantee records the claimed total.
+   */
   @Transaction()
   @Returns('string')
   public async claim(ctx: Context, docId: string): Promise<string> {
-    return move(ctx, docId, 'claim');
+    const tx = txOf(ctx);
+    const store = new Store(ctx.stub);
+    const record = await store.loadRecord(DocType.GUARANTEE, valid.docId(docId));
+    const draws = await store.listDraws(record.facts.docId);
+    const open: guarantee.OpenDraw[] = [];
+    for (const d of draws.filter((x) => x.status === guarantee.DrawStatus.OPEN)) {
+      open.push({
+        draw: d,
+        declaration: await store.loadRecord(DocType.DECLARATION, d.declarationDocId),
+      });
+    }
+
+    const outcome = guarantee.claim(record, open, actorOf(ctx), tx);
+    await store.saveState(record, outcome.state);
+    for (const c of outcome.draws) {
+      await store.saveState(c.before.declaration, c.declarationState);
+      await store.saveDraw(c.draw);
+    }
+    store.emit(guarantee.claimChanges(record, outcome));
+    const claimed = new Map(outcome.draws.map((c) => [c.draw.drawId, c.draw]));
+    const after = draws.map((d) => claimed.get(d.drawId) ?? d);
+    return respond(
+      fullView({ facts: record.facts, state: outcome.state }, tx.time, { draws: after }),
+    );
   }
 
   /** A customs officer draws a declaration's assessed duty; the declaration's taxStatus becomes GUARANTEED. */

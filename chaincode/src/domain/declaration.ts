@@ -143,6 +143,19 @@ export function payGuaranteedDuty(record: DocRecord, actor: Actor, tx: Tx): Stat
   return advance(record, { taxStatus: TaxStatus.PAID }, actor, tx);
 }
 
+/**
+ * Marks a guaranteed duty as paid by the guarantee's bank, when customs
+ * claims the guarantee whose draw covered it.
+ *
+ * @throws SwlError FORBIDDEN unless a customs officer, INVALID_TRANSITION unless the duty is
+ *   GUARANTEED
+ */
+export function payClaimedDuty(record: DocRecord, bankMsp: string, actor: Actor, tx: Tx): State {
+  requireActor(isCustomsOfficer(actor), record, 'claim the duty of', 'a customs officer');
+  requireTaxStatus(record, TaxStatus.GUARANTEED, `claim from ${bankMsp} the duty of`);
+  return advance(record, { taxStatus: TaxStatus.PAID }, actor, tx);
+}
+
 function requireTaxStatus(record: DocRecord, expected: string, action: string): void {
   const current = stateField(record, 'taxStatus');
   if (current !== expected) {

@@ -14,7 +14,7 @@ export interface Change {
   readonly newStatus: string;
   /** The contract function or transition that made the change (`register`, `accept`, `finance`, …). */
   readonly action: string;
-  /** Action-specific values (taxStatus, financingId, drawId, amount, balance, financed), strings only. */
+  /** Action-specific values (taxStatus, financingId, drawId, amount, balance, financed, claimed), strings only. */
   readonly detail?: Readonly<Record<string, string>>;
 }
 
@@ -24,7 +24,14 @@ export interface ChangeEvent {
   readonly txId: string;
 }
 
-const DETAIL_FIELDS = ['taxStatus', 'dutyAmount', 'financed', 'balance', 'supersededBy'] as const;
+const DETAIL_FIELDS = [
+  'taxStatus',
+  'dutyAmount',
+  'financed',
+  'balance',
+  'claimed',
+  'supersededBy',
+] as const;
 
 /**
  * Describes the move of one record from `before` (absent on creation) to

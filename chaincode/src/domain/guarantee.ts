@@ -7,6 +7,7 @@ import {
   type ActorRef,
 } from './actor';
 import * as declaration from './declaration';
+import { changeOf, type Change } from './events';
 import { ErrorCode, fail } from './errors';
 import { isBankMsp } from './orgs';
 import {
@@ -47,11 +48,16 @@ export const GuaranteeStatus = Object.freeze({
 export const EXPIRED = 'EXPIRED';
 
 /** Statuses of a draw against a guarantee. */
-export const DrawStatus = Object.freeze({ OPEN: 'OPEN', SETTLED: 'SETTLED' } as const);
+export const DrawStatus = Object.freeze({
+  OPEN: 'OPEN',
+  SETTLED: 'SETTLED',
+  /** Paid by the bank when customs claimed the guarantee. */
+  CLAIMED: 'CLAIMED',
+} as const);
 
-/** A move on a guarantee through the `guarantee` contract, other than draws. */
+/** A move on a guarantee through the `guarantee` contract, other than draws and the claim. */
 export interface GuaranteeCommand {
-  readonly action: 'issue' | 'reject' | 'accept' | 'release' | 'claim';
+  readonly action: 'issue' | 'reject' | 'accept' | 'release';
 }
 
 /** A draw for a declaration's duty, stored under `draw~guaranteeDocId~drawId`. */
@@ -81,6 +87,26 @@ export interface DrawOutcome {
   readonly state: State;
   readonly draw: Draw;
   readonly declarationState: State;
+}
+
+/** An open draw on a guarantee and the declaration whose duty it covers. */
+export interface OpenDraw {
+  readonly draw: Draw;
+  readonly declaration: DocRecord;
+}
+
+/** One draw a claim calls: the draw and its declaration, before and after. */
+export interface ClaimedDraw {
+  readonly before: OpenDraw;
+  readonly draw: Draw;
+  readonly declarationState: State;
+}
+
+/** Outcome of a claim: the guarantee's new state and every draw and declaration it changes. */
+export interface ClaimOutcome {
+  readonly state: State;
+  /** In the order of the open draws given (by drawId, as the store lists them). */
+  readonly draws: readonly ClaimedDraw[];
 }
 
 const STATUSES = Object.values(GuaranteeStatus);
@@ -148,6 +174,9 @@ export function initialState(facts: Readonly<Record<string, string>>): StateFiel
 export function checkState(state: State): void {
   oneOf(state.status, STATUSES, 'status');
   amountCents(state.balance, 'balance', true);
+  if (state.claimed !== undefined) {
+    amount(state.claimed, 'claimed');
+  }
   if (
     typeof state.openDraws !== 'number' ||
     !Number.isSafeInteger(state.openDraws) ||
@@ -172,14 +201,14 @@ export function effectiveStatus(record: DocRecord, time: string): string {
 /** Parses a guarantee move name. */
 export function parseCommand(action: string): GuaranteeCommand {
   return {
-    action: oneOf(action, ['issue', 'reject', 'accept', 'release', 'claim'] as const, 'action'),
+    action: oneOf(action, ['issue', 'reject', 'accept', 'release'] as const, 'action'),
   };
 }
 
 /**
  * Applies a bank's or customs' move: the named bank issues or rejects an
- * application; customs accepts an issued guarantee, releases it (no draw
- * open) or claims it.
+ * application; customs accepts an issued guarantee or releases it (no draw
+ * open). Claiming is {@link claim}.
  *
  * @throws SwlError FORBIDDEN for the wrong organisation or role, INVALID_TRANSITION from the
  *   wrong status, EXPIRED when issuing or accepting after the validity window
@@ -216,10 +245,105 @@ export function transition(
         );
       }
       return advance(record, { status: GuaranteeStatus.RELEASED }, actor, tx);
-    case 'claim':
-      requireActor(isCustomsOfficer(actor), record, command.action, 'a customs officer');
-      requireStatus(record, [GuaranteeStatus.ACTIVE], command.action);
-      return advance(record, { status: GuaranteeStatus.CLAIMED }, actor, tx);
+  }
+}
+
+/**
+ * Customs calls the guarantee for the duty still owed (SPEC §3): every open
+ * draw becomes CLAIMED, the duty of its declaration is PAID (by the bank),
+ * and the guarantee becomes CLAIMED with the claimed total and no open draw.
+ * `open` must be exactly the guarantee's open draws, each with its
+ * declaration. A claim is allowed after the validity window: the draws were
+ * made within it.
+ *
+ * @throws SwlError FORBIDDEN unless a customs officer, INVALID_TRANSITION unless ACTIVE with at
+ *   least one open draw (or when a declaration's duty is not GUARANTEED), SCHEMA_MISMATCH when
+ *   `open` disagrees with the guarantee's stored count of open draws
+ */
+export function claim(
+  record: DocRecord,
+  open: readonly OpenDraw[],
+  actor: Actor,
+  tx: Tx,
+): ClaimOutcome {
+  requireActor(isCustomsOfficer(actor), record, 'claim', 'a customs officer');
+  requireStatus(record, [GuaranteeStatus.ACTIVE], 'claim');
+  checkOpenDraws(record, open);
+  if (open.length === 0) {
+    fail(
+      ErrorCode.INVALID_TRANSITION,
+      `cannot claim ${record.facts.docId}: no draw is open (release it instead)`,
+    );
+  }
+  const bankMsp = factOf(record, 'bankMsp');
+  let total = 0n;
+  const draws = open.map((before): ClaimedDraw => {
+    total += amountCents(before.draw.amount);
+    return {
+      before,
+      draw: {
+        ...before.draw,
+        status: DrawStatus.CLAIMED,
+        updatedAt: tx.time,
+        updatedBy: actorRef(actor),
+        txId: tx.id,
+      },
+      declarationState: declaration.payClaimedDuty(before.declaration, bankMsp, actor, tx),
+    };
+  });
+  const state = advance(
+    record,
+    { status: GuaranteeStatus.CLAIMED, claimed: formatCents(total), openDraws: 0 },
+    actor,
+    tx,
+  );
+  return { state, draws };
+}
+
+/**
+ * The changes of a claim, for its one event: the guarantee (with the drawIds
+ * claimed), then per claimed draw its declaration (the draw's id, amount and
+ * new status, and the bank that pays).
+ */
+export function claimChanges(record: DocRecord, outcome: ClaimOutcome): Change[] {
+  const paidBy = factOf(record, 'bankMsp');
+  return [
+    changeOf(record.facts, record.state, outcome.state, 'claim', {
+      drawIds: outcome.draws.map((c) => c.draw.drawId).join(','),
+    }),
+    ...outcome.draws.map(({ before, draw: claimed, declarationState }) =>
+      changeOf(before.declaration.facts, before.declaration.state, declarationState, 'claim', {
+        amount: claimed.amount,
+        drawId: claimed.drawId,
+        drawStatus: claimed.status,
+        guaranteeDocId: record.facts.docId,
+        paidBy,
+      }),
+    ),
+  ];
+}
+
+/** The given draws are the guarantee's open ones, each with its own declaration, none twice. */
+function checkOpenDraws(record: DocRecord, open: readonly OpenDraw[]): void {
+  const docId = record.facts.docId;
+  if (open.length !== stateField(record, 'openDraws')) {
+    fail(
+      ErrorCode.SCHEMA_MISMATCH,
+      `${docId} counts ${stateField(record, 'openDraws')} open draws, ${open.length} found`,
+    );
+  }
+  const declarations = new Set<string>();
+  for (const { draw: d, declaration: decl } of open) {
+    if (d.guaranteeDocId !== docId || d.status !== DrawStatus.OPEN) {
+      fail(ErrorCode.INVALID_TRANSITION, `draw ${d.drawId} is not an open draw on ${docId}`);
+    }
+    if (decl.facts.docId !== d.declarationDocId || declarations.has(decl.facts.docId)) {
+      fail(
+        ErrorCode.SCHEMA_MISMATCH,
+        `draw ${d.drawId} names declaration ${d.declarationDocId}, not ${decl.facts.docId}`,
+      );
+    }
+    declarations.add(decl.facts.docId);
   }
 }
 

@@ -55,6 +55,8 @@ export interface State {
   readonly balance?: string;
   /** Guarantees: draws not yet settled. */
   readonly openDraws?: number;
+  /** Guarantees: the total of the open draws customs called when it claimed the guarantee. */
+  readonly claimed?: string;
   /** Contracts: the docId of the contract that superseded this one. */
   readonly supersededBy?: string;
 }

@@ -81,6 +81,7 @@ export function checkState(value: Readonly<Record<string, unknown>>): State {
         'openFinancings',
         'balance',
         'openDraws',
+        'claimed',
         'supersededBy',
       ],
     );

@@ -224,4 +224,90 @@ describe('contract/guarantee', () => {
 
     expect(view.status).to.equal('EXPIRED');
   });
+
+  it('claims every open draw in one transaction: draws CLAIMED, duties PAID by the bank, one event', async () => {
+    await activeGuarantee();
+    await assessedDeclaration('DEC-1', '600');
+    await assessedDeclaration('DEC-2', '150.50');
+    await assessedDeclaration('DEC-3', '100');
+    for (const [drawId, decId, duty] of [
+      ['D-1', 'DEC-1', '600'],
+      ['D-2', 'DEC-2', '150.50'],
+      ['D-3', 'DEC-3', '100'],
+    ] as const) {
+      await submit(stub, contract, actors.officer, (ctx) =>
+        contract.draw(ctx, 'TAR-001', drawId, decId, duty),
+      );
+    }
+    await submit(stub, contract, actors.officer, (ctx) =>
+      contract.settleDraw(ctx, 'TAR-001', 'D-3'),
+    );
+    const ctx = stub.contextFor(actors.officer);
+
+    const claimed = JSON.parse(await contract.claim(ctx, 'TAR-001')) as FullView;
+    const { changes } = stub.event().payload as {
+      changes: { type: string; docId: string; action: string; detail: Record<string, string> }[];
+    };
+    stub.commit();
+    const declarations = await Promise.all(
+      ['DEC-1', 'DEC-2', 'DEC-3'].map((id) =>
+        evaluate(stub, documents, actors.owner, (c) => documents.get(c, 'CUSTOMS_DECLARATION', id)),
+      ),
+    );
+    const stored = await evaluate(stub, documents, actors.officer, (c) =>
+      documents.get(c, 'TARIFF_GUARANTEE', 'TAR-001'),
+    );
+
+    expect(claimed.status).to.equal('CLAIMED');
+    expect(claimed.state).to.deep.include({ claimed: '750.50', openDraws: 0, balance: '249.50' });
+    expect(claimed.draws?.map((d) => [d.drawId, d.status])).to.deep.equal([
+      ['D-1', 'CLAIMED'],
+      ['D-2', 'CLAIMED'],
+      ['D-3', 'SETTLED'],
+    ]);
+    expect(stored.draws?.map((d) => d.status)).to.deep.equal(['CLAIMED', 'CLAIMED', 'SETTLED']);
+    expect(stored.state).to.deep.include({ status: 'CLAIMED', claimed: '750.50', openDraws: 0 });
+    expect(declarations.map((d) => d.state.taxStatus)).to.deep.equal(['PAID', 'PAID', 'PAID']);
+    expect(changes.map((c) => [c.type, c.docId, c.action])).to.deep.equal([
+      ['TARIFF_GUARANTEE', 'TAR-001', 'claim'],
+      ['CUSTOMS_DECLARATION', 'DEC-1', 'claim'],
+      ['CUSTOMS_DECLARATION', 'DEC-2', 'claim'],
+    ]);
+    expect(changes[0]!.detail).to.deep.equal({ claimed: '750.50', drawIds: 'D-1,D-2' });
+    expect(changes[1]!.detail).to.deep.include({
+      drawId: 'D-1',
+      drawStatus: 'CLAIMED',
+      paidBy: 'BankAMSP',
+      taxStatus: 'PAID',
+    });
+  });
+
+  it('refuses a claim with no open draw (INVALID_TRANSITION) and a claim by a bank clerk, writing nothing', async () => {
+    await activeGuarantee();
+    await assessedDeclaration('DEC-1', '100');
+    await submit(stub, contract, actors.officer, (ctx) =>
+      contract.draw(ctx, 'TAR-001', 'D-1', 'DEC-1', '100'),
+    );
+
+    await refused(
+      stub,
+      contract,
+      actors.clerkA,
+      (ctx) => contract.claim(ctx, 'TAR-001'),
+      ErrorCode.FORBIDDEN,
+    );
+    await submit(stub, contract, actors.officer, (ctx) =>
+      contract.settleDraw(ctx, 'TAR-001', 'D-1'),
+    );
+    const before = snapshot(stub);
+    await refused(
+      stub,
+      contract,
+      actors.officer,
+      (ctx) => contract.claim(ctx, 'TAR-001'),
+      ErrorCode.INVALID_TRANSITION,
+    );
+
+    expect(snapshot(stub)).to.equal(before);
+  });
 });

@@ -29,7 +29,6 @@ const MOVES: readonly Move[] = [
   { action: 'reject', who: 'clerkA', from: 'APPLIED', to: 'REJECTED' },
   { action: 'accept', who: 'officer', from: 'ISSUED', to: 'ACTIVE' },
   { action: 'release', who: 'officer', from: 'ACTIVE', to: 'RELEASED' },
-  { action: 'claim', who: 'officer', from: 'ACTIVE', to: 'CLAIMED' },
 ];
 
 function guaranteeIn(status: string, state: Partial<State> = {}) {
@@ -45,12 +44,12 @@ function assessedDeclaration(duty = '300.00', overrides: Record<string, unknown>
   );
 }
 
-function openDraw(amount = '300.00'): guarantee.Draw {
+function openDraw(amount = '300.00', drawId = 'D-1', declarationDocId = 'DEC-001'): guarantee.Draw {
   return {
     schemaVersion: 1,
     guaranteeDocId: 'TAR-001',
-    drawId: 'D-1',
-    declarationDocId: 'DEC-001',
+    drawId,
+    declarationDocId,
     amount,
     status: 'OPEN',
     createdAt: TX.time,
@@ -377,6 +376,172 @@ describe('domain/guarantee', () => {
             LATER,
           ),
         ErrorCode.FORBIDDEN,
+      );
+    });
+  });
+
+  describe('claim', () => {
+    // Two open draws of 300.00 and 150.50 on a 1000.00 guarantee.
+    const drawn = { balance: '549.50', openDraws: 2 };
+    const guaranteedDecl = (docId: string, duty: string, taxStatus = 'GUARANTEED') =>
+      recordOf(
+        'CUSTOMS_DECLARATION',
+        { status: 'RELEASED', taxStatus, dutyAmount: duty },
+        inputFor('CUSTOMS_DECLARATION', docId, hashOf(docId === 'DEC-001' ? 'd' : 'e')),
+      );
+    const twoOpen = (): guarantee.OpenDraw[] => [
+      {
+        draw: openDraw('300.00', 'D-1', 'DEC-001'),
+        declaration: guaranteedDecl('DEC-001', '300.00'),
+      },
+      {
+        draw: openDraw('150.50', 'D-2', 'DEC-002'),
+        declaration: guaranteedDecl('DEC-002', '150.50'),
+      },
+    ];
+
+    it('claims every open draw: draws CLAIMED, duties PAID, the guarantee CLAIMED with the total', () => {
+      const outcome = guarantee.claim(
+        guaranteeIn('ACTIVE', drawn),
+        twoOpen(),
+        actors.officer,
+        LATER,
+      );
+
+      expect(outcome.state).to.deep.include({
+        status: 'CLAIMED',
+        claimed: '450.50',
+        openDraws: 0,
+        balance: '549.50',
+        txId: LATER.id,
+      });
+      expect(outcome.draws.map((c) => [c.draw.drawId, c.draw.status, c.draw.txId])).to.deep.equal([
+        ['D-1', 'CLAIMED', LATER.id],
+        ['D-2', 'CLAIMED', LATER.id],
+      ]);
+      expect(
+        outcome.draws.map((c) => [c.declarationState.docId, c.declarationState.taxStatus]),
+      ).to.deep.equal([
+        ['DEC-001', 'PAID'],
+        ['DEC-002', 'PAID'],
+      ]);
+      expect(outcome.draws.map((c) => c.declarationState.status)).to.deep.equal([
+        'RELEASED',
+        'RELEASED',
+      ]);
+    });
+
+    it('lists every change in one event: the guarantee, then each draw with its declaration', () => {
+      const record = guaranteeIn('ACTIVE', drawn);
+      const outcome = guarantee.claim(record, twoOpen(), actors.officer, LATER);
+
+      const changes = guarantee.claimChanges(record, outcome);
+
+      expect(
+        changes.map((c) => [c.type, c.docId, c.oldStatus, c.newStatus, c.action]),
+      ).to.deep.equal([
+        ['TARIFF_GUARANTEE', 'TAR-001', 'ACTIVE', 'CLAIMED', 'claim'],
+        ['CUSTOMS_DECLARATION', 'DEC-001', 'RELEASED', 'RELEASED', 'claim'],
+        ['CUSTOMS_DECLARATION', 'DEC-002', 'RELEASED', 'RELEASED', 'claim'],
+      ]);
+      expect(changes[0]?.detail).to.deep.equal({ claimed: '450.50', drawIds: 'D-1,D-2' });
+      expect(changes[2]?.detail).to.deep.equal({
+        taxStatus: 'PAID',
+        amount: '150.50',
+        drawId: 'D-2',
+        drawStatus: 'CLAIMED',
+        guaranteeDocId: 'TAR-001',
+        paidBy: 'BankAMSP',
+      });
+    });
+
+    it('refuses a claim with no open draw: INVALID_TRANSITION', () => {
+      expectCode(
+        () => guarantee.claim(guaranteeIn('ACTIVE'), [], actors.officer, LATER),
+        ErrorCode.INVALID_TRANSITION,
+      );
+    });
+
+    for (const status of STATUSES.filter((s) => s !== 'ACTIVE')) {
+      it(`refuses to claim a ${status} guarantee: INVALID_TRANSITION`, () => {
+        expectCode(
+          () => guarantee.claim(guaranteeIn(status, drawn), twoOpen(), actors.officer, LATER),
+          ErrorCode.INVALID_TRANSITION,
+        );
+      });
+    }
+
+    for (const name of ACTOR_NAMES.filter((n) => n !== 'officer')) {
+      it(`is FORBIDDEN to ${name}`, () => {
+        expectCode(
+          () => guarantee.claim(guaranteeIn('ACTIVE', drawn), twoOpen(), actors[name], LATER),
+          ErrorCode.FORBIDDEN,
+        );
+      });
+    }
+
+    it('may claim after the validity window: the draws were made within it', () => {
+      const outcome = guarantee.claim(
+        guaranteeIn('ACTIVE', drawn),
+        twoOpen(),
+        actors.officer,
+        AFTER_WINDOW,
+      );
+
+      expect(outcome.state.status).to.equal('CLAIMED');
+    });
+
+    it('refuses draws that are not the open draws the guarantee counts', () => {
+      const [first, second] = twoOpen() as [guarantee.OpenDraw, guarantee.OpenDraw];
+      const settled = { ...first, draw: { ...first.draw, status: 'SETTLED' } };
+      const wrongDecl = { ...first, declaration: second.declaration };
+
+      expectCode(
+        () => guarantee.claim(guaranteeIn('ACTIVE', drawn), [first], actors.officer, LATER),
+        ErrorCode.SCHEMA_MISMATCH,
+      );
+      expectCode(
+        () =>
+          guarantee.claim(guaranteeIn('ACTIVE', drawn), [settled, second], actors.officer, LATER),
+        ErrorCode.INVALID_TRANSITION,
+      );
+      expectCode(
+        () =>
+          guarantee.claim(guaranteeIn('ACTIVE', drawn), [wrongDecl, second], actors.officer, LATER),
+        ErrorCode.SCHEMA_MISMATCH,
+      );
+    });
+
+    it('refuses a draw whose declaration duty is not GUARANTEED', () => {
+      const [first] = twoOpen() as [guarantee.OpenDraw];
+      const paid = { ...first, declaration: guaranteedDecl('DEC-001', '300.00', 'PAID') };
+
+      expectCode(
+        () =>
+          guarantee.claim(
+            guaranteeIn('ACTIVE', { balance: '700.00', openDraws: 1 }),
+            [paid],
+            actors.officer,
+            LATER,
+          ),
+        ErrorCode.INVALID_TRANSITION,
+      );
+    });
+
+    it('accepts CLAIMED as a stored draw status and the claimed total in a stored state', () => {
+      const stored = guarantee.checkDraw({ ...openDraw(), status: 'CLAIMED' });
+
+      expect(stored.status).to.equal('CLAIMED');
+      expect(() =>
+        guarantee.checkState(guaranteeIn('CLAIMED', { claimed: '450.50', openDraws: 0 }).state),
+      ).not.to.throw();
+      expectCode(
+        () => guarantee.checkState(guaranteeIn('CLAIMED', { claimed: 'lots' }).state),
+        ErrorCode.INVALID_ARGUMENT,
+      );
+      expectCode(
+        () => guarantee.checkDraw({ ...openDraw(), status: 'LOST' }),
+        ErrorCode.INVALID_ARGUMENT,
       );
     });
   });
