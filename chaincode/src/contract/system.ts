@@ -1,7 +1,9 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { mayWrite } from '../domain/actor';
 import { ErrorCode, fail } from '../domain/errors';
 import { decode, encode, SCHEMA_VERSION } from '../domain/serialize';
 import { respond, SwlContract, txOf } from './base';
+import { actorOf } from './identity';
 
 /** Key written by `noop`: one key, so the baseline measures one write per transaction. */
 export const NOOP_KEY = 'swl~noop';
@@ -37,13 +39,21 @@ export class SystemContract extends SwlContract {
   }
 
   /**
-   * Writes the caller's tag and the tx timestamp under one key; returns what was written.
+   * Writes the caller's tag and the tx timestamp under one key; returns what
+   * was written. Like every write it needs a writing role (SPEC §2).
    *
-   * @throws SwlError INVALID_ARGUMENT for a tag longer than 128 characters
+   * @throws SwlError FORBIDDEN for a caller without a writing role (auditors, verifiers),
+   *   INVALID_ARGUMENT for a tag longer than 128 characters
    */
   @Transaction()
   @Returns('string')
   public async noop(ctx: Context, tag: string): Promise<string> {
+    const actor = actorOf(ctx);
+    if (!mayWrite(actor))
+      fail(
+        ErrorCode.FORBIDDEN,
+        `a ${actor.role || 'role-less'} identity of ${actor.msp} never writes`,
+      );
     if (tag.length > MAX_TAG)
       fail(ErrorCode.INVALID_ARGUMENT, `tag must be at most ${MAX_TAG} characters`);
     const tx = txOf(ctx);

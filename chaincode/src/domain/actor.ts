@@ -74,6 +74,15 @@ export function isEnterprise(actor: Actor, owner?: string): boolean {
 }
 
 /**
+ * True when the actor holds a role that writes to the ledger: a customs
+ * officer, a bank clerk or an enterprise user acting for its entity.
+ * Auditors and verifiers only read (SPEC §2: every write needs a writing role).
+ */
+export function mayWrite(actor: Actor): boolean {
+  return isCustomsOfficer(actor) || isBankClerk(actor) || isEnterprise(actor);
+}
+
+/**
  * True when the actor may see a record's facts, state and history: the
  * owning enterprise, and customs and bank staff other than verifiers.
  */

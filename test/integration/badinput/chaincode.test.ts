@@ -241,6 +241,24 @@ describe('bad input: chaincode refuses wrong roles, foreign records, replays and
     );
   });
 
+  it('refuses a verifier or an auditor writing the system:noop baseline (no writing role): FORBIDDEN', async () => {
+    const officer = await clientAs('customs:officer1');
+    const before = await officer.system.lastNoop();
+
+    for (const reader of ['customs:verifier', 'enterprise:verifier', 'customs:auditor1']) {
+      const client = await clientAs(reader);
+      const tag = uniqueId(`noop-${reader}`).slice(0, 64);
+
+      await refusedUnchanged(
+        officer,
+        () => client.connection.submit('system', 'noop', [tag], { retries: 0 }),
+        'FORBIDDEN',
+      );
+    }
+
+    expect(await officer.system.lastNoop()).to.deep.equal(before);
+  });
+
   it('refuses a verifier reading the history (public view only): FORBIDDEN', async () => {
     const verifier = await clientAs('customs:verifier');
 

@@ -63,6 +63,38 @@ describe('contract/system', () => {
     expect(stub.state.size).to.equal(0);
   });
 
+  for (const reader of [
+    'customsVerifier',
+    'enterpriseVerifier',
+    'customsAuditor',
+    'bankAuditor',
+    'noRole',
+    'outsider',
+  ] as const) {
+    it(`refuses noop to ${reader} (no writing role): FORBIDDEN, nothing written`, async () => {
+      await refused(
+        stub,
+        contract,
+        actors[reader],
+        (ctx) => contract.noop(ctx, 'verifier-write'),
+        ErrorCode.FORBIDDEN,
+      );
+
+      expect(stub.state.size).to.equal(0);
+    });
+  }
+
+  it('lets every writing role noop: officer, clerk, enterprise', async () => {
+    for (const writer of ['officer', 'clerkB', 'owner'] as const) {
+      await submit<Noop>(stub, contract, actors[writer], (ctx) => contract.noop(ctx, writer));
+    }
+    const last = await evaluate<Noop>(stub, contract, actors.officer, (ctx) =>
+      contract.lastNoop(ctx),
+    );
+
+    expect(last.tag).to.equal('owner');
+  });
+
   it('refuses to read a stored value without its schemaVersion: SCHEMA_MISMATCH', async () => {
     stub.state.set(NOOP_KEY, Buffer.from('{"tag":"old","txId":"t","txTime":"x"}'));
 
