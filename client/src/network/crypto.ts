@@ -113,6 +113,10 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
     250,
     { layout, name },
   );
+  // A network enrolled before mutual TLS lacks its organisations' client TLS
+  // certificates; its peers now require one, so enrol it while the CA is up.
+  if (orgKey !== layout.topology.ordererOrg.key && new CaClient(layout, orgKey).enrolled())
+    await ensureClientTls(layout, layout.peerOrg(orgKey));
 }
 
 interface Registration {
@@ -146,8 +150,13 @@ class CaClient {
     return { FABRIC_CA_CLIENT_HOME: this.home };
   }
 
+  /** Whether the registrar was enrolled (the organisation's crypto material was made). */
+  enrolled(): boolean {
+    return existsSync(join(this.home, 'msp', 'signcerts', 'cert.pem'));
+  }
+
   async enrollRegistrar(): Promise<void> {
-    if (existsSync(join(this.home, 'msp', 'signcerts', 'cert.pem'))) return;
+    if (this.enrolled()) return;
     mkdirSync(this.home, { recursive: true, mode: 0o700 });
     const pw = secret(this.layout, `${this.orgKey}/registrar`);
     // Secrets go through the environment (FABRIC_CA_CLIENT_URL, …_ID_SECRET), never argv.
@@ -245,13 +254,26 @@ function userAttrs(user: UserSpec): string {
 
 /** Writes a fabric-network wallet entry (X.509 identity), readable by the owner only. */
 function writeWalletIdentity(layout: Layout, label: string, mspId: string, mspDir: string): void {
+  writeWalletPem(
+    layout,
+    label,
+    mspId,
+    readFileSync(join(mspDir, 'signcerts', 'cert.pem'), 'utf8'),
+    readFileSync(join(mspDir, 'keystore', 'key.pem'), 'utf8'),
+  );
+}
+
+function writeWalletPem(
+  layout: Layout,
+  label: string,
+  mspId: string,
+  certificate: string,
+  privateKey: string,
+): void {
   const wallet = layout.walletDir();
   mkdirSync(wallet, { recursive: true, mode: 0o700 });
   const identity = {
-    credentials: {
-      certificate: readFileSync(join(mspDir, 'signcerts', 'cert.pem'), 'utf8'),
-      privateKey: readFileSync(join(mspDir, 'keystore', 'key.pem'), 'utf8'),
-    },
+    credentials: { certificate, privateKey },
     mspId,
     type: 'X.509',
     version: 1,
@@ -298,6 +320,7 @@ export async function enrollPeerOrg(layout: Layout, org: PeerOrgSpec): Promise<v
   );
   await ca.register({ id: 'ccserver', type: 'client' });
   await ca.enroll('ccserver', join(layout.nodeDir(org.key, 'ccserver'), 'tls'), true);
+  await ensureClientTls(layout, org);
   await enrollRestTls(layout, org);
   for (const user of org.users) {
     await enrollUser(layout, org, user);
@@ -329,4 +352,73 @@ export async function enrollRestTls(layout: Layout, org: PeerOrgSpec): Promise<v
   await ca.enrollRegistrar();
   await ca.register({ id: 'rest', type: 'client' });
   await ca.enroll('rest', restTlsDir(layout, org.key), true);
+}
+
+/** A TLS key pair and the root that verifies the other side. */
+export interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string;
+}
+
+/** CA identity of an organisation's client TLS certificate (a dot: no user can take the name). */
+const CLIENT_TLS_ID = 'tls.client';
+
+/**
+ * Wallet label of an organisation's TLS client identity, `<org>.tls` (user
+ * labels always hold a colon, so it never names a user).
+ */
+export function clientTlsLabel(orgKey: string): string {
+  return `${orgKey}.tls`;
+}
+
+function clientTlsDir(layout: Layout, orgKey: string): string {
+  return join(layout.orgDir(orgKey), 'client', 'tls');
+}
+
+/**
+ * The TLS client certificate an organisation's client side presents to
+ * peers and orderers (mutual TLS): one per organisation, shared by its
+ * admin, its users, the peer CLI, `discover`, the SDK and the REST service.
+ * For the orderer organisation, its admin's TLS pair (osnadmin, /metrics).
+ * Undefined when the network was made before mutual TLS and not restarted since.
+ */
+export function clientTls(layout: Layout, orgKey: string): TlsFiles | undefined {
+  const files: TlsFiles =
+    orgKey === layout.topology.ordererOrg.key
+      ? {
+          cert: join(layout.orgDir(orgKey), 'admin', 'tls', 'server.crt'),
+          key: join(layout.orgDir(orgKey), 'admin', 'tls', 'server.key'),
+          ca: layout.orgCaCert(orgKey),
+        }
+      : {
+          cert: join(clientTlsDir(layout, orgKey), 'client.crt'),
+          key: join(clientTlsDir(layout, orgKey), 'client.key'),
+          ca: layout.orgCaCert(orgKey),
+        };
+  return existsSync(files.cert) && existsSync(files.key) ? files : undefined;
+}
+
+/**
+ * Registers (if new) and enrols the organisation's TLS client certificate
+ * (TLS profile: client-auth usage, SANs localhost, 127.0.0.1) into
+ * `orgs/<org>/client/tls/client.{crt,key}` and the wallet as `<org>.tls`,
+ * unless it exists. The CA must be running.
+ */
+export async function ensureClientTls(layout: Layout, org: PeerOrgSpec): Promise<void> {
+  if (clientTls(layout, org.key) !== undefined) return;
+  const ca = new CaClient(layout, org.key);
+  await ca.enrollRegistrar();
+  await ca.register({ id: CLIENT_TLS_ID, type: 'client' });
+  const dir = clientTlsDir(layout, org.key);
+  await ca.enroll(CLIENT_TLS_ID, dir, true);
+  renameSync(join(dir, 'server.key'), join(dir, 'client.key'));
+  renameSync(join(dir, 'server.crt'), join(dir, 'client.crt'));
+  writeWalletPem(
+    layout,
+    clientTlsLabel(org.key),
+    org.mspId,
+    readFileSync(join(dir, 'client.crt'), 'utf8'),
+    readFileSync(join(dir, 'client.key'), 'utf8'),
+  );
 }

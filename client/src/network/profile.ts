@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clientTlsLabel } from './crypto';
 import { Layout } from './layout';
 import { PeerOrgSpec } from './topology';
 
@@ -6,7 +8,15 @@ import { PeerOrgSpec } from './topology';
 export interface ConnectionProfile {
   readonly name: string;
   readonly version: string;
-  readonly client: { readonly organization: string };
+  readonly client: {
+    readonly organization: string;
+    /**
+     * Wallet label of the organisation's TLS client identity (`<org>.tls`),
+     * which peers and orderers require (mutual TLS). Absent on a network
+     * made before mutual TLS and not restarted since.
+     */
+    readonly clientTlsIdentity?: string;
+  };
   readonly organizations: Record<
     string,
     { mspid: string; peers: string[]; certificateAuthorities: string[] }
@@ -55,7 +65,12 @@ export function connectionProfile(layout: Layout, orgKey: string): ConnectionPro
   return {
     name: `swledger-${layout.state.name}-${own.key}`,
     version: '1.0.0',
-    client: { organization: own.mspId },
+    client: {
+      organization: own.mspId,
+      ...(existsSync(join(layout.walletDir(), `${clientTlsLabel(own.key)}.id`))
+        ? { clientTlsIdentity: clientTlsLabel(own.key) }
+        : {}),
+    },
     organizations,
     peers,
     orderers,

@@ -129,6 +129,15 @@ function endorsedResponsesFirst(): void {
 }
 endorsedResponsesFirst();
 
+/**
+ * The gateway option naming the wallet's TLS client identity for mutual TLS;
+ * none (fabric-common's self-signed certificate) when the profile names none.
+ */
+function tlsIdentityOption(profile: ConnectionProfile): Pick<GatewayOptions, 'clientTlsIdentity'> {
+  const label = profile.client.clientTlsIdentity;
+  return label === undefined ? {} : { clientTlsIdentity: label };
+}
+
 /** Sends queries to one organisation's peers first, then any other peer. */
 function preferringQueryHandler(
   preferredMsp: string,
@@ -229,6 +238,10 @@ export class LedgerConnection {
     const options: GatewayOptions = {
       wallet,
       identity: opts.identity,
+      // Peers and orderers require a client certificate (mutual TLS): the
+      // organisation's TLS identity from the wallet (its hash is bound into
+      // every proposal and event request).
+      ...tlsIdentityOption(opts.profile),
       discovery: { enabled: true, asLocalhost: true },
       eventHandlerOptions: {
         commitTimeout: opts.commitTimeoutSeconds ?? 30,
