@@ -7,11 +7,13 @@ function report(res: Committed<unknown>, json: boolean | undefined, what: string
   if (json) return printJson({ ...(res.value as object), transactionId: res.transactionId });
   const value = res.value as Partial<FullView> & { guarantee?: FullView; invoice?: FullView };
   const view = value.guarantee ?? value.invoice ?? value;
-  const balance = view.state?.balance
-    ? ` balance ${view.state.balance}`
-    : view.state?.financed
-      ? ` financed ${view.state.financed}`
-      : '';
+  const balance = view.state?.claimed
+    ? ` claimed ${view.state.claimed}`
+    : view.state?.balance
+      ? ` balance ${view.state.balance}`
+      : view.state?.financed
+        ? ` financed ${view.state.financed}`
+        : '';
   out(`${what}: ${view.docId ?? ''} ${view.status ?? ''}${balance} (tx ${res.transactionId})`);
 }
 
@@ -77,7 +79,11 @@ export function guaranteeCommand(): Command {
       (c, id) => c.guarantees.accept(id),
     ],
     ['release', 'release an active guarantee (customs)', (c, id) => c.guarantees.release(id)],
-    ['claim', 'claim an active guarantee (customs)', (c, id) => c.guarantees.claim(id)],
+    [
+      'claim',
+      'claim an active guarantee for the duty of its open draws, paid by the bank (customs)',
+      (c, id) => c.guarantees.claim(id),
+    ],
   ];
   for (const [name, description, move] of simple) {
     ledgerOptions(cmd.command(name))

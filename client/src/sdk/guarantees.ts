@@ -84,7 +84,13 @@ export class GuaranteesApi {
   release(docId: string, options?: SubmitOptions): Promise<Committed<FullView>> {
     return this.move('release', [docId], options);
   }
-  /** Customs claims it (ACTIVE → CLAIMED). */
+  /**
+   * Customs claims it for the duty still owed (ACTIVE → CLAIMED): every open
+   * draw becomes CLAIMED and its declaration's taxStatus PAID (by the bank);
+   * the returned view's `state.claimed` is the claimed total, `draws` every draw.
+   * @throws InvalidTransitionError when no draw is open (release it instead) or not ACTIVE,
+   *   ForbiddenError unless a customs officer
+   */
   claim(docId: string, options?: SubmitOptions): Promise<Committed<FullView>> {
     return this.move('claim', [docId], options);
   }

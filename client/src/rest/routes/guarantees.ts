@@ -64,7 +64,7 @@ export function guaranteesRouter(ctx: ServiceContext): ApiRouter {
       operationId: 'changeGuaranteeStatus',
       summary: "Change a guarantee's status",
       description:
-        'issue, reject (clerks of the named bank); accept, release, claim (customs officers). Accepts Idempotency-Key.',
+        "issue, reject (clerks of the named bank); accept, release (no draw open), claim (customs officers). A claim calls the guarantee for the duty of every open draw: the draws become CLAIMED, their declarations' taxStatus PAID (by the bank), the guarantee CLAIMED with `state.claimed` the total; with no draw open it is 422 INVALID_TRANSITION. Accepts Idempotency-Key.",
       auth: 'required',
       params: DocIdPath,
       body: GuaranteeTransition,
