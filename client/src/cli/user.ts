@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { describe, fail, out, printJson } from './common';
+import { revokeCommand } from './revoke';
 
 /** The SDK, loaded on demand (the Fabric libraries parse process.argv when loaded). */
 async function loadSdk() {
@@ -48,22 +49,7 @@ export function userCommand(): Command {
       },
     );
 
-  cmd
-    .command('revoke')
-    .description("revoke a user's certificates at the org's CA")
-    .argument('<org>', 'organisation key')
-    .argument('<name>', 'user name')
-    .option('--reason <reason>', 'revocation reason', 'unspecified')
-    .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
-    .action(async (org: string, name: string, f: { reason: string; network: string }) => {
-      try {
-        const { revokeUser, localCaOptions } = await loadSdk();
-        await revokeUser(localCaOptions(f.network, org), name, f.reason);
-        out(`revoked ${org}:${name}`);
-      } catch (err) {
-        fail(describe(err));
-      }
-    });
+  cmd.addCommand(revokeCommand());
   addCreateCommand(cmd);
   addTokenCommands(cmd);
   return cmd;

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
-/** The service's embedded database: API tokens and idempotency records. */
+/** The service's embedded database: API tokens, revoked identities and idempotency records. */
 export type Db = Database.Database;
 
 const MIGRATIONS: readonly string[] = [
@@ -27,6 +27,12 @@ const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      updated_at TEXT NOT NULL,
      PRIMARY KEY (token_id, key)
+   );`,
+  // Identities revoked at their CA (`swl user revoke`): their tokens stop working, no new ones.
+  `CREATE TABLE revoked_identities (
+     identity TEXT PRIMARY KEY,
+     revoked_at TEXT NOT NULL,
+     reason TEXT NOT NULL
    );`,
 ];
 

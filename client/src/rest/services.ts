@@ -95,8 +95,8 @@ export function ensureDemoCredentials(network: string): { file: string; created:
       const store = new TokenStore(db);
       const tokens: Record<string, string> = {};
       for (const user of org.users) {
-        if (user.role === 'verifier') continue;
         const label = `${org.key}:${user.name}`;
+        if (user.role === 'verifier' || store.isRevokedIdentity(label)) continue;
         tokens[label] = store.create(label, 'demo token created by npm start').token;
       }
       services[org.key] = { url: `https://localhost:${paths.port}`, caFile: paths.caFile, tokens };

@@ -44,12 +44,33 @@ function toRecord(r: Row): TokenRecord {
   };
 }
 
-/** Bearer API tokens, each bound to one ledger identity; stored only as SHA-256 hashes. */
+/** A token was asked for an identity revoked at its CA. */
+export class IdentityRevokedError extends Error {
+  readonly code = 'IDENTITY_REVOKED';
+  constructor(readonly identity: string) {
+    super(`IDENTITY_REVOKED: ${identity} was revoked; it can have no API token`);
+    this.name = IdentityRevokedError.name;
+  }
+}
+
+/** SQL condition: the token's identity is not revoked. */
+const IDENTITY_LIVE =
+  'NOT EXISTS (SELECT 1 FROM revoked_identities r WHERE r.identity = tokens.identity)';
+
+/**
+ * Bearer API tokens, each bound to one ledger identity; stored only as
+ * SHA-256 hashes. An identity revoked at its CA ({@link revokeIdentity})
+ * has no live token and gets no new one.
+ */
 export class TokenStore {
   constructor(private readonly db: Db) {}
 
-  /** Creates a random token for an identity; the returned secret is never stored. */
+  /**
+   * Creates a random token for an identity; the returned secret is never stored.
+   * @throws IdentityRevokedError when the identity was revoked
+   */
   create(identity: string, name: string): NewToken {
+    if (this.isRevokedIdentity(identity)) throw new IdentityRevokedError(identity);
     const id = randomBytes(6).toString('hex');
     const token = `${PREFIX}${randomBytes(32).toString('base64url')}`;
     const now = new Date().toISOString();
@@ -63,7 +84,7 @@ export class TokenStore {
   authenticate(token: string): TokenRecord | undefined {
     if (!token.startsWith(PREFIX) || token.length > 200) return undefined;
     const row = this.db
-      .prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL')
+      .prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL AND ' + IDENTITY_LIVE)
       .get(hashOf(token)) as Row | undefined;
     if (!row) return undefined;
     // Written at most once a minute per token: a busy token must not make every request a write.
@@ -78,8 +99,9 @@ export class TokenStore {
   /** Whether a token (by id) exists and is not revoked: for long-lived requests to re-check. */
   isLive(id: string): boolean {
     return (
-      this.db.prepare('SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL').get(id) !==
-      undefined
+      this.db
+        .prepare('SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL AND ' + IDENTITY_LIVE)
+        .get(id) !== undefined
     );
   }
 
@@ -89,6 +111,33 @@ export class TokenStore {
       .prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
       .run(new Date().toISOString(), id);
     return res.changes === 1;
+  }
+
+  /**
+   * Marks an identity revoked and revokes every live token of it, at once
+   * (a running service answers them 401 from its next request). Returns
+   * how many tokens were revoked now; repeating it is harmless.
+   */
+  revokeIdentity(identity: string, reason: string): number {
+    const now = new Date().toISOString();
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO revoked_identities (identity, revoked_at, reason) VALUES (?, ?, ?) ON CONFLICT (identity) DO NOTHING',
+        )
+        .run(identity, now, reason);
+      return this.db
+        .prepare('UPDATE tokens SET revoked_at = ? WHERE identity = ? AND revoked_at IS NULL')
+        .run(now, identity).changes;
+    })();
+  }
+
+  /** Whether an identity was revoked ({@link revokeIdentity}). */
+  isRevokedIdentity(identity: string): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM revoked_identities WHERE identity = ?').get(identity) !==
+      undefined
+    );
   }
 
   /** Every token (revoked ones too), oldest first, optionally of one identity. */

@@ -110,22 +110,71 @@ export async function enrollUser(opts: CaOptions, user: NewUser): Promise<string
   return label;
 }
 
+/** What a revocation did at the CA. */
+export interface Revocation {
+  /** Serial numbers (hex, as the CA reports them) of the certificates revoked now; empty when the user was revoked before. */
+  readonly revokedSerials: readonly string[];
+  /** The CA's CRL afterwards (PEM): every certificate it revoked, this user's included. */
+  readonly crlPem: string;
+  /** Whether the user had already been revoked (the CRL was generated again). */
+  readonly alreadyRevoked: boolean;
+}
+
+/** The CA answers with the CRL's PEM base64-encoded. */
+function crlPemOf(b64: unknown): string {
+  const pem = typeof b64 === 'string' ? Buffer.from(b64, 'base64').toString('utf8') : '';
+  if (!pem.includes('BEGIN X509 CRL'))
+    throw new LedgerError('CA_ERROR', 'the CA answered without a CRL');
+  return pem;
+}
+
 /**
- * Revokes a user's certificates at the CA (a role change or departure).
- * The old certificate stays usable on the channel until a CRL reaches it.
+ * Revokes a user's certificates at the CA (a role change or departure) and
+ * returns the CA's new CRL. The old certificate stays usable on the channel
+ * until that CRL reaches the channel configuration (`publishCrl`). A user
+ * revoked before is not an error: the CRL is generated again, so a failed
+ * channel update can be retried.
+ * @throws LedgerError CA_ERROR when the CA refuses or cannot be reached
  */
 export async function revokeUser(
   opts: CaOptions,
   name: string,
   reason = 'unspecified',
-): Promise<void> {
+): Promise<Revocation> {
   const ca = caOf(opts.profile);
   const { user: admin } = await registrar(opts);
+  let result: { RevokedCerts?: { Serial?: string }[]; CRL?: unknown } | undefined;
+  let alreadyRevoked = false;
   try {
-    await ca.revoke({ enrollmentID: name, reason }, admin);
+    // fabric-ca-client's types lack `gencrl`, which its revoke() passes on to the CA.
+    const request: FabricCAServices.IRevokeRequest & { gencrl: boolean } = {
+      enrollmentID: name,
+      reason,
+      gencrl: true,
+    };
+    const res = (await ca.revoke(request, admin)) as {
+      result?: typeof result;
+    };
+    result = res.result;
   } catch (err) {
-    throw new LedgerError('CA_ERROR', `revoking '${name}' failed: ${(err as Error).message}`, {
-      cause: err,
-    });
+    const msg = (err as Error).message;
+    if (!/already revoked/i.test(msg))
+      throw new LedgerError('CA_ERROR', `revoking '${name}' failed: ${msg}`, { cause: err });
+    alreadyRevoked = true;
+  }
+  try {
+    const crl: unknown = alreadyRevoked ? await ca.generateCRL({}, admin) : result?.CRL;
+    return {
+      revokedSerials: (result?.RevokedCerts ?? []).map((c) => c.Serial ?? '').filter(Boolean),
+      crlPem: crlPemOf(crl),
+      alreadyRevoked,
+    };
+  } catch (err) {
+    if (err instanceof LedgerError) throw err;
+    throw new LedgerError(
+      'CA_ERROR',
+      `generating the CRL after revoking '${name}' failed: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

@@ -1,0 +1,33 @@
+/** CRLs made with `openssl ca -gencrl` for the unit tests (EC P-256, valid until 2036). */
+
+/** Issuer `O=swledger test, CN=ca.test`, no revoked certificate (the list is absent). */
+export const EMPTY_CRL = `-----BEGIN X509 CRL-----
+MIHBMGkCAQEwCgYIKoZIzj0EAwIwKjEWMBQGA1UECgwNc3dsZWRnZXIgdGVzdDEQ
+MA4GA1UEAwwHY2EudGVzdBcNMjYxMjAxMTY1NTIwWhcNMzYxMTI4MTY1NTIwWqAO
+MAwwCgYDVR0UBAMCAQEwCgYIKoZIzj0EAwIDSAAwRQIhAOHQ9jBGU/7dcDGE7Tgg
+k9ydgl04o5+gqWBfgXguDQraAiBbANXEFXRuro6ouAGNW76JrsBZUs/SnYyyRXtW
+evUSiA==
+-----END X509 CRL-----
+`;
+
+/** Same issuer, revoking serials 3D0A1F and FF00AA11223344556677889900AABBCCDDEEFF (DER with a sign byte). */
+export const TWO_REVOKED_CRL = `-----BEGIN X509 CRL-----
+MIIBAjCBqAIBATAKBggqhkjOPQQDAjAqMRYwFAYDVQQKDA1zd2xlZGdlciB0ZXN0
+MRAwDgYDVQQDDAdjYS50ZXN0Fw0yNjEyMDExNjU1MjBaFw0zNjExMjgxNjU1MjBa
+MD0wFAIDPQofFw0yNTAxMDEwMDAwMDBaMCUCFAD/AKoRIjNEVWZ3iJkAqrvM3e7/
+Fw0yNTAxMDEwMDAwMDBaoA4wDDAKBgNVHRQEAwIBAjAKBggqhkjOPQQDAgNJADBG
+AiEAlo3nXUoGX/cmPXmtluJ94ALz1T/yA4cYSn4FePo1XRMCIQD3keP5HQgoq2s+
+zFRi7uhTTe83o3LZnbT3gWdafEKmCw==
+-----END X509 CRL-----
+`;
+
+/** Issuer `O=other, CN=ca.other`, the same two serials. */
+export const OTHER_ISSUER_CRL = `-----BEGIN X509 CRL-----
+MIH5MIGhAgEBMAoGCCqGSM49BAMCMCMxDjAMBgNVBAoMBW90aGVyMREwDwYDVQQD
+DAhjYS5vdGhlchcNMjYxMjAxMTY1NTIxWhcNMzYxMTI4MTY1NTIxWjA9MBQCAz0K
+HxcNMjUwMTAxMDAwMDAwWjAlAhQA/wCqESIzRFVmd4iZAKq7zN3u/xcNMjUwMTAx
+MDAwMDAwWqAOMAwwCgYDVR0UBAMCAQMwCgYIKoZIzj0EAwIDRwAwRAIgEcVPvh4U
+hyKgiWa76SgGIT7XDaEMdYkxPfmSG8n+znACIGklFNjW6+dBkrnJ+AgLEovxdpE9
+HqQWnr7SeHntuH4p
+-----END X509 CRL-----
+`;
