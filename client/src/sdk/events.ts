@@ -1,4 +1,4 @@
-import { LedgerConnection } from './fabric';
+import { RawChaincodeEvent } from './fabric';
 import { Change, ChangeEvent } from './types';
 
 /** Name of the chaincode event carrying every change of a transaction. */
@@ -16,6 +16,8 @@ export interface Checkpoint {
 export interface LedgerEvent extends Change {
   readonly transactionId: string;
   readonly blockNumber: string;
+  /** Position of the transaction among its block's transactions. */
+  readonly transactionIndex: number;
   /** Position of this change within its transaction. */
   readonly index: number;
   /** The checkpoint to store once this event is handled. */
@@ -64,17 +66,29 @@ export class ResumeFilter {
   }
 }
 
+/**
+ * Where events come from: {@link LedgerConnection.listen}, or a fake in
+ * tests. The source may notify several transactions at once; the stream
+ * handles them one after another, in the order they were notified.
+ */
+export interface EventSource {
+  listen(
+    onEvent: (e: RawChaincodeEvent) => Promise<void>,
+    startBlock?: bigint,
+  ): Promise<() => void>;
+}
+
 interface Pending {
   readonly event: LedgerEvent;
   readonly handled: () => void;
 }
 
 /**
- * An async iterator of ledger events, one per change. The iterator asks
- * Fabric for the next event only when the consumer asks for the next item,
- * so an event counts as handled once the loop body that received it has
- * finished; store `event.checkpoint` then, and a restart resumes exactly
- * after it.
+ * An async iterator of ledger events, one per change, strictly in ledger
+ * order (block, transaction, change). The iterator asks Fabric for the next
+ * event only when the consumer asks for the next item, so an event counts
+ * as handled once the loop body that received it has finished; store
+ * `event.checkpoint` then, and a restart resumes exactly after it.
  */
 export class EventStream implements AsyncIterable<LedgerEvent> {
   private readonly queue: Pending[] = [];
@@ -89,30 +103,44 @@ export class EventStream implements AsyncIterable<LedgerEvent> {
     this.resume = new ResumeFilter(resumeAfter);
   }
 
-  /** Opens a stream on a connection. */
-  static async open(
-    connection: LedgerConnection,
-    options: EventStreamOptions = {},
-  ): Promise<EventStream> {
+  /**
+   * Opens a stream on a connection (or any {@link EventSource}).
+   *
+   * @param options resume after `checkpoint`, or start at `startBlock` (default: new blocks only)
+   * @returns the stream; iterate it with `for await`, close it with {@link close}
+   */
+  static async open(source: EventSource, options: EventStreamOptions = {}): Promise<EventStream> {
     const stream = new EventStream(options.checkpoint);
     const start = options.checkpoint ? BigInt(options.checkpoint.blockNumber) : options.startBlock;
-    stream.stop = await connection.listen(async (raw) => {
-      if (raw.name !== CHANGE_EVENT || stream.closed) return;
-      const payload = JSON.parse(raw.payload) as ChangeEvent;
-      for (const [index, change] of payload.changes.entries()) {
-        const blockNumber = raw.blockNumber.toString();
-        const checkpoint: Checkpoint = { blockNumber, transactionId: raw.transactionId, index };
-        if (stream.resume.handled(checkpoint)) continue;
-        await stream.deliver({
-          ...change,
-          transactionId: raw.transactionId,
-          blockNumber,
-          index,
-          checkpoint,
-        });
-      }
+    // fabric-network notifies the transactions of one block together: chain them, so a
+    // transaction's changes are all delivered before the next transaction's first one.
+    let tail: Promise<void> = Promise.resolve();
+    stream.stop = await source.listen((raw) => {
+      const run = tail.then(() => stream.unpack(raw));
+      tail = run.catch(() => undefined);
+      return run;
     }, start);
     return stream;
+  }
+
+  /** Delivers the changes of one transaction's event, one after another. */
+  private async unpack(raw: RawChaincodeEvent): Promise<void> {
+    if (raw.name !== CHANGE_EVENT || this.closed) return;
+    const payload = JSON.parse(raw.payload) as ChangeEvent;
+    const blockNumber = raw.blockNumber.toString();
+    for (const [index, change] of payload.changes.entries()) {
+      const checkpoint: Checkpoint = { blockNumber, transactionId: raw.transactionId, index };
+      if (this.closed) return;
+      if (this.resume.handled(checkpoint)) continue;
+      await this.deliver({
+        ...change,
+        transactionId: raw.transactionId,
+        blockNumber,
+        transactionIndex: raw.transactionIndex,
+        index,
+        checkpoint,
+      });
+    }
   }
 
   private deliver(event: LedgerEvent): Promise<void> {

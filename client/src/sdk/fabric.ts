@@ -4,9 +4,9 @@
  */
 import './quiet';
 import {
+  BlockEvent,
+  BlockListener,
   Contract,
-  ContractEvent,
-  ContractListener,
   DefaultEventHandlerStrategies,
   Gateway,
   GatewayOptions,
@@ -99,6 +99,8 @@ export interface RawChaincodeEvent {
   readonly payload: string;
   readonly transactionId: string;
   readonly blockNumber: bigint;
+  /** Position of the transaction among its block's transactions (ledger order within the block). */
+  readonly transactionIndex: number;
 }
 
 /**
@@ -176,7 +178,7 @@ interface Subscription {
   readonly onEvent: (e: RawChaincodeEvent) => Promise<void>;
   /** The block being read: a re-attach starts here. */
   from: bigint;
-  /** Transactions of block `from` already delivered. */
+  /** Transactions of block `from` already delivered (or being delivered). */
   readonly delivered: Set<string>;
   detach: () => void;
 }
@@ -481,8 +483,10 @@ export class LedgerConnection {
 
   /**
    * Listens to chaincode events from `startBlock` (inclusive; default the
-   * next block). The listener's promise must resolve only once the event is
-   * handled. A {@link reconnect} moves the listener to the new connection
+   * next block), strictly in ledger order: block by block, and within a block
+   * one valid transaction after another (the next is passed only once the
+   * listener's promise for the previous one resolved). The listener's promise
+   * must resolve only once the event is handled. A {@link reconnect} moves the listener to the new connection
    * and resumes from the last block it saw, skipping what it already
    * delivered. Returns a function that stops listening.
    */
@@ -509,30 +513,44 @@ export class LedgerConnection {
     return this.subscriptions.size > 0;
   }
 
+  /**
+   * A block listener, not a contract listener: fabric-network 2.2 notifies
+   * the transactions of one block to contract listeners concurrently
+   * (blockFromTransactionListener), which interleaves their events.
+   */
   private async attach(sub: Subscription): Promise<void> {
-    const contract = this.network.getContract(this.chaincodeName);
-    const listener: ContractListener = async (event: ContractEvent) => {
-      const transactionId = event.getTransactionEvent().transactionId;
-      const blockNumber = BigInt(
-        event.getTransactionEvent().getBlockEvent().blockNumber.toString(),
-      );
-      // After a re-attach the block `from` is read again: skip its events already delivered.
-      if (blockNumber < sub.from || (blockNumber === sub.from && sub.delivered.has(transactionId)))
-        return;
+    const network = this.network;
+    let attached = true;
+    const listener: BlockListener = async (block: BlockEvent) => {
+      const blockNumber = BigInt(block.blockNumber.toString());
+      if (blockNumber < sub.from) return;
       if (blockNumber > sub.from) {
         sub.from = blockNumber;
         sub.delivered.clear();
       }
-      sub.delivered.add(transactionId);
-      await sub.onEvent({
-        name: event.eventName,
-        payload: event.payload?.toString('utf8') ?? '',
-        transactionId,
-        blockNumber,
-      });
+      for (const [transactionIndex, tx] of block.getTransactionEvents().entries()) {
+        // Detached (a reconnect): the new listener reads this block again and goes on from here.
+        if (!attached) return;
+        // After a re-attach the block `from` is read again: skip what was already delivered.
+        if (!tx.isValid || sub.delivered.has(tx.transactionId)) continue;
+        sub.delivered.add(tx.transactionId);
+        for (const event of tx.getContractEvents()) {
+          if (event.chaincodeId !== this.chaincodeName) continue;
+          await sub.onEvent({
+            name: event.eventName,
+            payload: event.payload?.toString('utf8') ?? '',
+            transactionId: tx.transactionId,
+            blockNumber,
+            transactionIndex,
+          });
+        }
+      }
     };
-    await contract.addContractListener(listener, { startBlock: Number(sub.from), type: 'full' });
-    sub.detach = () => contract.removeContractListener(listener);
+    await network.addBlockListener(listener, { startBlock: Number(sub.from), type: 'full' });
+    sub.detach = () => {
+      attached = false;
+      network.removeBlockListener(listener);
+    };
   }
 
   /**

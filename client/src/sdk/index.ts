@@ -15,5 +15,12 @@ export { DocumentsApi, DocumentSource, fingerprint } from './documents';
 export { InvoicesApi } from './invoices';
 export { GuaranteesApi, GuaranteeApplication } from './guarantees';
 export { VerifyApi, Verification, Check, CheckResult, UNUSABLE_STATUSES } from './verify';
-export { EventStream, EventStreamOptions, Checkpoint, LedgerEvent, CHANGE_EVENT } from './events';
+export {
+  EventStream,
+  EventStreamOptions,
+  EventSource,
+  Checkpoint,
+  LedgerEvent,
+  CHANGE_EVENT,
+} from './events';
 export { sha256OfBuffer, sha256OfFile, sha256OfStream, isSha256 } from './hash';
