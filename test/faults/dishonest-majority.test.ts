@@ -1,0 +1,740 @@
+/**
+ * Fault: a dishonest majority. BankA, BankB and Enterprise run a modified
+ * chaincode (the honest contracts plus `forge`, test/faults/forge.ts) behind
+ * their own package ids and submit transactions only their own peers
+ * endorse, signed by their own users. Every forgery must be either
+ * invalidated at commit (ENDORSEMENT_POLICY_FAILURE, ledger unchanged as the
+ * Customs peer reads it) or committed and then detected: the provenance
+ * check says INVALID and the watch service raised an alert for that very
+ * transaction (SPEC §2, §4). Zero undetected.
+ */
+import { expect } from 'chai';
+import { endorsementRule, writeOnceRule } from '../../chaincode/src/domain/policy';
+import { Layout } from '../../client/src/network/layout';
+import {
+  DocType,
+  EndorsementPolicyError,
+  FullView,
+  LedgerError,
+  SwlClient,
+} from '../../client/src/sdk';
+import { ALPHA, contract, declaration, invoice, newFile, uniqueId } from '../integration/fixtures';
+import {
+  buildForgedChaincode,
+  compositeKey,
+  del,
+  ForgedServers,
+  ForgeOp,
+  policy,
+  put,
+  TXID,
+  TXTIME,
+} from './forge';
+import { closeQuietly, eventually, freshNetwork, log, purgeNetwork, within } from './support';
+
+const NAME = 'faults-dishonest';
+const CUSTOMS = 'CustomsMSP';
+/** The colluding majority: their peers run the forged build and endorse alone. */
+const DISHONEST_KEYS = ['banka', 'bankb', 'enterprise'] as const;
+const DISHONEST_MSPS = ['BankAMSP', 'BankBMSP', 'EnterpriseMSP'] as const;
+const DECL: DocType = 'CUSTOMS_DECLARATION';
+const INV: DocType = 'COMMERCIAL_INVOICE';
+const CON: DocType = 'CONTRACT';
+const TG: DocType = 'TARIFF_GUARANTEE';
+
+/* ---- the provenance check and the watch service (client/src/sdk/provenance.ts, watch.ts) ---- */
+
+interface TransactionCheckLike {
+  readonly transactionId: string;
+  readonly result: string;
+  readonly reason: string;
+}
+interface ProvenanceCheckLike {
+  readonly result: string;
+  readonly reason: string;
+  readonly transactions: readonly TransactionCheckLike[];
+}
+interface ProvenanceLike {
+  checkRecord(type: string, docId: string): Promise<ProvenanceCheckLike>;
+  checkTransaction(transactionId: string): Promise<TransactionCheckLike>;
+}
+interface WatchAlertLike {
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+  readonly reason: string;
+}
+interface WatcherLike {
+  start(): unknown;
+  stop(): unknown;
+}
+type WatcherCtor = new (
+  client: SwlClient,
+  opts: { startBlock?: bigint; onAlert: (alert: WatchAlertLike) => void },
+) => WatcherLike;
+
+function provenanceOf(client: SwlClient): ProvenanceLike {
+  const api = (client as unknown as { provenance?: ProvenanceLike }).provenance;
+  if (api === undefined)
+    throw new Error('client.provenance is missing: client/src/sdk/provenance.ts has not landed');
+  return api;
+}
+
+async function loadWatcher(): Promise<WatcherCtor> {
+  const path = '../../client/src/sdk/watch';
+  const mod = (await import(path).catch((err: unknown) => {
+    throw new Error(`client/src/sdk/watch.ts has not landed: ${(err as Error).message}`);
+  })) as { Watcher?: WatcherCtor };
+  if (mod.Watcher === undefined) throw new Error('client/src/sdk/watch.ts exports no Watcher');
+  return mod.Watcher;
+}
+
+/* ---- keys and values as the chaincode stores them (chaincode/src/contract/store.ts) ---- */
+
+const factsKey = (type: string, docId: string) => compositeKey('doc', type, docId);
+const stateKey = (type: string, docId: string) => compositeKey('state', type, docId);
+const hashKey = (sha256: string) => compositeKey('hash', sha256);
+const ownerKey = (owner: string, type: string, docId: string) =>
+  compositeKey('owner', owner, type, docId);
+const financingKey = (invoiceDocId: string, id: string) =>
+  compositeKey('financing', invoiceDocId, id);
+const drawKey = (guaranteeDocId: string, id: string) => compositeKey('draw', guaranteeDocId, id);
+
+/** The stored facts value behind a full view. */
+function storedFacts(v: FullView): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    type: v.type,
+    docId: v.docId,
+    sha256: v.sha256,
+    owner: v.owner,
+    issuerMsp: v.issuerMsp,
+    issuerId: v.issuerId,
+    links: v.links,
+    facts: v.facts,
+    createdAt: v.createdAt,
+    txId: v.txId,
+  };
+}
+
+/** The stored state value behind a full view. */
+function storedState(v: FullView): Record<string, unknown> {
+  return { ...v.state, schemaVersion: 1 };
+}
+
+/* ---- the scenario ---- */
+
+type Outcome =
+  | { readonly kind: 'BLOCKED'; readonly code: string }
+  | { readonly kind: 'DETECTED'; readonly reason: string }
+  | { readonly kind: 'UNDETECTED'; readonly reason: string }
+  | { readonly kind: 'ERROR'; readonly reason: string };
+
+interface Row {
+  readonly attempt: string;
+  readonly txId: string;
+  readonly outcome: Outcome;
+}
+
+function describeOutcome(o: Outcome): string {
+  switch (o.kind) {
+    case 'BLOCKED':
+      return `BLOCKED (${o.code})`;
+    case 'DETECTED':
+      return `DETECTED (${o.reason})`;
+    case 'UNDETECTED':
+      return `UNDETECTED (${o.reason})`;
+    case 'ERROR':
+      return `ERROR (${o.reason})`;
+  }
+}
+
+function table(rows: readonly Row[]): string {
+  const head = ['attempt', 'tx id', 'outcome'];
+  const cells = rows.map((r) => [r.attempt, r.txId || '-', describeOutcome(r.outcome)]);
+  const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: readonly string[]) => `| ${c.map((x, i) => x.padEnd(width[i]!)).join(' | ')} |`;
+  return [line(head), line(width.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+describe('fault: a dishonest majority runs modified chaincode', function () {
+  this.timeout(6 * 60_000);
+  let layout: Layout;
+  let alpha: SwlClient;
+  let clerkA: SwlClient;
+  let clerkB: SwlClient;
+  let officer: SwlClient;
+  /** Customs' own view: reads on the Customs peer, provenance checks, the watch service. */
+  let customs: SwlClient;
+  let forged: ForgedServers | undefined;
+  let watcher: WatcherLike | undefined;
+  let watcherError: Error | undefined;
+  const alerts: WatchAlertLike[] = [];
+  const honestTxIds: string[] = [];
+  const rows: Row[] = [];
+
+  // The honest records the attempts aim at.
+  let d1: FullView; // ACCEPTED declaration
+  let d2: FullView; // REJECTED declaration
+  let dImport: FullView; // ACCEPTED import declaration, duty assessed, then guaranteed by G2's draw
+  let c1: FullView; // contract
+  let i1: FullView; // invoice financed in part by BankB
+  let g1: FullView; // guarantee APPLIED to BankA
+  let g2: FullView; // guarantee ACTIVE with an open draw DR1
+
+  const honest = async <T extends { transactionId: string }>(p: Promise<T>): Promise<T> => {
+    const res = await p;
+    honestTxIds.push(res.transactionId);
+    return res;
+  };
+  const onCustoms = async (type: DocType, docId: string) =>
+    (await customs.documents.get(type, docId, CUSTOMS)) as FullView;
+
+  before(async () => {
+    layout = await freshNetwork({ name: NAME, portBase: 25000 });
+    const as = (identity: string) => SwlClient.connect({ as: identity, network: NAME });
+    alpha = await as('enterprise:alpha');
+    clerkA = await as('banka:clerk1');
+    clerkB = await as('bankb:clerk1');
+    officer = await as('customs:officer1');
+    customs = await as('customs:auditor1');
+    // Customs' watch service runs from before the first record: it sees every honest transaction too.
+    const startBlock = await customs.connection.ledgerHeight(CUSTOMS);
+    try {
+      const Watcher = await loadWatcher();
+      watcher = new Watcher(customs, { startBlock, onAlert: (a) => alerts.push(a) });
+      await watcher.start();
+    } catch (err) {
+      watcherError = err as Error;
+      log(`watch service unavailable: ${watcherError.message}`);
+    }
+
+    await honestRecords();
+
+    forged = new ForgedServers(layout, buildForgedChaincode());
+    await forged.start(DISHONEST_KEYS);
+  });
+
+  async function honestRecords(): Promise<void> {
+    const declared = async (direction: 'IMPORT' | 'EXPORT', move: 'accept' | 'reject') => {
+      const dec = declaration(ALPHA, uniqueId('DEC'), direction);
+      await honest(alpha.documents.register(dec, { sha256: newFile('dec').sha256 }));
+      await honest(officer.documents.transition(DECL, dec.docId, move));
+      return dec.docId;
+    };
+    const window = {
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validTo: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    const applied = async () => {
+      const docId = uniqueId('TG');
+      await honest(
+        alpha.guarantees.apply(
+          {
+            docId,
+            applicant: ALPHA,
+            bankMsp: 'BankAMSP',
+            customsOffice: '2200',
+            amount: '50000.00',
+            ...window,
+          },
+          { sha256: newFile('tg').sha256 },
+        ),
+      );
+      return docId;
+    };
+    const [d1Id, d2Id, dImportId, c1Id, i1Id, g1Id, g2Id] = await Promise.all([
+      declared('EXPORT', 'accept'),
+      declared('EXPORT', 'reject'),
+      declared('IMPORT', 'accept').then(async (id) => {
+        await honest(officer.documents.transition(DECL, id, 'assessDuty', { amount: '3000.00' }));
+        return id;
+      }),
+      (async () => {
+        const con = contract(ALPHA);
+        await honest(alpha.documents.register(con, { sha256: newFile('con').sha256 }));
+        return con.docId;
+      })(),
+      (async () => {
+        const inv = invoice(ALPHA, '1000.00');
+        await honest(alpha.documents.register(inv, { sha256: newFile('inv').sha256 }));
+        await honest(clerkB.invoices.finance(inv.docId, 'FB1', '300.00'));
+        return inv.docId;
+      })(),
+      applied(),
+      applied().then(async (id) => {
+        await honest(clerkA.guarantees.issue(id));
+        await honest(officer.guarantees.accept(id));
+        return id;
+      }),
+    ]);
+    await honest(officer.guarantees.draw(g2Id, 'DR1', dImportId, '3000.00'));
+    [d1, d2, dImport, c1, i1, g1, g2] = await Promise.all([
+      onCustoms(DECL, d1Id),
+      onCustoms(DECL, d2Id),
+      onCustoms(DECL, dImportId),
+      onCustoms(CON, c1Id),
+      onCustoms(INV, i1Id),
+      onCustoms(TG, g1Id),
+      onCustoms(TG, g2Id),
+    ]);
+    log(`honest records: ${honestTxIds.length} transactions`);
+  }
+
+  after(async () => {
+    if (rows.length > 0) process.stdout.write(`\n${table(rows)}\n\n`);
+    try {
+      await watcher?.stop();
+    } catch {
+      /* the watch is only read */
+    }
+    await forged?.restore().catch((err: unknown) => log(`restore: ${(err as Error).message}`));
+    forged?.dispose();
+    closeQuietly(alpha, clerkA, clerkB, officer, customs);
+    await purgeNetwork(NAME);
+  });
+
+  /**
+   * Submits one forgery endorsed only by the dishonest majority and decides
+   * its outcome: BLOCKED when invalidated at commit with
+   * ENDORSEMENT_POLICY_FAILURE and the ledger as the Customs peer reads it
+   * is unchanged; DETECTED when committed VALID and both the provenance
+   * check and the watch service flag it; anything else fails the test.
+   */
+  async function attempt(spec: {
+    readonly name: string;
+    readonly as: SwlClient;
+    readonly ops: readonly ForgeOp[];
+    /** The record the forgery concerns, for the provenance check. */
+    readonly record: readonly [DocType, string];
+    /** What the Customs peer shows of the target; must not change when blocked. */
+    readonly readBack: () => Promise<unknown>;
+  }): Promise<Row> {
+    const before = await spec.readBack();
+    let txId = '';
+    let code: string;
+    try {
+      const res = await spec.as.connection.submit('forge', 'batch', [JSON.stringify(spec.ops)], {
+        endorsingOrgs: DISHONEST_MSPS,
+        retries: 0,
+        onPrepared: (id) => {
+          txId = id;
+        },
+      });
+      txId = res.transactionId;
+      code = 'VALID';
+    } catch (err) {
+      if (!(err instanceof LedgerError)) throw err;
+      txId = err.transactionId ?? txId;
+      code = err.code;
+      if (!(err instanceof EndorsementPolicyError)) {
+        return record(spec.name, txId, {
+          kind: 'ERROR',
+          reason: `${err.name} ${err.code}: ${err.message}`,
+        });
+      }
+    }
+    // The Customs peer's own validation code for the transaction, once it has the block.
+    let seen: string | undefined;
+    await eventually(
+      `the Customs peer to hold ${txId}`,
+      async () => {
+        seen = await customs.connection.validationCode(txId);
+        return seen !== undefined;
+      },
+      30_000,
+      250,
+    );
+    if (seen !== code)
+      return record(spec.name, txId, {
+        kind: 'ERROR',
+        reason: `submitter saw ${code}, the Customs peer ${seen}`,
+      });
+    // Endorsed by exactly the three: a refusal is the key-level policy's, not a missing endorsement.
+    const endorsers = [...new Set(await customs.connection.endorsersOf(txId))].sort();
+    if (endorsers.join() !== [...DISHONEST_MSPS].sort().join())
+      return record(spec.name, txId, {
+        kind: 'ERROR',
+        reason: `endorsed by ${endorsers.join(', ')}, not by the three dishonest organisations`,
+      });
+    if (code === 'ENDORSEMENT_POLICY_FAILURE') {
+      const after = await spec.readBack();
+      expect(after, `${spec.name}: the ledger on the Customs peer changed`).to.deep.equal(before);
+      return record(spec.name, txId, { kind: 'BLOCKED', code });
+    }
+    return record(spec.name, txId, await detection(txId, spec.record));
+  }
+
+  /** Whether a committed forgery is flagged by the provenance check and by the watch service. */
+  async function detection(
+    txId: string,
+    [type, docId]: readonly [DocType, string],
+  ): Promise<Outcome> {
+    const missing: string[] = [];
+    const found: string[] = [];
+    try {
+      const provenance = provenanceOf(customs);
+      const tx = await provenance.checkTransaction(txId);
+      if (tx.result === 'INVALID') found.push(`transaction INVALID: ${tx.reason}`);
+      else missing.push(`checkTransaction says ${tx.result} (${tx.reason})`);
+      const rec = await provenance.checkRecord(type, docId);
+      const listed = rec.transactions.find((t) => t.transactionId === txId);
+      if (rec.result === 'INVALID' && listed?.result === 'INVALID')
+        found.push(`provenance INVALID: ${rec.reason}`);
+      else
+        missing.push(
+          `checkRecord(${type} ${docId}) says ${rec.result} (${rec.reason}), lists the forgery as ${listed?.result ?? 'absent'}`,
+        );
+    } catch (err) {
+      missing.push(`provenance check failed: ${(err as Error).message}`);
+    }
+    if (watcher === undefined) {
+      missing.push(`no watch service (${watcherError?.message ?? 'not started'})`);
+    } else {
+      const alert = await eventually(
+        `a watch alert for ${txId}`,
+        async () => alerts.some((a) => a.transactionId === txId),
+        20_000,
+        250,
+      ).then(
+        () => alerts.find((a) => a.transactionId === txId),
+        () => undefined,
+      );
+      if (alert) found.push(`watch alert: ${alert.reason}`);
+      else missing.push('no watch alert within 20 s');
+    }
+    return missing.length === 0
+      ? { kind: 'DETECTED', reason: found.join('; ') }
+      : { kind: 'UNDETECTED', reason: missing.join('; ') };
+  }
+
+  function record(name: string, txId: string, outcome: Outcome): Row {
+    const row = { attempt: name, txId, outcome };
+    rows.push(row);
+    log(`${name}: ${txId} ${describeOutcome(outcome)}`);
+    return row;
+  }
+
+  /** Fails the test unless the forgery was blocked or detected. */
+  function expectCaught(row: Row): void {
+    expect(row.outcome.kind, `${row.attempt}: ${describeOutcome(row.outcome)}`).to.be.oneOf([
+      'BLOCKED',
+      'DETECTED',
+    ]);
+  }
+
+  it('runs the forged build behind the three dishonest peers, the honest one behind Customs', async () => {
+    const answers: Record<string, string> = {};
+    for (const msp of DISHONEST_MSPS) {
+      await eventually(
+        `the forged chaincode to answer on ${msp}'s peer`,
+        async () => {
+          answers[msp] = await alpha.connection.evaluate('forge', 'ping', [], { peerMsp: msp });
+          return true;
+        },
+        60_000,
+        1000,
+      );
+    }
+    const onCustomsPeer = await within(
+      alpha.connection.evaluate('forge', 'ping', [], { peerMsp: CUSTOMS }).then(
+        () => 'answered',
+        (err: unknown) => (err as Error).message,
+      ),
+      30_000,
+      'the Customs peer to answer forge:ping',
+    );
+
+    for (const msp of DISHONEST_MSPS) expect(answers[msp]).to.include(`forged chaincode at ${msp}`);
+    expect(onCustomsPeer).to.not.equal('answered');
+  });
+
+  it('checks every honest record VALID and raises no alert before the attack (the checks can tell)', async () => {
+    const checks = await Promise.all(
+      [d1, d2, dImport, c1, i1, g1, g2].map(async (v) => ({
+        docId: v.docId,
+        check: await provenanceOf(customs).checkRecord(v.type, v.docId),
+      })),
+    );
+    const bad = checks.filter((c) => c.check.result !== 'VALID');
+
+    expect(bad.map((c) => `${c.docId}: ${c.check.result} ${c.check.reason}`)).to.deep.equal([]);
+    expect(watcher, watcherError?.message).to.not.equal(undefined);
+    expect(alerts.map((a) => `${a.transactionId}: ${a.reason}`)).to.deep.equal([]);
+  });
+
+  it("1 rewrites a declaration's facts (declaredValue)", async () => {
+    const facts = storedFacts(d1);
+    const row = await attempt({
+      name: '1 rewrite declaration facts (declaredValue)',
+      as: alpha,
+      ops: [
+        put(factsKey(DECL, d1.docId), {
+          ...facts,
+          facts: { ...d1.facts, declaredValue: '12500000.00' },
+        }),
+      ],
+      record: [DECL, d1.docId],
+      readBack: () => onCustoms(DECL, d1.docId),
+    });
+    expectCaught(row);
+  });
+
+  it('2 repoints the hash index of a REJECTED declaration to an ACCEPTED one', async () => {
+    const row = await attempt({
+      name: '2 repoint hash index REJECTED -> ACCEPTED',
+      as: alpha,
+      ops: [put(hashKey(d2.sha256), { schemaVersion: 1, type: DECL, docId: d1.docId })],
+      record: [DECL, d2.docId],
+      readBack: async () => {
+        const v = (await customs.documents.getByHash(d2.sha256, CUSTOMS)) as FullView;
+        return { docId: v.docId, status: v.status };
+      },
+    });
+    expectCaught(row);
+  });
+
+  it('3 deletes an owner index entry', async () => {
+    const row = await attempt({
+      name: '3 delete owner index entry',
+      as: alpha,
+      ops: [del(ownerKey(ALPHA, DECL, d1.docId))],
+      record: [DECL, d1.docId],
+      readBack: async () =>
+        (
+          await customs.documents.list(ALPHA, { type: DECL, peerMsp: CUSTOMS, pageSize: 1000 })
+        ).records
+          .map((r) => r.docId)
+          .sort(),
+    });
+    expectCaught(row);
+  });
+
+  it('4 creates a declaration born ACCEPTED whose state claims a Customs officer', async () => {
+    const docId = uniqueId('DEC-FORGED');
+    const sha256 = newFile('forged').sha256;
+    const key = { facts: factsKey(DECL, docId), state: stateKey(DECL, docId) };
+    const row = await attempt({
+      name: '4 declaration born ACCEPTED (updatedBy customs)',
+      as: alpha,
+      ops: [
+        put(key.facts, { ...storedFacts(d1), docId, sha256, createdAt: TXTIME, txId: TXID }),
+        put(key.state, { ...storedState(d1), docId, updatedAt: TXTIME, txId: TXID }),
+        put(hashKey(sha256), { schemaVersion: 1, type: DECL, docId }),
+        put(ownerKey(ALPHA, DECL, docId), { schemaVersion: 1, type: DECL, docId }),
+        // The policies honest chaincode would have set: the forgery looks like any other record.
+        policy(key.facts, writeOnceRule()),
+        policy(key.state, endorsementRule([CUSTOMS])),
+        policy(hashKey(sha256), writeOnceRule()),
+        policy(ownerKey(ALPHA, DECL, docId), writeOnceRule()),
+      ],
+      record: [DECL, docId],
+      readBack: () => onCustoms(DECL, docId).catch((err: Error) => err.name),
+    });
+    expectCaught(row);
+  });
+
+  it('5 moves a guarantee from APPLIED to ACTIVE without Customs', async () => {
+    const row = await attempt({
+      name: '5 guarantee APPLIED -> ACTIVE without customs',
+      as: clerkA,
+      ops: [
+        put(stateKey(TG, g1.docId), {
+          ...storedState(g2),
+          docId: g1.docId,
+          balance: g1.facts.amount,
+          openDraws: 0,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+      ],
+      record: [TG, g1.docId],
+      readBack: () => onCustoms(TG, g1.docId),
+    });
+    expectCaught(row);
+  });
+
+  it("6 forges a financing in another bank's name (BankA's clerk, bankMsp BankBMSP)", async () => {
+    const honestFinancing = i1.financings?.[0];
+    expect(honestFinancing?.bankMsp).to.equal('BankBMSP');
+    const row = await attempt({
+      name: '6 financing in BankB name by BankA clerk',
+      as: clerkA,
+      ops: [
+        put(financingKey(i1.docId, 'FX'), {
+          ...honestFinancing,
+          schemaVersion: 1,
+          financingId: 'FX',
+          amount: '500.00',
+          createdAt: TXTIME,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+        put(stateKey(INV, i1.docId), {
+          ...storedState(i1),
+          financed: '800.00',
+          openFinancings: 2,
+          updatedBy: honestFinancing?.createdBy,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+      ],
+      record: [INV, i1.docId],
+      readBack: () => onCustoms(INV, i1.docId),
+    });
+    expectCaught(row);
+  });
+
+  describe('7 draws on an ACTIVE guarantee without Customs', () => {
+    const forgedDraw = () => {
+      const dr1 = g2.draws?.[0];
+      return {
+        ...dr1,
+        schemaVersion: 1,
+        drawId: 'DX',
+        amount: '1000.00',
+        createdAt: TXTIME,
+        updatedAt: TXTIME,
+        txId: TXID,
+      };
+    };
+    const readG2 = () => onCustoms(TG, g2.docId);
+
+    it('7a forges a draw that lowers the balance', async () => {
+      expect(g2.draws?.map((d) => `${d.drawId} ${d.status}`)).to.deep.equal(['DR1 OPEN']);
+      const row = await attempt({
+        name: '7a draw DX + balance down',
+        as: clerkA,
+        ops: [
+          put(drawKey(g2.docId, 'DX'), forgedDraw()),
+          put(stateKey(TG, g2.docId), {
+            ...storedState(g2),
+            balance: '46000.00',
+            openDraws: 2,
+            updatedAt: TXTIME,
+            txId: TXID,
+          }),
+        ],
+        record: [TG, g2.docId],
+        readBack: readG2,
+      });
+      expectCaught(row);
+    });
+
+    it('7b forges a draw record alone (a new key: no key-level policy guards it)', async () => {
+      const row = await attempt({
+        name: '7b draw DX record only',
+        as: clerkA,
+        ops: [put(drawKey(g2.docId, 'DX'), forgedDraw())],
+        record: [TG, g2.docId],
+        readBack: readG2,
+      });
+      expectCaught(row);
+    });
+
+    it('7c settles the forged draw and restores the balance', async () => {
+      const row = await attempt({
+        name: '7c settle DX + balance restored',
+        as: clerkA,
+        ops: [
+          put(drawKey(g2.docId, 'DX'), { ...forgedDraw(), status: 'SETTLED' }),
+          put(stateKey(TG, g2.docId), {
+            ...storedState(g2),
+            balance: '48000.00',
+            updatedAt: TXTIME,
+            txId: TXID,
+          }),
+        ],
+        record: [TG, g2.docId],
+        readBack: readG2,
+      });
+      expectCaught(row);
+    });
+
+    it('7d settles the forged draw record alone', async () => {
+      const row = await attempt({
+        name: '7d settle DX record only',
+        as: clerkA,
+        ops: [put(drawKey(g2.docId, 'DX'), { ...forgedDraw(), status: 'SETTLED' })],
+        record: [TG, g2.docId],
+        readBack: readG2,
+      });
+      expectCaught(row);
+    });
+
+    it("7e settles Customs' honest draw and restores the balance", async () => {
+      const dr1 = g2.draws?.[0];
+      const row = await attempt({
+        name: '7e settle honest DR1 + balance restored',
+        as: clerkA,
+        ops: [
+          put(drawKey(g2.docId, 'DR1'), {
+            ...dr1,
+            schemaVersion: 1,
+            status: 'SETTLED',
+            updatedAt: TXTIME,
+            txId: TXID,
+          }),
+          put(stateKey(TG, g2.docId), {
+            ...storedState(g2),
+            balance: g2.facts.amount,
+            openDraws: 0,
+            updatedAt: TXTIME,
+            txId: TXID,
+          }),
+        ],
+        record: [TG, g2.docId],
+        readBack: readG2,
+      });
+      expectCaught(row);
+    });
+  });
+
+  it("8 rewrites a contract's parties", async () => {
+    const row = await attempt({
+      name: '8 rewrite contract parties',
+      as: alpha,
+      ops: [
+        put(factsKey(CON, c1.docId), {
+          ...storedFacts(c1),
+          facts: { ...c1.facts, buyer: c1.facts.seller, seller: c1.facts.buyer },
+        }),
+      ],
+      record: [CON, c1.docId],
+      readBack: () => onCustoms(CON, c1.docId),
+    });
+    expectCaught(row);
+  });
+
+  it("9 relaxes a write-once key's policy to a plain majority", async () => {
+    const row = await attempt({
+      name: '9 relax facts policy to MAJORITY',
+      as: alpha,
+      ops: [policy(factsKey(DECL, d1.docId), endorsementRule([]))],
+      record: [DECL, d1.docId],
+      readBack: () => onCustoms(DECL, d1.docId),
+    });
+    expectCaught(row);
+  });
+
+  it("10 deletes a rejected declaration's state", async () => {
+    const row = await attempt({
+      name: '10 delete REJECTED declaration state',
+      as: alpha,
+      ops: [del(stateKey(DECL, d2.docId))],
+      record: [DECL, d2.docId],
+      readBack: () => onCustoms(DECL, d2.docId),
+    });
+    expectCaught(row);
+  });
+
+  it('raised no alert for an honest transaction, and no attempt went undetected', () => {
+    const falseAlarms = alerts.filter((a) => honestTxIds.includes(a.transactionId));
+    const uncaught = rows.filter(
+      (r) => r.outcome.kind !== 'BLOCKED' && r.outcome.kind !== 'DETECTED',
+    );
+
+    expect(rows).to.have.length(14);
+    expect(falseAlarms.map((a) => `${a.transactionId}: ${a.reason}`)).to.deep.equal([]);
+    expect(uncaught.map((r) => `${r.attempt}: ${describeOutcome(r.outcome)}`)).to.deep.equal([]);
+  });
+});
