@@ -24,6 +24,16 @@ export interface ServerConfig {
   readonly maxBodyBytes: number;
   /** Largest uploaded file, bytes (uploads are hashed while streaming, never stored). */
   readonly maxUploadBytes: number;
+  /** Largest file an anonymous caller may upload to verify (at most {@link maxUploadBytes}), bytes. */
+  readonly maxAnonymousUploadBytes: number;
+  /** Event streams one API token may hold open at once. */
+  readonly maxStreamsPerToken: number;
+  /** How far back an event stream may start (fromBlock or Last-Event-ID), in blocks below the ledger height. */
+  readonly maxReplayBlocks: number;
+  /** Longest time to receive a request's headers, ms. */
+  readonly headersTimeoutMs: number;
+  /** Longest time to receive a whole request (headers and body; not the response, so event streams last), ms. */
+  readonly requestTimeoutMs: number;
   /** Per-token (or per-address without a token) rate limit: burst size and refill per second. */
   readonly rateLimit: { readonly burst: number; readonly perSecond: number };
   /** How long a retry waits for an earlier attempt's transaction to appear on the ledger, ms. */
@@ -49,6 +59,11 @@ export interface ConfigInput {
   readonly dbFile?: string;
   readonly maxBodyBytes?: number | string;
   readonly maxUploadBytes?: number | string;
+  readonly maxAnonymousUploadBytes?: number | string;
+  readonly maxStreamsPerToken?: number | string;
+  readonly maxReplayBlocks?: number | string;
+  readonly headersTimeoutMs?: number | string;
+  readonly requestTimeoutMs?: number | string;
   readonly rateBurst?: number | string;
   readonly ratePerSecond?: number | string;
   readonly idempotencyWaitMs?: number | string;
@@ -74,6 +89,19 @@ const schema = z.object({
     .int()
     .min(1024)
     .max(16 * 1024 * MiB),
+  maxAnonymousUploadBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * MiB),
+  maxStreamsPerToken: z.coerce.number().int().min(1).max(1000),
+  maxReplayBlocks: z.coerce.number().int().min(0).max(100_000_000),
+  headersTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+  requestTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(24 * 3_600_000),
   rateBurst: z.coerce.number().int().min(1).max(100_000),
   ratePerSecond: z.coerce.number().min(0.01).max(100_000),
   idempotencyWaitMs: z.coerce.number().int().min(0).max(600_000),
@@ -100,7 +128,9 @@ export function restPaths(network: string, org: string) {
  * Validates flags and environment (`SWL_REST_*`) into a configuration.
  * Defaults: network `SWL_NETWORK` or `dev`, 127.0.0.1, the org's REST port
  * from the layout, HTTPS with the org's `rest` TLS certificate, 1 MiB JSON
- * bodies, 1 GiB uploads, 20 requests burst and 10/s per token.
+ * bodies, 1 GiB uploads (25 MiB for an anonymous verification), 20 requests
+ * burst and 10/s per token, 4 event streams per token replaying at most
+ * 10 000 blocks, 20 s to send the headers and 15 minutes the whole request.
  * @throws Error naming the first invalid setting
  */
 export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -113,6 +143,12 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     dbFile: input.dbFile ?? env.SWL_REST_DB,
     maxBodyBytes: input.maxBodyBytes ?? env.SWL_REST_MAX_BODY ?? MiB,
     maxUploadBytes: input.maxUploadBytes ?? env.SWL_REST_MAX_UPLOAD ?? 1024 * MiB,
+    maxAnonymousUploadBytes:
+      input.maxAnonymousUploadBytes ?? env.SWL_REST_MAX_ANONYMOUS_UPLOAD ?? 25 * MiB,
+    maxStreamsPerToken: input.maxStreamsPerToken ?? env.SWL_REST_MAX_STREAMS ?? 4,
+    maxReplayBlocks: input.maxReplayBlocks ?? env.SWL_REST_MAX_REPLAY_BLOCKS ?? 10_000,
+    headersTimeoutMs: input.headersTimeoutMs ?? env.SWL_REST_HEADERS_TIMEOUT_MS ?? 20_000,
+    requestTimeoutMs: input.requestTimeoutMs ?? env.SWL_REST_REQUEST_TIMEOUT_MS ?? 900_000,
     rateBurst: input.rateBurst ?? env.SWL_REST_RATE_BURST ?? 20,
     ratePerSecond: input.ratePerSecond ?? env.SWL_REST_RATE_PER_SECOND ?? 10,
     idempotencyWaitMs: input.idempotencyWaitMs ?? env.SWL_REST_IDEMPOTENCY_WAIT_MS ?? 20_000,
@@ -136,6 +172,11 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     dbFile: c.dbFile ?? paths.dbFile,
     maxBodyBytes: c.maxBodyBytes,
     maxUploadBytes: c.maxUploadBytes,
+    maxAnonymousUploadBytes: Math.min(c.maxAnonymousUploadBytes, c.maxUploadBytes),
+    maxStreamsPerToken: c.maxStreamsPerToken,
+    maxReplayBlocks: c.maxReplayBlocks,
+    headersTimeoutMs: Math.min(c.headersTimeoutMs, c.requestTimeoutMs),
+    requestTimeoutMs: c.requestTimeoutMs,
     rateLimit: { burst: c.rateBurst, perSecond: c.ratePerSecond },
     idempotencyWaitMs: c.idempotencyWaitMs,
     heartbeatMs: c.heartbeatMs,

@@ -2,6 +2,7 @@ import { Response } from 'express';
 import { ServerConfig } from './config';
 import { LedgerPool } from './ledger';
 import { Metrics } from './metrics';
+import { StreamSlots } from './streams';
 import { TokenStore } from './tokens';
 import { KeyedWrites, WriteResult } from './writes';
 
@@ -12,6 +13,8 @@ export interface ServiceContext {
   readonly tokens: TokenStore;
   readonly writes: KeyedWrites;
   readonly metrics: Metrics;
+  /** Open event streams per API token. */
+  readonly streams: StreamSlots;
 }
 
 /** Sends a write's (possibly replayed) response. */

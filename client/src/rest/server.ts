@@ -23,6 +23,7 @@ import { guaranteesRouter } from './routes/guarantees';
 import { invoicesRouter } from './routes/invoices';
 import { meRouter, operationsRouter } from './routes/system';
 import { verifyRouter } from './routes/verify';
+import { StreamSlots } from './streams';
 import { TokenStore } from './tokens';
 import { KeyedWrites } from './writes';
 
@@ -67,7 +68,14 @@ export function createServer(
     config.idempotencyWaitMs,
     config.failpoint,
   );
-  const ctx: ServiceContext = { config, ledger, tokens, writes, metrics };
+  const ctx: ServiceContext = {
+    config,
+    ledger,
+    tokens,
+    writes,
+    metrics,
+    streams: new StreamSlots(config.maxStreamsPerToken),
+  };
   const mspId = ledger.identity(ledger.verifierLabel).mspId;
 
   const routers: ApiRouter[] = [
@@ -103,6 +111,9 @@ export function createServer(
     next();
   });
 
+  // /readyz asks the ledger and /metrics renders every series: limited per address like any
+  // anonymous request.
+  app.use(['/readyz', '/metrics'], rateLimit(config.rateLimit));
   app.use(operationsRouter(ctx));
 
   const api = express.Router();
@@ -145,18 +156,29 @@ export function createServer(
     tokens,
     listen() {
       return new Promise((resolve, reject) => {
+        // Headers must arrive within headersTimeoutMs and the whole request (an upload's
+        // body included) within requestTimeoutMs, else 408; a response may last (an event
+        // stream), but a socket that moves no byte either way for two minutes is closed
+        // (event streams send keep-alives more often than that). Deadlines are checked
+        // every second.
+        const timeouts = {
+          headersTimeout: config.headersTimeoutMs,
+          requestTimeout: config.requestTimeoutMs,
+          connectionsCheckingInterval: 1000,
+        };
         const s = config.tls
           ? createHttpsServer(
-              { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+              {
+                cert: readFileSync(config.tls.certFile),
+                key: readFileSync(config.tls.keyFile),
+                ...timeouts,
+              },
               app,
             )
-          : createHttpServer(app);
-        // Uploads and event streams may last, so no limit on a whole request; but a socket
-        // that moves no byte either way for two minutes is closed (event streams send
-        // keep-alives more often than that).
-        s.requestTimeout = 0;
+          : createHttpServer(timeouts, app);
+        s.requestTimeout = config.requestTimeoutMs;
+        s.headersTimeout = config.headersTimeoutMs;
         s.timeout = IDLE_SOCKET_MS;
-        s.headersTimeout = 30_000;
         s.once('error', reject);
         s.listen(config.port, config.host, () => {
           server = s;

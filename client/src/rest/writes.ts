@@ -2,6 +2,8 @@ import {
   ChaincodeError,
   CommitFailedError,
   CommitUnknownError,
+  EndorsementPolicyError,
+  MvccConflictError,
   SubmitOptions,
   SwlClient,
 } from '../sdk';
@@ -35,6 +37,25 @@ export interface KeyedWrite {
  * repeated move INVALID_TRANSITION, a financing or draw id exists).
  */
 const ABANDON_AFTER_MS = 60 * 1000;
+
+/**
+ * Validation codes of a transaction that lost a race with another one (the
+ * SDK already retried it, with a bound): the request did not fail, it may
+ * simply run again. Such an answer is never stored as the key's final one.
+ */
+const LOST_RACE_CODES: ReadonlySet<string> = new Set([
+  'MVCC_READ_CONFLICT',
+  'PHANTOM_READ_CONFLICT',
+  'ENDORSEMENT_POLICY_FAILURE',
+]);
+
+function lostRace(err: unknown): boolean {
+  return (
+    err instanceof MvccConflictError ||
+    err instanceof EndorsementPolicyError ||
+    (err instanceof CommitFailedError && LOST_RACE_CODES.has(err.validationCode))
+  );
+}
 
 function errorResponse(err: unknown): StoredResponse {
   const http = toHttpError(err);
@@ -119,6 +140,12 @@ export class KeyedWrites {
           this.store.complete(caller.tokenId, key, recovered);
           return { ...recovered, replayed: true };
         }
+        // A lost race is transient: forget the claim (the invalidated transaction can never
+        // commit), so a retry with the same key runs the write again.
+        if (lostRace(err)) {
+          this.store.release(caller.tokenId, key);
+          throw err;
+        }
         // Final: refused at endorsement, or invalidated at commit. That is the first result.
         const failed = errorResponse(err);
         this.store.complete(caller.tokenId, key, failed);
@@ -156,6 +183,9 @@ export class KeyedWrites {
         this.store.complete(caller.tokenId, key, response);
         return { ...response, replayed: true };
       }
+      // The first attempt lost a race and can never commit: run the write again.
+      if (code !== undefined && LOST_RACE_CODES.has(code))
+        return this.first(caller, key, client, write);
       if (code !== undefined) {
         const failed = errorResponse(
           new CommitFailedError(code, `invalidated: ${code}`, { transactionId: txId }),

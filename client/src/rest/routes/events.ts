@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Checkpoint, LedgerEvent } from '../../sdk';
+import { Checkpoint, EventStream, LedgerEvent, SwlClient } from '../../sdk';
 import { ApiRouter } from '../api';
 import { Caller, callerOf } from '../auth';
 import { OrgKind } from '../config';
@@ -14,6 +14,25 @@ function checkpointOf(lastEventId: string | undefined): Checkpoint | undefined {
   if (!m)
     throw new HttpError(400, 'INVALID_ARGUMENT', 'header Last-Event-ID: <block>:<txId>:<index>');
   return { blockNumber: m[1]!, transactionId: m[2]!, index: Number(m[3]) };
+}
+
+function optionalBlock(block: number | undefined): bigint | undefined {
+  return block === undefined ? undefined : BigInt(block);
+}
+
+/**
+ * Refuses a replay that starts more than `maxBlocks` below the ledger height:
+ * a stream replays at the ledger's pace and holds a listener while it does.
+ * @throws HttpError 400 INVALID_ARGUMENT
+ */
+async function requireRecent(client: SwlClient, from: bigint, maxBlocks: number): Promise<void> {
+  const height = await client.connection.ledgerHeight();
+  if (from + BigInt(maxBlocks) < height)
+    throw new HttpError(
+      400,
+      'INVALID_ARGUMENT',
+      `an event stream may start at most ${maxBlocks} blocks below the ledger height (${height.toString()}); use the SDK for a longer replay`,
+    );
 }
 
 /** Staff roles that read every record, by kind of organisation (as the chaincode's full read). */
@@ -52,7 +71,7 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
       operationId: 'streamEvents',
       summary: 'Ledger changes the caller may see, as server-sent events',
       description:
-        'One `change` event per changed record (type, docId, sha256, owner, oldStatus, newStatus, action, detail, transactionId, blockNumber). The event id is a checkpoint: reconnect with Last-Event-ID to resume after it. Customs and bank staff see every change, enterprise users the changes of their own records; verifiers and identities without a role get 403. Keep-alive comments come every 15 s; a revoked token ends the stream with an `event: revoked`.',
+        'One `change` event per changed record (type, docId, sha256, owner, oldStatus, newStatus, action, detail, transactionId, blockNumber). The event id is a checkpoint: reconnect with Last-Event-ID to resume after it. Customs and bank staff see every change, enterprise users the changes of their own records; verifiers and identities without a role get 403. A token may hold 4 streams open at once (SWL_REST_MAX_STREAMS; 429 RATE_LIMITED beyond); a stream may start (fromBlock or Last-Event-ID) at most 10 000 blocks below the ledger height (SWL_REST_MAX_REPLAY_BLOCKS; 400 INVALID_ARGUMENT beyond). Events come strictly in ledger order (block, transaction, change). Keep-alive comments come every 15 s; a revoked token ends the stream with an `event: revoked`.',
       auth: 'required',
       query: EventsQuery,
       responses: {
@@ -74,14 +93,19 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
           'only customs and bank staff and enterprise users follow the event stream',
         );
       const checkpoint = checkpointOf(req.get('last-event-id'));
-      const client = await ctx.ledger.client(caller.label);
-      const stream = await client.events(
-        checkpoint
-          ? { checkpoint }
-          : query.fromBlock !== undefined
-            ? { startBlock: BigInt(query.fromBlock) }
-            : {},
-      );
+      const release = ctx.streams.acquire(caller.tokenId);
+      let stream: EventStream;
+      try {
+        const client = await ctx.ledger.client(caller.label);
+        const from = checkpoint ? BigInt(checkpoint.blockNumber) : optionalBlock(query.fromBlock);
+        if (from !== undefined) await requireRecent(client, from, ctx.config.maxReplayBlocks);
+        stream = await client.events(
+          checkpoint ? { checkpoint } : from !== undefined ? { startBlock: from } : {},
+        );
+      } catch (err) {
+        release();
+        throw err;
+      }
       res.status(200).set({
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
@@ -93,6 +117,7 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
       const end = () => {
         if (!open) return;
         open = false;
+        release();
         clearInterval(heartbeat);
         stream.close();
         res.end();
@@ -121,6 +146,9 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
         res.write(': keep-alive\n\n');
       }, ctx.config.heartbeatMs);
       req.on('close', end);
+      res.on('close', end);
+      // Gone while the stream was being opened: give its slot back now.
+      if (req.destroyed || res.destroyed) end();
       await send(': connected\n\n');
       for await (const e of stream) {
         if (!open) break;

@@ -50,6 +50,8 @@ export function verifyRouter(ctx: ServiceContext): ApiRouter {
       path: '/',
       operationId: 'verifyUpload',
       summary: 'Verify a document by uploading it (hashed while streaming, never stored)',
+      description:
+        'Without a token a file may be at most 25 MiB (SWL_REST_MAX_ANONYMOUS_UPLOAD), with one 1 GiB (SWL_REST_MAX_UPLOAD); larger is 413 PAYLOAD_TOO_LARGE. Hash a larger file locally and verify its SHA-256 instead.',
       auth: 'optional',
       multipart: { fields: {}, file: { name: 'file', description: 'The document to check' } },
       responses: { 200: { description: 'The verification', schema: Verification } },
@@ -57,7 +59,8 @@ export function verifyRouter(ctx: ServiceContext): ApiRouter {
     },
     async (_input, req, res) => {
       const upload = await hashUpload(req, {
-        maxFileBytes: ctx.config.maxUploadBytes,
+        // Anyone may verify without a token: a smaller limit for anonymous uploads.
+        maxFileBytes: req.caller ? ctx.config.maxUploadBytes : ctx.config.maxAnonymousUploadBytes,
         fileField: 'file',
       });
       res.json(await verify(ctx, req, upload.sha256));

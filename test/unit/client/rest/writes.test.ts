@@ -4,7 +4,13 @@ import { openDb, Db } from '../../../../client/src/rest/db';
 import { IdempotencyStore, StoredResponse } from '../../../../client/src/rest/idempotency';
 import { LedgerPool } from '../../../../client/src/rest/ledger';
 import { KeyedWrite, KeyedWrites } from '../../../../client/src/rest/writes';
-import { chaincodeError, SwlClient } from '../../../../client/src/sdk';
+import { toHttpError } from '../../../../client/src/rest/errors';
+import {
+  chaincodeError,
+  EndorsementPolicyError,
+  MvccConflictError,
+  SwlClient,
+} from '../../../../client/src/sdk';
 
 const caller: Caller = {
   label: 'enterprise:alpha',
@@ -95,5 +101,100 @@ describe('rest/writes: a keyed write abandoned after a restart', () => {
     expect(recovered).to.deep.equal([]);
     expect(result.status).to.equal(409);
     expect((result.body as { error: { code: string } }).error.code).to.equal('DUPLICATE_HASH');
+  });
+});
+
+describe('rest/writes: a keyed write that lost a race is not stored as its answer', () => {
+  let db: Db;
+  let store: IdempotencyStore;
+  const request = { op: 'guarantee.draw', docId: 'TG-1', drawId: 'D-1' };
+
+  beforeEach(() => {
+    db = openDb(':memory:');
+    store = new IdempotencyStore(db);
+  });
+  afterEach(() => db.close());
+
+  /** A write that fails with each of `failures` in turn, then commits. */
+  function flaky(failures: Error[], runs: string[]): KeyedWrite {
+    return {
+      request,
+      run: (_client, options) => {
+        const txId = `tx-${runs.length + 1}`;
+        options.onPrepared?.(txId);
+        runs.push(txId);
+        const failure = failures.shift();
+        return failure
+          ? Promise.reject(failure)
+          : Promise.resolve({ status: 200, body: { transactionId: txId } });
+      },
+      recover: (_client, txId) => Promise.resolve({ status: 200, body: { recovered: txId } }),
+    };
+  }
+
+  for (const [name, failure] of [
+    ['MVCC_READ_CONFLICT', () => new MvccConflictError('lost', { transactionId: 'tx-1' })],
+    [
+      'ENDORSEMENT_POLICY_FAILURE',
+      () => new EndorsementPolicyError('lost', { transactionId: 'tx-1' }),
+    ],
+  ] as const) {
+    it(`answers ${name} (409) without storing it; the retry with the same key runs again`, async () => {
+      const writes = new KeyedWrites(store, ledgerWith(new Map()), 0, undefined);
+      const runs: string[] = [];
+      const w = flaky([failure()], runs);
+
+      const first = await writes.execute(caller, 'k1', w).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      const afterFirst = store.begin('tok', 'k1', request);
+      const retry = await writes.execute(caller, 'k1', w);
+      const replay = await writes.execute(caller, 'k1', w);
+
+      expect(toHttpError(first)).to.deep.include({ status: 409, code: name });
+      // The key was forgotten: begin() above claimed it afresh.
+      expect(afterFirst.kind).to.equal('new');
+      expect(runs).to.deep.equal(['tx-1', 'tx-2']);
+      expect([retry.status, retry.body, retry.replayed]).to.deep.equal([
+        200,
+        { transactionId: 'tx-2' },
+        false,
+      ]);
+      expect([replay.status, replay.body, replay.replayed]).to.deep.equal([
+        200,
+        { transactionId: 'tx-2' },
+        true,
+      ]);
+    });
+  }
+
+  it('still stores a final refusal (a chaincode error) as the answer', async () => {
+    const writes = new KeyedWrites(store, ledgerWith(new Map()), 0, undefined);
+    const runs: string[] = [];
+    const w = flaky([chaincodeError('INSUFFICIENT_BALANCE', 'TG-1 has 0.00 CNY left')], runs);
+
+    const first = await writes.execute(caller, 'k1', w);
+    const replay = await writes.execute(caller, 'k1', w);
+
+    expect(runs).to.deep.equal(['tx-1']);
+    expect([first.status, replay.status, replay.replayed]).to.deep.equal([422, 422, true]);
+  });
+
+  it('runs again after a restart when the first attempt was invalidated by a lost race', async () => {
+    store.begin('tok', 'k1', request);
+    store.prepared('tok', 'k1', 'tx-old');
+    const writes = new KeyedWrites(
+      store,
+      ledgerWith(new Map([['tx-old', 'MVCC_READ_CONFLICT']])),
+      0,
+      undefined,
+    );
+    const runs: string[] = [];
+
+    const result = await writes.execute(caller, 'k1', flaky([], runs));
+
+    expect(runs).to.deep.equal(['tx-1']);
+    expect([result.status, result.body]).to.deep.equal([200, { transactionId: 'tx-1' }]);
   });
 });
