@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { clientTls } from './crypto';
 import { Layout } from './layout';
 import { allPeerFlags, definitionFlags, fabricBin, ordererFlags, peerCli } from './peercli';
 import { run } from './proc';
@@ -17,10 +18,48 @@ export function packageId(layout: Layout, org: PeerOrgSpec): string {
   return readFileSync(join(pkgDir(layout, org), 'package-id'), 'utf8').trim();
 }
 
+/** The fields of a CCaaS connection.json that swledger writes into its packages. */
+export interface CcaasConnection {
+  readonly address: string;
+  readonly dial_timeout: string;
+  readonly tls_required: boolean;
+  readonly client_auth_required: boolean;
+  readonly root_cert: string;
+}
+
+/**
+ * The connection.json of an organisation's package: the org's own chaincode
+ * server over TLS, which requires the peer's client certificate (mutual
+ * TLS). The client pair is not in the package: the builder's release step
+ * adds the peer's TLS certificate and key (network/builders/ccaas/bin/release).
+ */
+export function ccaasConnection(layout: Layout, org: PeerOrgSpec): CcaasConnection {
+  return {
+    address: `localhost:${layout.peerPorts(org).chaincodeServer}`,
+    dial_timeout: DIAL_TIMEOUT,
+    tls_required: true,
+    client_auth_required: true,
+    root_cert: readFileSync(layout.orgCaCert(org.key), 'utf8'),
+  };
+}
+
+/**
+ * Whether the org's packaged connection.json asks the peer for a client
+ * certificate, so its chaincode server must require one. False for packages
+ * made before mutual TLS: their package id (and so their connection.json)
+ * is fixed by the committed definition.
+ */
+export function chaincodeClientAuth(layout: Layout, org: PeerOrgSpec): boolean {
+  const file = join(pkgDir(layout, org), 'connection.json');
+  if (!existsSync(file)) return false;
+  const conn = JSON.parse(readFileSync(file, 'utf8')) as Partial<CcaasConnection>;
+  return conn.client_auth_required === true;
+}
+
 /**
  * Builds the organisation's chaincode-as-a-service package: metadata.json
- * (type ccaas) and code.tar.gz holding connection.json, which points at the
- * org's own chaincode server over TLS. Made once: its hash is the package id.
+ * (type ccaas) and code.tar.gz holding connection.json (ccaasConnection).
+ * Made once: its hash is the package id.
  */
 export async function packageChaincode(layout: Layout, org: PeerOrgSpec): Promise<string> {
   const dir = pkgDir(layout, org);
@@ -28,13 +67,7 @@ export async function packageChaincode(layout: Layout, org: PeerOrgSpec): Promis
   mkdirSync(dir, { recursive: true });
   const cc = layout.topology.chaincode;
   const label = `${cc.name}_${cc.version}_${org.key}`;
-  const connection = {
-    address: `localhost:${layout.peerPorts(org).chaincodeServer}`,
-    dial_timeout: DIAL_TIMEOUT,
-    tls_required: true,
-    client_auth_required: false,
-    root_cert: readFileSync(layout.orgCaCert(org.key), 'utf8'),
-  };
+  const connection = ccaasConnection(layout, org);
   writeFileSync(join(dir, 'connection.json'), JSON.stringify(connection, null, 2) + '\n');
   writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }) + '\n');
   await run('tar', ['-czf', 'code.tar.gz', 'connection.json'], {}, dir);
@@ -100,7 +133,7 @@ export async function approveChaincode(layout: Layout, org: PeerOrgSpec): Promis
       'lifecycle',
       'chaincode',
       'approveformyorg',
-      ...ordererFlags(layout),
+      ...ordererFlags(layout, org),
       ...definitionFlags(layout),
       '--package-id',
       packageId(layout, org),
@@ -120,32 +153,45 @@ export async function commitChaincode(layout: Layout, via: PeerOrgSpec): Promise
     'lifecycle',
     'chaincode',
     'commit',
-    ...ordererFlags(layout),
+    ...ordererFlags(layout, via),
     ...definitionFlags(layout),
     ...allPeerFlags(layout),
     '--waitForEvent',
   ]);
 }
 
-/** MSP IDs that service discovery offers as endorsers of the chaincode, asked of one org's peer. */
-export async function discoveredEndorsers(layout: Layout, org: PeerOrgSpec): Promise<Set<string>> {
+/**
+ * `discover` flags to ask an org's peer as its admin: the peer's TLS root
+ * and, for mutual TLS, the org's client TLS pair (also bound into the
+ * request: discovery checks the hash of the connection's certificate).
+ */
+export function discoverFlags(layout: Layout, org: PeerOrgSpec): string[] {
   const msp = layout.adminMspDir(org.key);
-  const { stdout } = await run(fabricBin('discover'), [
-    'endorsers',
-    '--channel',
-    layout.channel,
-    '--chaincode',
-    layout.topology.chaincode.name,
+  const tls = clientTls(layout, org.key);
+  return [
     '--server',
     `localhost:${layout.peerPorts(org).peer}`,
     '--peerTLSCA',
     layout.orgCaCert(org.key),
+    ...(tls ? ['--tlsCert', tls.cert, '--tlsKey', tls.key] : []),
     '--userKey',
     join(msp, 'keystore', 'key.pem'),
     '--userCert',
     join(msp, 'signcerts', 'cert.pem'),
     '--MSP',
     org.mspId,
+  ];
+}
+
+/** MSP IDs that service discovery offers as endorsers of the chaincode, asked of one org's peer. */
+export async function discoveredEndorsers(layout: Layout, org: PeerOrgSpec): Promise<Set<string>> {
+  const { stdout } = await run(fabricBin('discover'), [
+    'endorsers',
+    '--channel',
+    layout.channel,
+    '--chaincode',
+    layout.topology.chaincode.name,
+    ...discoverFlags(layout, org),
   ]);
   const found = new Set<string>();
   for (const m of stdout.matchAll(/"MSPID":\s*"([^"]+)"/g)) if (m[1]) found.add(m[1]);

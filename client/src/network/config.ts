@@ -25,18 +25,46 @@ function section(doc: Yaml, ...path: string[]): Yaml {
 export const CCAAS_BUILDER_DIR = join(REPO_ROOT, 'network', 'builders', 'ccaas');
 
 /**
+ * Variables naming the TLS pair a peer presents to its organisation's
+ * chaincode server; the builder's release step puts both PEMs into the
+ * connection.json the peer reads (the package holds no key).
+ */
+export const CCAAS_CLIENT_CERT_VAR = 'SWL_CCAAS_CLIENT_CERT_FILE';
+export const CCAAS_CLIENT_KEY_VAR = 'SWL_CCAAS_CLIENT_KEY_FILE';
+
+/**
+ * Roots a peer or orderer accepts client certificates from (mutual TLS):
+ * every organisation's CA, the one root of its MSP and TLS certificates.
+ */
+export function clientRootCaFiles(layout: Layout): string[] {
+  const t = layout.topology;
+  return [t.ordererOrg.key, ...t.peerOrgs.map((o) => o.key)].map((k) => layout.orgCaCert(k));
+}
+
+/**
  * core.yaml for the peers: Fabric's sample with the settings that matter
  * without Docker. Per-peer values come from CORE_* variables (peerEnv).
  */
 export function renderCoreYaml(layout: Layout): string {
   const doc = sample('core.yaml');
   section(doc, 'vm').endpoint = '';
+  // Mutual TLS: every client (SDK, peer CLI, other peers, orderers) shows a
+  // certificate of a member organisation's CA. The operations endpoint
+  // (/healthz, /metrics) stays open to probes.
+  const tls = section(doc, 'peer', 'tls');
+  tls.clientAuthRequired = true;
+  tls.clientRootCAs = { files: clientRootCaFiles(layout) };
+  section(doc, 'operations', 'tls').clientAuthRequired = false;
   const chaincode = section(doc, 'chaincode');
   chaincode.externalBuilders = [
     {
       name: 'ccaas_builder',
       path: CCAAS_BUILDER_DIR,
-      propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'],
+      propagateEnvironment: [
+        'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG',
+        CCAAS_CLIENT_CERT_VAR,
+        CCAAS_CLIENT_KEY_VAR,
+      ],
     },
   ];
   // fabric-shim 2.5.x exits when the peer sends it a keepalive: keep it off.
@@ -87,6 +115,9 @@ export function peerEnv(layout: Layout, org: PeerOrgSpec, cfgDir: string): Recor
     CORE_PEER_TLS_CERT_FILE: join(tls, 'server.crt'),
     CORE_PEER_TLS_KEY_FILE: join(tls, 'server.key'),
     CORE_PEER_TLS_ROOTCERT_FILE: join(tls, 'ca.crt'),
+    // Its own TLS pair is also its client certificate (gossip, deliver, chaincode servers).
+    [CCAAS_CLIENT_CERT_VAR]: join(tls, 'server.crt'),
+    [CCAAS_CLIENT_KEY_VAR]: join(tls, 'server.key'),
     CORE_PEER_FILESYSTEMPATH: join(data, 'production'),
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: join(data, 'snapshots'),
     CORE_OPERATIONS_LISTENADDRESS: `127.0.0.1:${p.operations}`,
@@ -118,6 +149,9 @@ export function ordererEnv(layout: Layout, n: number, cfgDir: string): Record<st
     ORDERER_GENERAL_TLS_CERTIFICATE: join(tls, 'server.crt'),
     ORDERER_GENERAL_TLS_PRIVATEKEY: join(tls, 'server.key'),
     ORDERER_GENERAL_TLS_ROOTCAS: roots,
+    // Mutual TLS on the listener: peers, clients and the other orderers show a member CA's certificate.
+    ORDERER_GENERAL_TLS_CLIENTAUTHREQUIRED: 'true',
+    ORDERER_GENERAL_TLS_CLIENTROOTCAS: `[${clientRootCaFiles(layout).join(',')}]`,
     ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: join(tls, 'server.crt'),
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: join(tls, 'server.key'),
     ORDERER_GENERAL_CLUSTER_ROOTCAS: roots,
@@ -137,6 +171,7 @@ export function ordererEnv(layout: Layout, n: number, cfgDir: string): Record<st
     ORDERER_OPERATIONS_TLS_CERTIFICATE: join(tls, 'server.crt'),
     ORDERER_OPERATIONS_TLS_PRIVATEKEY: join(tls, 'server.key'),
     // /metrics and /logspec answer clients with a certificate of the orderer org; /healthz anyone.
+    ORDERER_OPERATIONS_TLS_CLIENTAUTHREQUIRED: 'false',
     ORDERER_OPERATIONS_TLS_CLIENTROOTCAS: roots,
     ORDERER_METRICS_PROVIDER: 'prometheus',
   };

@@ -2,12 +2,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Layout, REPO_ROOT, resolveLayout } from './layout';
-import { packageId } from './chaincode';
+import { chaincodeClientAuth, packageId } from './chaincode';
 import { PeerOrgSpec } from './topology';
 
 /**
  * The chaincode supervisor: runs one chaincode server per organisation
- * (fabric-chaincode-node server over TLS) and restarts any that exits,
+ * (fabric-chaincode-node server over mutual TLS) and restarts any that exits,
  * with a short back-off. Started detached by `swl network up`; stopped by
  * SIGTERM, which stops its servers too.
  *
@@ -42,6 +42,7 @@ class Supervisor {
         join(tls, 'server.crt'),
         '--chaincode-tls-key-file',
         join(tls, 'server.key'),
+        ...clientAuthArgs(this.layout, org),
         '--module-path',
         join(REPO_ROOT, 'chaincode'),
       ],
@@ -99,6 +100,17 @@ class Supervisor {
       }
     }, 100);
   }
+}
+
+/**
+ * Mutual TLS on an org's chaincode server: only clients with a certificate
+ * of the org's own CA (its peer) may connect, when its package tells the
+ * peer to present one (every package made since mutual TLS).
+ */
+export function clientAuthArgs(layout: Layout, org: PeerOrgSpec): string[] {
+  return chaincodeClientAuth(layout, org)
+    ? ['--chaincode-tls-client-cacert-file', layout.orgCaCert(org.key)]
+    : [];
 }
 
 function log(msg: string): void {
