@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Checkpoint, DocumentRegistration, LedgerEvent, SwlClient } from '../../../client/src/sdk';
 import { clientAs, TEST_NETWORK } from '../harness';
-import { ALPHA, declaration, invoice, newFile, uniqueId } from '../fixtures';
+import { ALPHA, BETA, declaration, invoice, newFile, uniqueId } from '../fixtures';
 
 describe('SDK: event stream resumes from a checkpoint, each event exactly once', function () {
   this.timeout(120_000);
@@ -91,6 +91,91 @@ describe('SDK: event stream resumes from a checkpoint, each event exactly once',
 
     expect(resumed.map((e) => e.transactionId)).to.deep.equal(
       all.slice(k + 1).map((e) => e.transactionId),
+    );
+  });
+
+  it('delivers a batch and another transaction of the same block in ledger order, and resumes mid-block exactly', async () => {
+    const alpha = await clientAs('enterprise:alpha');
+    const beta = await clientAs('enterprise:beta');
+    const auditor = await clientAs('customs:auditor1');
+    const start = await auditor.connection.ledgerHeight();
+    const tag = uniqueId('EVO');
+    const collect = async (stream: AsyncIterable<LedgerEvent>, count: number) => {
+      const out: LedgerEvent[] = [];
+      for await (const e of stream) {
+        if (!e.docId.startsWith(tag)) continue;
+        out.push(e);
+        if (out.length === count) break;
+      }
+      return out;
+    };
+    // A batch of three (one transaction, three changes) and two single registrations, sent
+    // together so the orderer (BatchTimeout 250 ms) usually cuts them into one block.
+    let all: LedgerEvent[] = [];
+    let batchTx = '';
+    let sharing = false;
+    for (let round = 0; round < 5 && !sharing; round++) {
+      const batch: DocumentRegistration[] = [0, 1, 2].map((i) => ({
+        ...invoice(ALPHA, '1.00', `${tag}-${round}-B${i}`),
+        sha256: newFile().sha256,
+      }));
+      const [batched] = await Promise.all([
+        alpha.documents.registerBatch(batch),
+        alpha.documents.register(invoice(ALPHA, '1.00', `${tag}-${round}-S1`), {
+          sha256: newFile().sha256,
+        }),
+        beta.documents.register(declaration(BETA, `${tag}-${round}-S2`), {
+          sha256: newFile().sha256,
+        }),
+      ]);
+      batchTx = batched.txId;
+      all = await collect(await auditor.events({ startBlock: start }), 5 * (round + 1));
+      const batchBlock = all.find((e) => e.transactionId === batchTx)?.blockNumber;
+      sharing = all.some((e) => e.blockNumber === batchBlock && e.transactionId !== batchTx);
+    }
+    expect(sharing, 'the batch and another registration committed in one block').to.equal(true);
+    const position = (e: LedgerEvent) => [BigInt(e.blockNumber), e.transactionIndex, e.index];
+
+    // Ledger order: (block, transaction index, change index) strictly increasing, each
+    // transaction's changes together and in the order it made them.
+    for (let i = 1; i < all.length; i++) {
+      const [b0, t0, c0] = position(all[i - 1]!);
+      const [b1, t1, c1] = position(all[i]!);
+      expect(
+        b1! > b0! || (b1 === b0 && (t1! > t0! || (t1 === t0 && c1! > c0!))),
+        `event ${i} (${all[i]!.docId}) comes after event ${i - 1} (${all[i - 1]!.docId})`,
+      ).to.equal(true);
+    }
+    const batchEvents = all.filter((e) => e.transactionId === batchTx);
+    const firstOfBatch = all.indexOf(batchEvents[0]!);
+    expect(all.slice(firstOfBatch, firstOfBatch + 3).map((e) => e.docId)).to.deep.equal(
+      batchEvents.map((e) => e.docId),
+    );
+    expect(batchEvents.map((e) => [e.index, e.docId.slice(-2)])).to.deep.equal([
+      [0, 'B0'],
+      [1, 'B1'],
+      [2, 'B2'],
+    ]);
+    expect(batchEvents[0]!.blockNumber).to.equal(
+      (await auditor.connection.blockNumberOf(batchTx)).toString(),
+    );
+
+    // Resume from the middle of the batch: the rest of it, then the rest of the block, then later blocks.
+    const resumedMid = await collect(
+      await auditor.events({ checkpoint: all[firstOfBatch]!.checkpoint }),
+      all.length - firstOfBatch - 1,
+    );
+    expect(resumedMid.map((e) => e.checkpoint)).to.deep.equal(
+      all.slice(firstOfBatch + 1).map((e) => e.checkpoint),
+    );
+    // Resume after the first event of the shared block (whichever transaction it is).
+    const blockStart = all.findIndex((e) => e.blockNumber === batchEvents[0]!.blockNumber);
+    const resumedBlock = await collect(
+      await auditor.events({ checkpoint: all[blockStart]!.checkpoint }),
+      all.length - blockStart - 1,
+    );
+    expect(resumedBlock.map((e) => e.checkpoint)).to.deep.equal(
+      all.slice(blockStart + 1).map((e) => e.checkpoint),
     );
   });
 
