@@ -1,7 +1,14 @@
 import { DocumentContract } from './contract/document';
 import { GuaranteeContract } from './contract/guarantee';
 import { InvoiceContract } from './contract/invoice';
+import { ProvenanceContract } from './contract/provenance';
 import { SystemContract } from './contract/system';
 
 /** Contracts served by the swledger chaincode; the first is the default. */
-export const contracts = [SystemContract, DocumentContract, InvoiceContract, GuaranteeContract];
+export const contracts = [
+  SystemContract,
+  DocumentContract,
+  InvoiceContract,
+  GuaranteeContract,
+  ProvenanceContract,
+];

@@ -4,7 +4,7 @@ import { changeEvent, EVENT_NAME, type Change } from '../domain/events';
 import { type Draw } from '../domain/guarantee';
 import { type Financing } from '../domain/invoice';
 import { sameRule, stateRule, writeOnceRule, type EndorsementRule } from '../domain/policy';
-import { type DocRecord, type DocType, type State } from '../domain/record';
+import { type DocRecord, type DocType, type Facts, type State } from '../domain/record';
 import { decode, encode, SCHEMA_VERSION } from '../domain/serialize';
 import {
   checkDraw,
@@ -231,6 +231,29 @@ export class Store {
     }
     const { metadata } = await query;
     return { entries, bookmark: entries.length < pageSize ? '' : metadata.bookmark };
+  }
+
+  /** The four keys every record has: facts, state, hash index and owner index. */
+  recordKeys(facts: Facts): string[] {
+    const { type, docId, sha256, owner } = facts;
+    return [
+      this.key(KeyType.FACTS, type, docId),
+      this.key(KeyType.STATE, type, docId),
+      this.key(KeyType.HASH, sha256),
+      this.key(KeyType.OWNER, owner, type, docId),
+    ];
+  }
+
+  /** The keys of the financings or draws under one record: a range over that record's keys only. */
+  async childKeys(
+    kind: typeof KeyType.FINANCING | typeof KeyType.DRAW,
+    docId: string,
+  ): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(kind, [docId])) {
+      keys.push(kv.key);
+    }
+    return keys;
   }
 
   /** Emits the transaction's one event listing every change it made. */

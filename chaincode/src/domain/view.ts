@@ -13,6 +13,8 @@ export interface PublicView {
   /** Stored status, or EXPIRED for a live guarantee past its window. */
   readonly status: string;
   readonly issuerMsp: string;
+  /** USCC of the enterprise the record concerns (and, for enterprise documents, registered it). */
+  readonly owner: string;
   readonly createdAt: string;
   /** The registering transaction. */
   readonly txId: string;
@@ -61,6 +63,7 @@ export function publicView(record: DocRecord, time: string): PublicView {
     sha256: record.facts.sha256,
     status: statusAt(record, time),
     issuerMsp: record.facts.issuerMsp,
+    owner: record.facts.owner,
     createdAt: record.facts.createdAt,
     txId: record.facts.txId,
   };
@@ -109,4 +112,22 @@ function withoutVersion<T extends { readonly schemaVersion: number }>(
   const copy: Record<string, unknown> = { ...value };
   delete copy.schemaVersion;
   return copy as Omit<T, 'schemaVersion'>;
+}
+
+/**
+ * Statuses in which a record is usable, per type (SPEC §4): a cleared
+ * (RELEASED) declaration is what a bank wants; a guarantee is usable once
+ * issued. EXPIRED is never usable.
+ */
+export const USABLE_STATUSES: Readonly<Record<DocType, readonly string[]>> = Object.freeze({
+  [DocType.DECLARATION]: ['SUBMITTED', 'ACCEPTED', 'RELEASED'],
+  [DocType.INVOICE]: ['REGISTERED', 'FINANCED', 'SETTLED'],
+  [DocType.CONTRACT]: ['REGISTERED'],
+  [DocType.GUARANTEE]: ['ISSUED', 'ACTIVE'],
+});
+
+/** True when `status` (expiry applied) is usable for a record of `type`. */
+export function isUsable(type: string, status: string): boolean {
+  const usable = (USABLE_STATUSES as Readonly<Record<string, readonly string[]>>)[type];
+  return usable !== undefined && usable.includes(status);
 }

@@ -202,10 +202,28 @@ export const Verification = z.object({
   status: Check,
   issuer: Check.extend({
     msp: z.string().optional(),
+    owner: z.string().optional().describe('USCC of the enterprise the record concerns'),
     id: z.string().optional(),
     transactionId: z.string().optional(),
     blockNumber: z.string().optional(),
   }),
+  provenance: Check.extend({
+    transactions: z
+      .array(
+        z.object({
+          transactionId: z.string(),
+          result: z.enum(['VALID', 'INVALID', 'ERROR']),
+          reason: z.string(),
+          fn: z.string().optional(),
+          creator: z.string().optional(),
+          endorsers: z.array(z.string()),
+          keys: z.array(z.string()),
+        }),
+      )
+      .optional(),
+  }).describe(
+    'Every version of the record checked against the signed transactions on the ledger: creator entitled, endorsements satisfying the rule, writes equal to what the chaincode writes for the signed request',
+  ),
   record: RecordView.optional(),
   history: History.shape.history.optional(),
   access: z.enum(['public', 'full']).describe('public without a token (verifier identity)'),

@@ -6,6 +6,7 @@ import { DocumentsApi } from './documents';
 import { EventStream, EventStreamOptions } from './events';
 import { GuaranteesApi } from './guarantees';
 import { InvoicesApi } from './invoices';
+import { ProvenanceApi } from './provenance';
 import { SystemApi } from './system';
 import { VerifyApi } from './verify';
 
@@ -65,13 +66,16 @@ export class SwlClient {
   readonly guarantees: GuaranteesApi;
   /** Verification of files and fingerprints. */
   readonly verifier: VerifyApi;
+  /** Provenance of records and transactions, checked from the signed blocks. */
+  readonly provenance: ProvenanceApi;
 
   private constructor(readonly connection: LedgerConnection) {
     this.system = new SystemApi(connection);
     this.documents = new DocumentsApi(connection);
     this.invoices = new InvoicesApi(connection);
     this.guarantees = new GuaranteesApi(connection, this.documents);
-    this.verifier = new VerifyApi(connection, this.documents);
+    this.provenance = new ProvenanceApi(connection);
+    this.verifier = new VerifyApi(connection, this.documents, this.provenance);
   }
 
   /** Ledger events, one per change, resumable from a checkpoint. */

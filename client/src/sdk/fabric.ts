@@ -192,7 +192,8 @@ export class LedgerConnection {
   private readonly subscriptions = new Set<Subscription>();
   private reconnecting: Promise<void> | undefined;
   private readonly channelName: string;
-  private readonly chaincodeName: string;
+  /** Name of the chaincode this connection talks to. */
+  readonly chaincodeName: string;
 
   private constructor(
     private readonly opts: ConnectionOptions,
@@ -436,6 +437,57 @@ export class LedgerConnection {
       if (/not found|no such transaction|Failed to get transaction/i.test((err as Error).message))
         return undefined;
       throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /**
+   * A committed transaction as the own organisation's peer holds it (qscc
+   * GetTransactionByID): its validation code and its signed envelope, or
+   * undefined when the ledger has no such transaction.
+   */
+  async processedTransaction(
+    transactionId: string,
+  ): Promise<{ validationCode: string; envelope: Uint8Array } | undefined> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
+      const processed = protos.ProcessedTransaction.decode(bytes);
+      const code =
+        protos.TxValidationCode[processed.validationCode] ?? String(processed.validationCode);
+      return {
+        validationCode: code,
+        envelope: common.Envelope.encode(processed.transactionEnvelope ?? {}).finish(),
+      };
+    } catch (err) {
+      if (/not found|no such transaction|Failed to get transaction/i.test((err as Error).message))
+        return undefined;
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /**
+   * One block as the own organisation's peer holds it (qscc
+   * GetBlockByNumber): each transaction's signed envelope and validation code.
+   */
+  async block(
+    blockNumber: bigint,
+  ): Promise<{ readonly validationCode: string; readonly envelope: Uint8Array }[]> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByNumber', this.channelName, blockNumber.toString());
+      const block = common.Block.decode(bytes);
+      const codes = block.metadata?.metadata?.[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
+      return (block.data?.data ?? []).map((envelope, index) => {
+        const code = codes?.[index] ?? protos.TxValidationCode.INVALID_OTHER_REASON;
+        return {
+          validationCode: protos.TxValidationCode[code] ?? String(code),
+          envelope,
+        };
+      });
+    } catch (err) {
+      throw mapFabricError(err, undefined);
     }
   }
 

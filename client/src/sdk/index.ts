@@ -14,7 +14,21 @@ export * from './types';
 export { DocumentsApi, DocumentSource, fingerprint } from './documents';
 export { InvoicesApi } from './invoices';
 export { GuaranteesApi, GuaranteeApplication } from './guarantees';
-export { VerifyApi, Verification, Check, CheckResult, UNUSABLE_STATUSES } from './verify';
+export {
+  VerifyApi,
+  VerifyOptions,
+  Verification,
+  Check,
+  CheckResult,
+  USABLE_STATUSES,
+} from './verify';
+export {
+  ProvenanceApi,
+  ProvenanceCheck,
+  ProvenanceResult,
+  TransactionCheck,
+  readableKey,
+} from './provenance';
 export {
   EventStream,
   EventStreamOptions,

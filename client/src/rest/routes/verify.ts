@@ -24,7 +24,7 @@ async function verify(ctx: ServiceContext, req: Request, sha256: string): Promis
   return { ...v, issuer, access: v.record?.access ?? 'public' };
 }
 
-/** /api/v1/verify: the three checks of SPEC §4, by SHA-256 or by upload; no token needed. */
+/** /api/v1/verify: the four checks of SPEC §4, by SHA-256 or by upload; no token needed. */
 export function verifyRouter(ctx: ServiceContext): ApiRouter {
   const r = new ApiRouter('/verify', 'verification');
   r.add(
@@ -34,7 +34,7 @@ export function verifyRouter(ctx: ServiceContext): ApiRouter {
       operationId: 'verifyHash',
       summary: 'Verify a document by its SHA-256',
       description:
-        "Integrity, status and issuer checks. Without a token: the public view (served with the organisation's read-only verifier identity); with a token: what that identity may see (facts and history for entitled callers).",
+        "Integrity, status, issuer and provenance checks. Without a token: the public view (served with the organisation's read-only verifier identity); with a token: what that identity may see (facts and history for entitled callers).",
       auth: 'optional',
       params: HashPath,
       responses: { 200: { description: 'The verification', schema: Verification } },

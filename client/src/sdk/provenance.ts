@@ -1,0 +1,505 @@
+/**
+ * Provenance from signatures (SPEC §2, §4): every version of a record was
+ * made by a committed transaction whose signed creator was entitled to the
+ * move, whose endorsements satisfy the rule for it, and whose writes are
+ * exactly what the honest chaincode writes for the signed request. Nothing
+ * here trusts what chaincode wrote about who acted.
+ */
+import { type KeyHistories, type KeyVersion } from 'swledger-chaincode/dist/contract/provenance';
+import { decode } from 'swledger-chaincode/dist/domain/serialize';
+import {
+  endorsementRule,
+  financingRule,
+  satisfiedBy,
+  stateRule,
+  writeOnceRule,
+  type EndorsementRule,
+} from 'swledger-chaincode/dist/domain/policy';
+import {
+  checkDraw,
+  checkFacts,
+  checkFinancing,
+  checkState,
+} from 'swledger-chaincode/dist/domain/stored';
+import { DocType, type DocRecord } from 'swledger-chaincode/dist/domain/record';
+import { commonName, decodeTransaction, type SignedTransaction } from './envelope';
+import { LedgerConnection } from './fabric';
+import { replay, type PriorState } from './replay';
+
+/** Outcome of a provenance check. */
+export type ProvenanceResult = 'VALID' | 'INVALID' | 'ERROR';
+
+/** The check of one transaction against the rule for what it did. */
+export interface TransactionCheck {
+  readonly transactionId: string;
+  readonly result: ProvenanceResult;
+  /** Why, in words a person can act on. */
+  readonly reason: string;
+  /** `namespace:function` the creator signed. */
+  readonly fn?: string;
+  /** The signed creator: `MSP user (swl.role role)`. */
+  readonly creator?: string;
+  /** MSP IDs of the endorsements. */
+  readonly endorsers: readonly string[];
+  /** Keys the transaction wrote, readable (`state~CUSTOMS_DECLARATION~DEC-1`). */
+  readonly keys: readonly string[];
+}
+
+/** The check of a record: every transaction that wrote one of its keys. */
+export interface ProvenanceCheck {
+  readonly result: ProvenanceResult;
+  readonly reason: string;
+  /** Oldest first. */
+  readonly transactions: readonly TransactionCheck[];
+}
+
+/** Composite-key separator. */
+const SEP = '\u0000';
+
+/** A composite key in readable form (`state~TYPE~ID`). */
+export function readableKey(key: string): string {
+  return key.startsWith(SEP) ? key.slice(1, -1).split(SEP).join('~') : key;
+}
+
+/** Checks records and transactions against the signed blocks. */
+export class ProvenanceApi {
+  private readonly transactions = new Map<string, Promise<Fetched>>();
+
+  constructor(private readonly connection: LedgerConnection) {}
+
+  /**
+   * Checks every transaction that wrote a key of the record (facts, state,
+   * hash and owner index, financings, draws). Never throws for a ledger
+   * answer: an unreachable ledger is ERROR, a forgery INVALID.
+   */
+  async checkRecord(type: string, docId: string): Promise<ProvenanceCheck> {
+    let histories: Histories;
+    try {
+      histories = new Histories(this.connection, await this.recordHistories(type, docId));
+    } catch (err) {
+      return {
+        result: 'ERROR',
+        reason: `the record's history could not be read: ${message(err)}`,
+        transactions: [],
+      };
+    }
+    const txIds = histories.transactionIds();
+    const checks: TransactionCheck[] = [];
+    for (const txId of txIds) checks.push(await this.check(txId, histories));
+    return summarise(checks, `${type} ${docId}`);
+  }
+
+  /**
+   * Checks one committed transaction: signatures, creator's entitlement,
+   * endorsements and that its writes are what the honest chaincode writes.
+   */
+  async checkTransaction(transactionId: string): Promise<TransactionCheck> {
+    return this.check(transactionId, new Histories(this.connection, { keys: {} }));
+  }
+
+  /**
+   * Checks a committed transaction given its envelope (as a block holds it);
+   * undefined for what is not a transaction of this chaincode (channel
+   * configuration, lifecycle, system chaincodes).
+   */
+  async checkEnvelope(
+    envelope: Uint8Array,
+    validationCode: string,
+  ): Promise<TransactionCheck | undefined> {
+    let tx: SignedTransaction;
+    try {
+      tx = decodeTransaction(envelope);
+    } catch {
+      return undefined;
+    }
+    if (tx.chaincode !== this.connection.chaincodeName) return undefined;
+    this.remember(tx.transactionId, Promise.resolve({ kind: 'found', validationCode, tx }));
+    return this.checkTransaction(tx.transactionId);
+  }
+
+  private remember(transactionId: string, fetched: Promise<Fetched>): void {
+    // Bounded: a long-running watch must not keep every transaction it saw.
+    if (this.transactions.size >= 10_000) this.transactions.clear();
+    this.transactions.set(transactionId, fetched);
+  }
+
+  private async recordHistories(type: string, docId: string): Promise<KeyHistories> {
+    const answer = await this.connection.evaluate('provenance', 'record', [type, docId]);
+    return JSON.parse(answer) as KeyHistories;
+  }
+
+  private fetch(transactionId: string): Promise<Fetched> {
+    let found = this.transactions.get(transactionId);
+    if (found === undefined) {
+      found = this.fetchOnce(transactionId);
+      this.remember(transactionId, found);
+      found.catch(() => this.transactions.delete(transactionId));
+    }
+    return found;
+  }
+
+  private async fetchOnce(transactionId: string): Promise<Fetched> {
+    const processed = await this.connection.processedTransaction(transactionId);
+    if (processed === undefined) return { kind: 'absent' };
+    return {
+      kind: 'found',
+      validationCode: processed.validationCode,
+      tx: decodeTransaction(processed.envelope),
+    };
+  }
+
+  private async check(transactionId: string, histories: Histories): Promise<TransactionCheck> {
+    let fetched: Fetched;
+    try {
+      fetched = await this.fetch(transactionId);
+    } catch (err) {
+      return errorCheck(
+        transactionId,
+        `the transaction could not be read from the ledger: ${message(err)}`,
+      );
+    }
+    if (fetched.kind === 'absent') {
+      return invalid(transactionId, 'the record claims a transaction the ledger does not have');
+    }
+    const { tx, validationCode } = fetched;
+    const about = describe(tx);
+    const fail = (reason: string): TransactionCheck => ({ ...about, result: 'INVALID', reason });
+    if (validationCode !== 'VALID') {
+      return fail(`the ledger marks it ${validationCode}, yet the record names it`);
+    }
+    if (!tx.creatorSignatureValid) return fail("the creator's signature does not verify");
+    const badEndorser = tx.endorsers.find((e) => !e.signatureValid);
+    if (badEndorser !== undefined) {
+      return fail(`the endorsement of ${badEndorser.mspId} does not verify`);
+    }
+    if (tx.otherNamespaces.length > 0) {
+      return fail(`it also wrote the namespaces ${tx.otherNamespaces.join(', ')}`);
+    }
+    try {
+      await histories.load([...tx.writes.map((w) => w.key), ...tx.reads.map((r) => r.key)]);
+      const claimed = await this.claimedElsewhere(tx);
+      if (claimed !== undefined) return fail(claimed);
+      const prior = histories.priorTo(tx);
+      const expected = await replay(tx, prior);
+      if (expected.outcome === 'refused') {
+        return fail(
+          `the chaincode refuses this request from its signed creator: ${expected.reason}`,
+        );
+      }
+      const difference = differenceOf(tx, expected);
+      if (difference !== undefined) {
+        return fail(
+          `its endorsers wrote what the chaincode does not write for the signed request: ${difference}`,
+        );
+      }
+      const unmet = await unmetRule(tx, prior);
+      if (unmet !== undefined) return fail(unmet);
+      const historyMismatch = histories.disagreesWith(tx);
+      if (historyMismatch !== undefined) return fail(historyMismatch);
+    } catch (err) {
+      return { ...about, result: 'ERROR', reason: `the check could not finish: ${message(err)}` };
+    }
+    return {
+      ...about,
+      result: 'VALID',
+      reason: `${tx.fn} signed by ${about.creator}, endorsed by ${about.endorsers.join(', ')}`,
+    };
+  }
+
+  /** A value written by `tx` that names another transaction as its maker. */
+  private async claimedElsewhere(tx: SignedTransaction): Promise<string | undefined> {
+    for (const write of tx.writes) {
+      if (write.isDelete) continue;
+      const claimed = txIdOf(write.value);
+      if (claimed === undefined || claimed === tx.transactionId) continue;
+      const other = await this.fetch(claimed).catch(() => undefined);
+      if (other?.kind === 'absent') {
+        return `${readableKey(write.key)} claims transaction ${claimed}, which the ledger does not have (the record claims a transaction the ledger does not have)`;
+      }
+    }
+    return undefined;
+  }
+}
+
+type Fetched =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'found'; readonly validationCode: string; readonly tx: SignedTransaction };
+
+/** Key histories, loaded on demand through the provenance contract. */
+class Histories {
+  private readonly versions = new Map<string, readonly KeyVersion[]>();
+
+  constructor(
+    private readonly connection: LedgerConnection,
+    initial: KeyHistories,
+  ) {
+    for (const [key, list] of Object.entries(initial.keys)) this.versions.set(key, list);
+  }
+
+  /** Every transaction that wrote one of the loaded keys, oldest first (by first appearance). */
+  transactionIds(): string[] {
+    const ordered: string[] = [];
+    for (const list of this.versions.values()) {
+      for (const version of [...list].reverse()) {
+        if (!ordered.includes(version.txId)) ordered.push(version.txId);
+      }
+    }
+    return ordered;
+  }
+
+  async load(keys: readonly string[]): Promise<void> {
+    const missing = [...new Set(keys)].filter((key) => !this.versions.has(key));
+    for (let i = 0; i < missing.length; i += 64) {
+      const batch = missing.slice(i, i + 64);
+      const answer = await this.connection.evaluate('provenance', 'keys', [JSON.stringify(batch)]);
+      const found = JSON.parse(answer) as KeyHistories;
+      for (const key of batch) this.versions.set(key, found.keys[key] ?? []);
+    }
+  }
+
+  /** The ledger just before `tx`, as far as the histories tell it. */
+  priorTo(tx: SignedTransaction): PriorState {
+    const readVersionless = new Set(
+      [...tx.reads, ...(tx.rangeReads ?? [])]
+        .filter((r) => r.version === undefined)
+        .map((r) => r.key),
+    );
+    const get = async (key: string): Promise<Uint8Array | undefined> => {
+      if (readVersionless.has(key)) return undefined;
+      await this.load([key]);
+      const list = this.versions.get(key) ?? [];
+      const own = list.findIndex((v) => v.txId === tx.transactionId);
+      // Written by tx: the version before it. Only read: a write-once key has one version.
+      const before = own >= 0 ? list[own + 1] : list[list.length - 1];
+      return before === undefined || before.isDelete
+        ? undefined
+        : Buffer.from(before.value, 'base64');
+    };
+    const rangeKeys = (tx.rangeReads ?? [])
+      .filter((r) => r.version !== undefined)
+      .map((r) => r.key);
+    return {
+      get,
+      range: async (prefix) => {
+        const found: { key: string; value: Uint8Array }[] = [];
+        for (const key of [...new Set(rangeKeys)].filter((k) => k.startsWith(prefix)).sort()) {
+          const value = await get(key);
+          if (value !== undefined) found.push({ key, value });
+        }
+        return found;
+      },
+    };
+  }
+
+  /** A history version that differs from what the signed transaction wrote to that key. */
+  disagreesWith(tx: SignedTransaction): string | undefined {
+    for (const write of tx.writes) {
+      const version = (this.versions.get(write.key) ?? []).find((v) => v.txId === tx.transactionId);
+      if (version === undefined) continue;
+      const same =
+        version.isDelete === write.isDelete &&
+        (write.isDelete || Buffer.from(version.value, 'base64').equals(Buffer.from(write.value)));
+      if (!same)
+        return `the peer's history of ${readableKey(write.key)} differs from the signed transaction`;
+    }
+    return undefined;
+  }
+}
+
+/** The first way the transaction's writes differ from what the honest chaincode writes, or undefined. */
+function differenceOf(
+  tx: SignedTransaction,
+  expected: {
+    writes: ReadonlyMap<string, Uint8Array | null>;
+    policies: ReadonlyMap<string, Uint8Array>;
+    event?: { name: string; payload: Uint8Array };
+  },
+): string | undefined {
+  const actual = new Map(tx.writes.map((w) => [w.key, w.isDelete ? null : w.value] as const));
+  for (const [key, value] of actual) {
+    if (!expected.writes.has(key)) {
+      return `it ${value === null ? 'deleted' : 'wrote'} ${readableKey(key)}, which the request does not touch`;
+    }
+    const wanted = expected.writes.get(key) ?? null;
+    if (value === null || wanted === null) {
+      if (value !== wanted) return `it ${value === null ? 'deleted' : 'wrote'} ${readableKey(key)}`;
+    } else if (!Buffer.from(value).equals(Buffer.from(wanted))) {
+      return `${readableKey(key)} holds ${preview(value)} where the request gives ${preview(wanted)}`;
+    }
+  }
+  for (const key of expected.writes.keys()) {
+    if (!actual.has(key)) return `it did not write ${readableKey(key)}`;
+  }
+  for (const [key, policy] of expected.policies) {
+    const set = tx.policies.get(key);
+    if (set === undefined || !Buffer.from(set).equals(Buffer.from(policy))) {
+      return `${readableKey(key)} was not given its key-level policy`;
+    }
+  }
+  for (const key of tx.policies.keys()) {
+    if (!expected.policies.has(key))
+      return `it changed the key-level policy of ${readableKey(key)}`;
+  }
+  const event = tx.event;
+  if (expected.event === undefined) {
+    if (event !== undefined) return `it emitted an event the request does not cause`;
+  } else if (
+    event === undefined ||
+    event.name !== expected.event.name ||
+    !Buffer.from(event.payload).equals(Buffer.from(expected.event.payload))
+  ) {
+    return 'its event differs from the changes the request makes';
+  }
+  return undefined;
+}
+
+/** A written key whose endorsement rule the endorsers do not satisfy, or undefined. */
+async function unmetRule(tx: SignedTransaction, prior: PriorState): Promise<string | undefined> {
+  const endorsers = tx.endorsers.map((e) => e.mspId);
+  for (const write of tx.writes) {
+    const rule = await ruleOf(write.key, prior);
+    if (!satisfiedBy(rule, endorsers)) {
+      return `${readableKey(write.key)} needs ${describeRule(rule)}; it was endorsed by ${endorsers.join(', ') || 'nobody'}`;
+    }
+  }
+  return undefined;
+}
+
+/** The rule a write to `key` needs, from the ledger before the write (a new key: MAJORITY). */
+async function ruleOf(key: string, prior: PriorState): Promise<EndorsementRule> {
+  const majority = endorsementRule([]);
+  const before = await prior.get(key);
+  if (before === undefined || !key.startsWith(SEP)) return majority;
+  const [family, ...parts] = key.slice(1, -1).split(SEP);
+  switch (family) {
+    case 'doc':
+    case 'hash':
+    case 'owner':
+      return writeOnceRule();
+    case 'state': {
+      const record = await recordBefore(parts[0] ?? '', parts[1] ?? '', prior);
+      return record === undefined ? majority : stateRule(record);
+    }
+    case 'financing':
+      return financingRule(decode(before, key, checkFinancing).bankMsp);
+    case 'draw': {
+      decode(before, key, checkDraw);
+      const guarantee = await recordBefore(DocType.GUARANTEE, parts[0] ?? '', prior);
+      return guarantee === undefined ? majority : stateRule(guarantee);
+    }
+    default:
+      return majority;
+  }
+}
+
+async function recordBefore(
+  type: string,
+  docId: string,
+  prior: PriorState,
+): Promise<DocRecord | undefined> {
+  const key = (family: string) => `${SEP}${family}${SEP}${type}${SEP}${docId}${SEP}`;
+  const facts = await prior.get(key('doc'));
+  const state = await prior.get(key('state'));
+  if (facts === undefined || state === undefined) return undefined;
+  return { facts: decode(facts, 'facts', checkFacts), state: decode(state, 'state', checkState) };
+}
+
+function describeRule(rule: EndorsementRule): string {
+  if (rule.outOf === 0) return `every one of ${rule.required.join(', ')}`;
+  const among = rule.required.length > 0 ? `${rule.required.join(' and ')} and ` : '';
+  return `${among}${rule.outOf} of ${rule.others.join(', ')}`;
+}
+
+function describe(tx: SignedTransaction): Omit<TransactionCheck, 'result' | 'reason'> {
+  return {
+    transactionId: tx.transactionId,
+    fn: tx.fn,
+    creator: creatorOf(tx),
+    endorsers: tx.endorsers.map((e) => e.mspId),
+    keys: tx.writes.map((w) => readableKey(w.key)),
+  };
+}
+
+/** `MSP user (swl.role role[, swl.entity uscc])` from the signed creator certificate. */
+function creatorOf(tx: SignedTransaction): string {
+  const attrs = attributesOf(tx.creator.certificate);
+  const role = attrs['swl.role'] ?? 'no role';
+  const entity = attrs['swl.entity'];
+  return `${tx.creator.mspId} ${commonName(tx.creator.certificate)} (${role}${entity === undefined ? '' : `, ${entity}`})`;
+}
+
+/** Fabric CA attributes of a certificate (extension 1.2.3.4.5.6.7.8.1, JSON). */
+export function attributesOf(certificate: string): Record<string, string> {
+  const der = Buffer.from(certificate.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const start = der.indexOf('{"attrs":');
+  if (start < 0) return {};
+  let depth = 0;
+  for (let i = start; i < der.length; i++) {
+    if (der[i] === 0x7b) depth++;
+    if (der[i] === 0x7d && --depth === 0) {
+      try {
+        const parsed = JSON.parse(der.subarray(start, i + 1).toString('utf8')) as {
+          attrs?: Record<string, string>;
+        };
+        return parsed.attrs ?? {};
+      } catch {
+        return {};
+      }
+    }
+  }
+  return {};
+}
+
+function txIdOf(value: Uint8Array): string | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(value).toString('utf8')) as { txId?: unknown };
+    return typeof parsed.txId === 'string' ? parsed.txId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function preview(value: Uint8Array): string {
+  const text = Buffer.from(value).toString('utf8');
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+function summarise(checks: readonly TransactionCheck[], name: string): ProvenanceCheck {
+  const bad = checks.find((c) => c.result === 'INVALID');
+  if (bad !== undefined) {
+    return {
+      result: 'INVALID',
+      reason: `${name} was changed by transaction ${bad.transactionId}${bad.creator === undefined ? '' : ` (${bad.fn} signed by ${bad.creator})`}: ${bad.reason}. Treat the record as forged and report it to the network's operators.`,
+      transactions: checks,
+    };
+  }
+  const error = checks.find((c) => c.result === 'ERROR');
+  if (error !== undefined) {
+    return {
+      result: 'ERROR',
+      reason: `transaction ${error.transactionId}: ${error.reason}; try again`,
+      transactions: checks,
+    };
+  }
+  if (checks.length === 0) {
+    return { result: 'ERROR', reason: `no transaction of ${name} was found`, transactions: checks };
+  }
+  const moves = checks.map((c) => `${c.fn} by ${c.creator}`).join('; ');
+  return {
+    result: 'VALID',
+    reason: `every version of ${name} was made by a signed, entitled and properly endorsed transaction (${checks.length}: ${moves})`,
+    transactions: checks,
+  };
+}
+
+function invalid(transactionId: string, reason: string): TransactionCheck {
+  return { transactionId, result: 'INVALID', reason, endorsers: [], keys: [] };
+}
+
+function errorCheck(transactionId: string, reason: string): TransactionCheck {
+  return { transactionId, result: 'ERROR', reason, endorsers: [], keys: [] };
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
