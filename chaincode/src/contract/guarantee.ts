@@ -2,7 +2,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { ErrorCode, fail } from '../domain/errors';
 import { changeOf } from '../domain/events';
 import * as guarantee from '../domain/guarantee';
-import { drawAccountableOrgs, endorsementRule } from '../domain/policy';
+import { drawRule } from '../domain/policy';
 import { DocType } from '../domain/record';
 import * as valid from '../domain/validate';
 import { fullView } from '../domain/view';
@@ -105,7 +105,7 @@ export class GuaranteeContract extends SwlContract {
     }
     await store.saveState(record, outcome.state);
     await store.saveState(declaration, outcome.declarationState);
-    await store.saveDraw(outcome.draw, endorsementRule(drawAccountableOrgs(record)));
+    await store.saveDraw(outcome.draw, drawRule(record));
     const detail = { amount: outcome.draw.amount, drawId: outcome.draw.drawId };
     store.emit([
       changeOf(record.facts, record.state, outcome.state, 'draw', {
