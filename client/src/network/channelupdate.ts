@@ -4,9 +4,11 @@ import { LedgerError } from '../sdk/errors';
 import { ledgerHeight } from './channel';
 import {
   adminSignaturesNeeded,
+  blockNumber,
   configFromBlock,
   JsonObject,
   pickSigners,
+  revocationList,
   updateEnvelope,
   withCrl,
 } from './configupdate';
@@ -89,7 +91,7 @@ async function fetchConfig(
   name: string,
 ): Promise<{ block: number; config: JsonObject }> {
   const pb = join(dir, `${name}.block.pb`);
-  const res = await peerCli(layout, org, [
+  await peerCli(layout, org, [
     'channel',
     'fetch',
     'config',
@@ -98,13 +100,12 @@ async function fetchConfig(
     layout.channel,
     ...ordererFlags(layout),
   ]);
-  const m = /Received block: (\d+)/.exec(res.stderr + res.stdout);
-  if (!m?.[1]) throw new Error(`peer channel fetch config printed no block number`);
   const json = join(dir, `${name}.block.json`);
   await configtxlator(['proto_decode', '--input', pb, '--type', 'common.Block', '--output', json]);
-  const config = configFromBlock(JSON.parse(readFileSync(json, 'utf8')) as unknown);
+  const decoded = JSON.parse(readFileSync(json, 'utf8')) as unknown;
+  const config = configFromBlock(decoded);
   writeFileSync(join(dir, `${name}.config.json`), JSON.stringify(config, null, 2));
-  return { block: Number(m[1]), config };
+  return { block: blockNumber(decoded), config };
 }
 
 /** Encodes two configs and writes the envelope of their difference; returns its path. */
@@ -249,10 +250,11 @@ export async function publishCrl(
   const after = await step('CONFIG_NOT_APPLIED', 'reading the new config block', dir, () =>
     fetchConfig(layout, org, dir, 'updated'),
   );
-  if (after.block <= current.block)
+  const entry = Buffer.from(crlPem, 'utf8').toString('base64');
+  if (after.block <= current.block || !revocationList(after.config, org.mspId).includes(entry))
     throw new ChannelUpdateError(
       'CONFIG_NOT_APPLIED',
-      `the ordering service accepted the update but its newest config block is still ${after.block}\nNext: run the same \`swl user revoke\` again (files: ${dir})`,
+      `the ordering service accepted the update but config block ${after.block} does not carry the CRL\nNext: run the same \`swl user revoke\` again (files: ${dir})`,
       dir,
       undefined,
     );

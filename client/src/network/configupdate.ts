@@ -46,6 +46,18 @@ export function configFromBlock(block: unknown): JsonObject {
   return clone(objectAt(block, ['data', 'data', 0, 'payload', 'data', 'config']));
 }
 
+/**
+ * The number of a decoded block (`header.number`, a decimal string in configtxlator's JSON).
+ * @throws Error when the block has no number
+ */
+export function blockNumber(block: unknown): number {
+  const n = objectAt(block, ['header']).number;
+  const value = typeof n === 'string' && /^\d+$/.test(n) ? Number(n) : n;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new Error(`the block's header.number ${JSON.stringify(n)} is not a block number`);
+  return value;
+}
+
 /** MSP IDs of the application (peer) organisations in a configuration, sorted. */
 export function applicationOrgs(config: unknown): string[] {
   return Object.keys(objectAt(config, ['channel_group', 'groups', 'Application', 'groups'])).sort();

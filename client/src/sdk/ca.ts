@@ -132,8 +132,8 @@ function crlPemOf(b64: unknown): string {
  * Revokes a user's certificates at the CA (a role change or departure) and
  * returns the CA's new CRL. The old certificate stays usable on the channel
  * until that CRL reaches the channel configuration (`publishCrl`). A user
- * revoked before is not an error: the CRL is generated again, so a failed
- * channel update can be retried.
+ * revoked before is not an error (the CA revokes nothing more; its CRL is
+ * fetched again), so a failed channel update can be retried.
  * @throws LedgerError CA_ERROR when the CA refuses or cannot be reached
  */
 export async function revokeUser(
@@ -143,8 +143,7 @@ export async function revokeUser(
 ): Promise<Revocation> {
   const ca = caOf(opts.profile);
   const { user: admin } = await registrar(opts);
-  let result: { RevokedCerts?: { Serial?: string }[]; CRL?: unknown } | undefined;
-  let alreadyRevoked = false;
+  let result: { RevokedCerts?: { Serial?: string }[] | null; CRL?: unknown } | undefined;
   try {
     // fabric-ca-client's types lack `gencrl`, which its revoke() passes on to the CA.
     const request: FabricCAServices.IRevokeRequest & { gencrl: boolean } = {
@@ -152,23 +151,21 @@ export async function revokeUser(
       reason,
       gencrl: true,
     };
-    const res = (await ca.revoke(request, admin)) as {
-      result?: typeof result;
-    };
+    const res = (await ca.revoke(request, admin)) as { result?: typeof result };
     result = res.result;
   } catch (err) {
-    const msg = (err as Error).message;
-    if (!/already revoked/i.test(msg))
-      throw new LedgerError('CA_ERROR', `revoking '${name}' failed: ${msg}`, { cause: err });
-    alreadyRevoked = true;
+    throw new LedgerError('CA_ERROR', `revoking '${name}' failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
+  // A user revoked before: the CA revokes nothing more and sends no CRL; ask for it.
+  const revokedSerials = (result?.RevokedCerts ?? []).map((c) => c.Serial ?? '').filter(Boolean);
   try {
-    const crl: unknown = alreadyRevoked ? await ca.generateCRL({}, admin) : result?.CRL;
-    return {
-      revokedSerials: (result?.RevokedCerts ?? []).map((c) => c.Serial ?? '').filter(Boolean),
-      crlPem: crlPemOf(crl),
-      alreadyRevoked,
-    };
+    const crl: unknown =
+      typeof result?.CRL === 'string' && result.CRL !== ''
+        ? result.CRL
+        : await ca.generateCRL({}, admin);
+    return { revokedSerials, crlPem: crlPemOf(crl), alreadyRevoked: revokedSerials.length === 0 };
   } catch (err) {
     if (err instanceof LedgerError) throw err;
     throw new LedgerError(

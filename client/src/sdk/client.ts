@@ -2,6 +2,7 @@ import { resolveLayout } from '../network/layout';
 import { connectionProfile } from '../network/profile';
 import { ConnectionOptions, LedgerConnection } from './fabric';
 import { CaOptions } from './ca';
+import { accessDenied } from './errors';
 import { DocumentsApi } from './documents';
 import { EventStream, EventStreamOptions } from './events';
 import { GuaranteesApi } from './guarantees';
@@ -85,15 +86,19 @@ export class SwlClient {
 
   /**
    * Connects as an identity of a local network.
-   * @throws PeerUnreachableError when no peer answers; Error when the identity is unknown
+   * @throws AccessDeniedError when the peers refuse the identity (revoked or expired certificate); PeerUnreachableError when no peer answers; Error when the identity is unknown
    */
   static async connect(opts: ClientOptions): Promise<SwlClient> {
     return SwlClient.open(localConnectionOptions(opts));
   }
 
-  /** Connects with explicit settings (connection profile, wallet, identity). */
+  /** Connects with explicit settings (connection profile, wallet, identity). @throws as {@link SwlClient.connect} */
   static async open(opts: ConnectionOptions): Promise<SwlClient> {
-    return new SwlClient(await LedgerConnection.open(opts));
+    try {
+      return new SwlClient(await LedgerConnection.open(opts));
+    } catch (err) {
+      throw accessDenied(err) ?? err;
+    }
   }
 
   /** MSP ID of the connected identity. */

@@ -103,6 +103,32 @@ export class PeerUnreachableError extends LedgerError {
   }
 }
 
+/**
+ * The channel refuses the identity itself (Fabric's "access denied"): its
+ * certificate was revoked (a CRL in its organisation's MSP), has expired,
+ * or is not of a channel member. Retrying cannot help.
+ */
+export class AccessDeniedError extends LedgerError {
+  constructor(message: string, info: ErrorInfo = {}) {
+    super('ACCESS_DENIED', message, info);
+    this.name = AccessDeniedError.name;
+  }
+}
+
+/**
+ * An {@link AccessDeniedError} for a connection whose service discovery
+ * the peers refused with "access denied" (reported as unreachable peers by
+ * the connection), else undefined.
+ */
+export function accessDenied(err: unknown): AccessDeniedError | undefined {
+  if (!(err instanceof PeerUnreachableError) || !/\baccess denied\b/.test(err.message))
+    return undefined;
+  return new AccessDeniedError(
+    `the peers refuse this identity (access denied): its certificate may have been revoked or expired; ${err.message}`,
+    { cause: err },
+  );
+}
+
 /** The ordering service refused the transaction outright (e.g. no Raft leader): it was not ordered. */
 export class OrdererUnavailableError extends LedgerError {
   constructor(message: string, info: ErrorInfo = {}) {

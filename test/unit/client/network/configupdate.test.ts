@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   adminSignaturesNeeded,
   applicationOrgs,
+  blockNumber,
   configFromBlock,
   JsonObject,
   pickSigners,
@@ -158,5 +159,14 @@ describe('network/configupdate', () => {
         data: { config_update: update },
       },
     });
+  });
+});
+
+describe('network/configupdate blockNumber', () => {
+  it("reads a decoded block's number, written as a decimal string", () => {
+    expect(blockNumber({ header: { number: '12' } })).to.equal(12);
+    expect(blockNumber({ header: { number: 0 } })).to.equal(0);
+    expect(() => blockNumber({ header: { number: '-1' } })).to.throw(/not a block number/);
+    expect(() => blockNumber({})).to.throw(/has no header/);
   });
 });
