@@ -267,32 +267,59 @@ export function docCommand(): Command {
 export function verifyCommand(): Command {
   return ledgerOptions(new Command('verify'), 'customs:verifier')
     .description(
-      'verify a file or SHA-256: integrity, status, issuer (exit 0 valid, 1 invalid, 2 error)',
+      'verify a file or SHA-256: integrity, status, issuer and provenance from signatures (exit 0 valid, 1 invalid, 2 error)',
     )
     .argument('<file-or-sha256>', 'the file to check, or its SHA-256')
-    .action(async (target: string, f: LedgerFlags) => {
-      const done = await withClient(f, async (c) => {
-        const v = await c.verifier.verify(isSha256(target) ? { sha256: target } : { path: target });
-        if (f.json) {
-          printJson(v);
-        } else {
-          out(`verdict    ${v.verdict}`);
-          out(`sha256     ${v.sha256}`);
-          printTable(
-            ['CHECK', 'RESULT', 'REASON'],
-            [
-              ['integrity', v.integrity.result, v.integrity.reason],
-              ['status', v.status.result, v.status.reason],
-              ['issuer', v.issuer.result, v.issuer.reason],
-            ],
+    .option(
+      '--no-provenance',
+      'skip the provenance check (faster; the verdict then rests on three checks)',
+    )
+    .option('--transactions', 'list each transaction the provenance check read')
+    .action(
+      async (target: string, f: LedgerFlags & { provenance: boolean; transactions?: boolean }) => {
+        const done = await withClient(f, async (c) => {
+          const v = await c.verifier.verify(
+            isSha256(target) ? { sha256: target } : { path: target },
+            {
+              provenance: f.provenance,
+            },
           );
-          if (v.history) {
-            out();
-            printHistory(v.history, false);
+          if (f.json) {
+            printJson(v);
+          } else {
+            out(`verdict    ${v.verdict}`);
+            out(`sha256     ${v.sha256}`);
+            printTable(
+              ['CHECK', 'RESULT', 'REASON'],
+              [
+                ['integrity', v.integrity.result, v.integrity.reason],
+                ['status', v.status.result, v.status.reason],
+                ['issuer', v.issuer.result, v.issuer.reason],
+                ['provenance', v.provenance.result, v.provenance.reason],
+              ],
+            );
+            if (f.transactions && v.provenance.transactions) {
+              out();
+              printTable(
+                ['TRANSACTION', 'FUNCTION', 'SIGNED BY', 'ENDORSERS', 'RESULT'],
+                v.provenance.transactions.map((t) => [
+                  t.transactionId.slice(0, 16),
+                  t.fn ?? '?',
+                  t.creator ?? '?',
+                  t.endorsers.join(','),
+                  t.result,
+                ]),
+              );
+            }
+            if (v.history) {
+              out();
+              printHistory(v.history, false);
+            }
           }
-        }
-        return v.verdict;
-      });
-      if (done !== undefined) process.exitCode = done === 'VALID' ? 0 : done === 'INVALID' ? 1 : 2;
-    });
+          return v.verdict;
+        });
+        if (done !== undefined)
+          process.exitCode = done === 'VALID' ? 0 : done === 'INVALID' ? 1 : 2;
+      },
+    );
 }

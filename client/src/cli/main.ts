@@ -6,6 +6,7 @@ import { guaranteeCommand, invoiceCommand } from './guarantee';
 import { networkCommand } from './network';
 import { serveCommand } from './serve';
 import { userCommand } from './user';
+import { watchCommand } from './watch';
 
 /** The `swl` command. */
 export function program(): Command {
@@ -20,6 +21,7 @@ export function program(): Command {
   p.addCommand(userCommand());
   p.addCommand(eventsCommand());
   p.addCommand(serveCommand());
+  p.addCommand(watchCommand());
   return p;
 }
 

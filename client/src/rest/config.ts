@@ -42,6 +42,8 @@ export interface ServerConfig {
   readonly heartbeatMs: number;
   /** Kind of each peer organisation of the network, by MSP ID (from its topology). */
   readonly orgKinds: Readonly<Record<string, OrgKind>>;
+  /** Run the provenance watch (alerts on the event stream, in the log and in /metrics). */
+  readonly watch: boolean;
   /**
    * Fault injection for restart tests: `exit-after-commit` makes the process
    * exit once a keyed write has committed and before its result is stored.
@@ -68,6 +70,7 @@ export interface ConfigInput {
   readonly ratePerSecond?: number | string;
   readonly idempotencyWaitMs?: number | string;
   readonly heartbeatMs?: number | string;
+  readonly watch?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -106,6 +109,7 @@ const schema = z.object({
   ratePerSecond: z.coerce.number().min(0.01).max(100_000),
   idempotencyWaitMs: z.coerce.number().int().min(0).max(600_000),
   heartbeatMs: z.coerce.number().int().min(100).max(60_000),
+  watch: z.enum(['on', 'off']),
   failpoint: z.enum(['exit-after-commit']).optional(),
 });
 
@@ -130,7 +134,8 @@ export function restPaths(network: string, org: string) {
  * from the layout, HTTPS with the org's `rest` TLS certificate, 1 MiB JSON
  * bodies, 1 GiB uploads (25 MiB for an anonymous verification), 20 requests
  * burst and 10/s per token, 4 event streams per token replaying at most
- * 10 000 blocks, 20 s to send the headers and 15 minutes the whole request.
+ * 10 000 blocks, 20 s to send the headers and 15 minutes the whole request,
+ * the provenance watch on (`SWL_REST_WATCH=off` turns it off).
  * @throws Error naming the first invalid setting
  */
 export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -153,6 +158,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     ratePerSecond: input.ratePerSecond ?? env.SWL_REST_RATE_PER_SECOND ?? 10,
     idempotencyWaitMs: input.idempotencyWaitMs ?? env.SWL_REST_IDEMPOTENCY_WAIT_MS ?? 20_000,
     heartbeatMs: input.heartbeatMs ?? env.SWL_REST_HEARTBEAT_MS ?? 15_000,
+    watch: input.watch === undefined ? (env.SWL_REST_WATCH ?? 'on') : input.watch ? 'on' : 'off',
     failpoint: env.SWL_REST_FAILPOINT || undefined,
   });
   if (!parsed.success) {
@@ -181,6 +187,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     idempotencyWaitMs: c.idempotencyWaitMs,
     heartbeatMs: c.heartbeatMs,
     orgKinds: paths.orgKinds,
+    watch: c.watch === 'on',
     failpoint: c.failpoint,
   };
 }

@@ -4,6 +4,7 @@ import { LedgerPool } from './ledger';
 import { Metrics } from './metrics';
 import { StreamSlots } from './streams';
 import { TokenStore } from './tokens';
+import { type ProvenanceWatch } from './watch';
 import { KeyedWrites, WriteResult } from './writes';
 
 /** What the routers share. */
@@ -15,6 +16,8 @@ export interface ServiceContext {
   readonly metrics: Metrics;
   /** Open event streams per API token. */
   readonly streams: StreamSlots;
+  /** The organisation's provenance watch, unless turned off. */
+  readonly watch?: ProvenanceWatch;
 }
 
 /** Sends a write's (possibly replayed) response. */

@@ -24,6 +24,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly provenanceChecked = new Counter({
+    name: 'swl_provenance_checked_total',
+    help: 'Committed swledger transactions the watch checked against their signatures, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly provenanceAlerts = new Counter({
+    name: 'swl_provenance_alerts_total',
+    help: 'Committed transactions that failed the provenance check (forgeries)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'swl_rest_' });
   }

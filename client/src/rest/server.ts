@@ -15,6 +15,8 @@ import { errorMiddleware, HttpError } from './errors';
 import { IdempotencyStore } from './idempotency';
 import { LedgerPool } from './ledger';
 import { Metrics } from './metrics';
+import { ProvenanceWatch } from './watch';
+import { alertsRouter } from './routes/alerts';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './ratelimit';
 import { documentsRouter } from './routes/documents';
@@ -68,6 +70,15 @@ export function createServer(
     config.idempotencyWaitMs,
     config.failpoint,
   );
+  const watch = config.watch
+    ? new ProvenanceWatch(
+        config.network,
+        ledger.verifierLabel,
+        ProvenanceWatch.checkpointFor(config.dbFile),
+        metrics,
+        log,
+      )
+    : undefined;
   const ctx: ServiceContext = {
     config,
     ledger,
@@ -75,6 +86,7 @@ export function createServer(
     writes,
     metrics,
     streams: new StreamSlots(config.maxStreamsPerToken),
+    watch,
   };
   const mspId = ledger.identity(ledger.verifierLabel).mspId;
 
@@ -84,6 +96,7 @@ export function createServer(
     invoicesRouter(ctx),
     guaranteesRouter(ctx),
     eventsRouter(ctx),
+    alertsRouter(ctx),
     meRouter(),
   ];
   const operations = routers.flatMap((r) => r.operations);
@@ -182,6 +195,12 @@ export function createServer(
         s.once('error', reject);
         s.listen(config.port, config.host, () => {
           server = s;
+          // The watch connects in the background; a ledger not yet reachable is logged, not fatal.
+          watch?.start().catch((err: unknown) => {
+            log(
+              `provenance watch did not start: ${err instanceof Error ? err.message : String(err)}`,
+            );
+          });
           const { port } = s.address() as AddressInfo;
           resolve(
             `${config.tls ? 'https' : 'http'}://${config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`,
@@ -196,6 +215,7 @@ export function createServer(
         s.closeAllConnections();
         await new Promise<void>((r) => s.close(() => r()));
       }
+      await watch?.stop();
       await ledger.close();
       db.close();
     },

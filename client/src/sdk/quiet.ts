@@ -5,3 +5,7 @@
  */
 process.env.HFC_LOGGING ??= '{"fatal":"console"}';
 export {};
+
+// The chaincode's contract classes (loaded to replay transactions) log every
+// decorator at info; keep their warnings only, unless the user chose a level.
+process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';

@@ -6,6 +6,7 @@
  * an honest endorsement could contain; anything else was made up by the
  * endorsers' code. The rule is the chaincode itself, defined once.
  */
+import './quiet';
 import { ClientIdentity } from 'fabric-shim';
 import { type Context } from 'fabric-contract-api';
 import { contracts } from 'swledger-chaincode/dist/index';

@@ -19,7 +19,14 @@ interface Verification {
   verdict: string;
   integrity: Check;
   status: Check;
-  issuer: Check & { msp?: string; id?: string; transactionId?: string; blockNumber?: string };
+  issuer: Check & {
+    msp?: string;
+    owner?: string;
+    id?: string;
+    transactionId?: string;
+    blockNumber?: string;
+  };
+  provenance: Check;
   record?: {
     type: string;
     docId: string;
@@ -79,7 +86,7 @@ async function hashFile(file: File, progress: (done: number) => void): Promise<s
   return sha.digestHex();
 }
 
-/** The page's three answers (SPEC §4), from the service's checks. */
+/** The page's answers (SPEC §4), from the service's checks. */
 function outcome(v: Verification): { word: string; cls: string; detail: string } {
   if (v.integrity.result === 'INVALID')
     return {
@@ -88,7 +95,17 @@ function outcome(v: Verification): { word: string; cls: string; detail: string }
       detail:
         'No document with this fingerprint is on the ledger: the file was altered, or it was never registered.',
     };
-  if (v.integrity.result !== 'VALID' || v.issuer.result === 'ERROR')
+  if (v.provenance.result === 'INVALID')
+    return {
+      word: 'FORGED',
+      cls: 'bad',
+      detail: `The ledger record was not made by the signed, entitled transactions it claims: ${v.provenance.reason}`,
+    };
+  if (
+    v.integrity.result !== 'VALID' ||
+    v.issuer.result === 'ERROR' ||
+    v.provenance.result === 'ERROR'
+  )
     return {
       word: 'NOT VERIFIED',
       cls: 'warn',
@@ -104,7 +121,7 @@ function outcome(v: Verification): { word: string; cls: string; detail: string }
     word: 'VALID',
     cls: 'good',
     detail:
-      'The file is exactly the registered document, its status is usable, and its issuer is known.',
+      'The file is exactly the registered document, its status is usable, its issuer is known, and every change to its record was signed by someone entitled to make it.',
   };
 }
 
@@ -132,8 +149,8 @@ function render(v: Verification, file: File): void {
     row(dl, 'Document', `${v.record.type} ${v.record.docId}`);
     row(dl, 'Status', v.record.status);
     row(dl, 'Issuer', v.issuer.msp ?? v.record.issuerMsp);
+    row(dl, 'Enterprise', v.issuer.owner ?? v.record.owner);
     row(dl, 'Issued by', v.issuer.id);
-    row(dl, 'Owner', v.record.owner);
     row(dl, 'Registered', formatTime(v.record.createdAt));
     if (v.record.updatedAt) row(dl, 'Last change', formatTime(v.record.updatedAt));
     row(dl, 'Transaction', v.issuer.transactionId);
@@ -146,6 +163,7 @@ function render(v: Verification, file: File): void {
     ['Integrity', v.integrity],
     ['Status', v.status],
     ['Issuer', v.issuer],
+    ['Provenance', v.provenance],
   ] as const) {
     const li = el('li');
     li.append(

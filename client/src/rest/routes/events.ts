@@ -71,7 +71,7 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
       operationId: 'streamEvents',
       summary: 'Ledger changes the caller may see, as server-sent events',
       description:
-        'One `change` event per changed record (type, docId, sha256, owner, oldStatus, newStatus, action, detail, transactionId, blockNumber). The event id is a checkpoint: reconnect with Last-Event-ID to resume after it. Customs and bank staff see every change, enterprise users the changes of their own records; verifiers and identities without a role get 403. A token may hold 4 streams open at once (SWL_REST_MAX_STREAMS; 429 RATE_LIMITED beyond); a stream may start (fromBlock or Last-Event-ID) at most 10 000 blocks below the ledger height (SWL_REST_MAX_REPLAY_BLOCKS; 400 INVALID_ARGUMENT beyond). Events come strictly in ledger order (block, transaction, change). Keep-alive comments come every 15 s; a revoked token ends the stream with an `event: revoked`.',
+        'One `change` event per changed record (type, docId, sha256, owner, oldStatus, newStatus, action, detail, transactionId, blockNumber). Customs and bank staff also get an `alert` event (transactionId, blockNumber, creator, fn, endorsers, keys, reason) whenever the organisation provenance watch finds a committed transaction that fails the provenance check. The event id is a checkpoint: reconnect with Last-Event-ID to resume after it. Customs and bank staff see every change, enterprise users the changes of their own records; verifiers and identities without a role get 403. A token may hold 4 streams open at once (SWL_REST_MAX_STREAMS; 429 RATE_LIMITED beyond); a stream may start (fromBlock or Last-Event-ID) at most 10 000 blocks below the ledger height (SWL_REST_MAX_REPLAY_BLOCKS; 400 INVALID_ARGUMENT beyond). Events come strictly in ledger order (block, transaction, change). Keep-alive comments come every 15 s; a revoked token ends the stream with an `event: revoked`.',
       auth: 'required',
       query: EventsQuery,
       responses: {
@@ -150,6 +150,14 @@ export function eventsRouter(ctx: ServiceContext): ApiRouter {
       // Gone while the stream was being opened: give its slot back now.
       if (req.destroyed || res.destroyed) end();
       await send(': connected\n\n');
+      // Customs and bank staff also receive the provenance watch's alerts.
+      const kind = ctx.config.orgKinds[caller.mspId];
+      if (ctx.watch && (kind === 'customs' || kind === 'bank')) {
+        const unsubscribe = ctx.watch.subscribe((alert) => {
+          if (open) res.write(`event: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+        });
+        res.on('close', unsubscribe);
+      }
       for await (const e of stream) {
         if (!open) break;
         if (!visible(e)) continue;
