@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { connect, Socket } from 'node:net';
-import { DocumentRegistration } from '../../../client/src/sdk';
 import { clientAs } from '../harness';
-import { ALPHA, BETA, declaration, invoice, newFile, uniqueId } from '../fixtures';
+import { uniqueId } from '../fixtures';
+import { batchBesideOthers, CHANGES_PER_ROUND } from '../sameblock';
 import { call, startService, TestService } from './harness';
 
 /** One parsed server-sent `change` event. */
@@ -199,8 +199,6 @@ describe('REST service: resource limits', function () {
   });
 
   it('streams a batch and another transaction of one block in ledger order, and Last-Event-ID resumes mid-block exactly', async () => {
-    const ent = await clientAs('enterprise:alpha');
-    const beta = await clientAs('enterprise:beta');
     const auditor = await clientAs('customs:auditor1');
     const open = await startService('customs');
     const token = open.token('customs:officer1');
@@ -210,26 +208,13 @@ describe('REST service: resource limits', function () {
       let all: Sse[] = [];
       let batchTx = '';
       let sharing = false;
-      for (let round = 0; round < 5 && !sharing; round++) {
-        const batch: DocumentRegistration[] = [0, 1, 2].map((i) => ({
-          ...invoice(ALPHA, '1.00', `${tag}-${round}-B${i}`),
-          sha256: newFile().sha256,
-        }));
-        const [batched] = await Promise.all([
-          ent.documents.registerBatch(batch),
-          ent.documents.register(invoice(ALPHA, '1.00', `${tag}-${round}-S1`), {
-            sha256: newFile().sha256,
-          }),
-          beta.documents.register(declaration(BETA, `${tag}-${round}-S2`), {
-            sha256: newFile().sha256,
-          }),
-        ]);
-        batchTx = batched.txId;
+      for (let round = 0; round < 8 && !sharing; round++) {
+        batchTx = await batchBesideOthers(tag, round);
         const stream = await openStream(
           `${open.url}/api/v1/events?fromBlock=${start.toString()}`,
           token,
         );
-        all = await stream.take(tag, 5 * (round + 1));
+        all = await stream.take(tag, CHANGES_PER_ROUND * (round + 1));
         const block = all.find((e) => e.data.transactionId === batchTx)?.data.blockNumber;
         sharing = all.some((e) => e.data.blockNumber === block && e.data.transactionId !== batchTx);
       }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Checkpoint, DocumentRegistration, LedgerEvent, SwlClient } from '../../../client/src/sdk';
 import { clientAs, TEST_NETWORK } from '../harness';
-import { ALPHA, BETA, declaration, invoice, newFile, uniqueId } from '../fixtures';
+import { ALPHA, declaration, invoice, newFile, uniqueId } from '../fixtures';
+import { batchBesideOthers, CHANGES_PER_ROUND } from '../sameblock';
 
 describe('SDK: event stream resumes from a checkpoint, each event exactly once', function () {
   this.timeout(120_000);
@@ -95,8 +96,6 @@ describe('SDK: event stream resumes from a checkpoint, each event exactly once',
   });
 
   it('delivers a batch and another transaction of the same block in ledger order, and resumes mid-block exactly', async () => {
-    const alpha = await clientAs('enterprise:alpha');
-    const beta = await clientAs('enterprise:beta');
     const auditor = await clientAs('customs:auditor1');
     const start = await auditor.connection.ledgerHeight();
     const tag = uniqueId('EVO');
@@ -109,27 +108,17 @@ describe('SDK: event stream resumes from a checkpoint, each event exactly once',
       }
       return out;
     };
-    // A batch of three (one transaction, three changes) and two single registrations, sent
+    // A batch of three (one transaction, three changes) beside single registrations, sent
     // together so the orderer (BatchTimeout 250 ms) usually cuts them into one block.
     let all: LedgerEvent[] = [];
     let batchTx = '';
     let sharing = false;
-    for (let round = 0; round < 5 && !sharing; round++) {
-      const batch: DocumentRegistration[] = [0, 1, 2].map((i) => ({
-        ...invoice(ALPHA, '1.00', `${tag}-${round}-B${i}`),
-        sha256: newFile().sha256,
-      }));
-      const [batched] = await Promise.all([
-        alpha.documents.registerBatch(batch),
-        alpha.documents.register(invoice(ALPHA, '1.00', `${tag}-${round}-S1`), {
-          sha256: newFile().sha256,
-        }),
-        beta.documents.register(declaration(BETA, `${tag}-${round}-S2`), {
-          sha256: newFile().sha256,
-        }),
-      ]);
-      batchTx = batched.txId;
-      all = await collect(await auditor.events({ startBlock: start }), 5 * (round + 1));
+    for (let round = 0; round < 8 && !sharing; round++) {
+      batchTx = await batchBesideOthers(tag, round);
+      all = await collect(
+        await auditor.events({ startBlock: start }),
+        CHANGES_PER_ROUND * (round + 1),
+      );
       const batchBlock = all.find((e) => e.transactionId === batchTx)?.blockNumber;
       sharing = all.some((e) => e.blockNumber === batchBlock && e.transactionId !== batchTx);
     }
