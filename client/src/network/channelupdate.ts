@@ -43,7 +43,7 @@ export class ChannelUpdateError extends LedgerError {
 export interface CrlPublication {
   /** Number of the config block that carries the CRL (the one already there when nothing changed). */
   readonly configBlock: number;
-  /** Whether a config update was submitted (false: the channel already had this CRL). */
+  /** Whether a config update was submitted (false: the channel already had a CRL revoking the same certificates). */
   readonly updated: boolean;
   /** MSP IDs of the admins that signed the update. */
   readonly signers: readonly string[];
@@ -176,8 +176,8 @@ async function waitForPeers(layout: Layout, block: number, timeoutMs: number): P
  * computes the update, wraps it in an envelope, has enough organisation
  * admins sign it for `/Channel/Application/Admins` (the acting organisation
  * first), submits it (`peer channel update`) and waits until every peer
- * has committed the new config block. Repeating it is safe: a channel that
- * already carries the CRL is left as it is.
+ * has committed the new config block. Repeating it is safe: a channel whose
+ * MSP already has a CRL of the same CA revoking the same serials is left as it is.
  * @param layout the network
  * @param orgKey the organisation whose CA issued the CRL
  * @param crlPem the CRL, PEM
@@ -205,15 +205,14 @@ export async function publishCrl(
   );
   progress(`config block ${current.block} decoded; adding the CRL to ${org.mspId}'s MSP`);
   const edit = await step('CONFIG_EDIT_FAILED', 'editing the configuration', dir, () => {
-    const issuerOf = (pem: string) => parseCrl(crlDer(pem)).issuerHex;
-    const edited = withCrl(current.config, org.mspId, crlPem, issuerOf);
+    const edited = withCrl(current.config, org.mspId, crlPem, (pem) => parseCrl(crlDer(pem)));
     const needed = adminSignaturesNeeded(current.config);
     const signers = pickSigners(layout.topology.peerOrgs, org.mspId, needed);
     return Promise.resolve({ ...edited, needed, signers });
   });
   if (!edit.changed) {
     progress(
-      `the channel already carries this CRL (config block ${current.block}); nothing to update`,
+      `the channel already carries a CRL revoking the same certificates (config block ${current.block}); nothing to update`,
     );
     await step('CONFIG_NOT_APPLIED', 'waiting for every peer', dir, () =>
       waitForPeers(layout, current.block, opts.applyTimeoutMs ?? 60_000),

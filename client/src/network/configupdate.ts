@@ -3,6 +3,7 @@
  * (`common.Block` / `common.Config` / `common.ConfigUpdate` decoded by
  * `configtxlator proto_decode`). No file or process is touched here.
  */
+import type { CrlInfo } from './crl';
 
 /** A JSON object as configtxlator prints it. */
 export type JsonObject = { [key: string]: JsonValue };
@@ -85,29 +86,35 @@ function mspConfig(config: unknown, mspId: string): JsonObject {
 /**
  * A copy of the configuration whose organisation MSP lists `crlPem` as its
  * CRL: entries of the same issuer (an older CRL of the same CA) are
- * replaced, CRLs of other issuers kept. `issuerOf` reads a CRL's issuer
- * from its PEM text. `changed` is false when the list already held exactly
- * this CRL (a config update would then be empty).
+ * replaced, CRLs of other issuers kept. `read` tells a CRL's issuer and
+ * revoked serials from its PEM text. `changed` is false, and the
+ * configuration is returned as it was, when the MSP already holds a CRL of
+ * the same issuer revoking the same serials (a CA issues a new CRL, with a
+ * new date, each time it is asked; the peers would see no difference).
  * @throws Error when the organisation is not in the Application group
  */
 export function withCrl(
   config: JsonObject,
   mspId: string,
   crlPem: string,
-  issuerOf: (pem: string) => string,
+  read: (pem: string) => CrlInfo,
 ): { config: JsonObject; changed: boolean } {
   const updated = clone(config);
   const msp = mspConfig(updated, mspId);
   const before = revocationList(updated, mspId);
-  const issuer = issuerOf(crlPem);
-  const entry = Buffer.from(crlPem, 'utf8').toString('base64');
-  const kept = before.filter(
-    (b64) => issuerOf(Buffer.from(b64, 'base64').toString('utf8')) !== issuer,
+  const fresh = read(crlPem);
+  const serials = [...fresh.revokedSerials].sort().join(',');
+  const sameIssuer = (b64: string) => {
+    const info = read(Buffer.from(b64, 'base64').toString('utf8'));
+    return info.issuerHex === fresh.issuerHex ? info : undefined;
+  };
+  const equivalent = before.some(
+    (b64) => [...(sameIssuer(b64)?.revokedSerials ?? ['-'])].sort().join(',') === serials,
   );
-  const after = [...kept, entry];
-  msp.revocation_list = after;
-  const changed = before.length !== after.length || before.some((b, i) => b !== after[i]);
-  return { config: updated, changed };
+  if (equivalent) return { config: updated, changed: false };
+  const kept = before.filter((b64) => sameIssuer(b64) === undefined);
+  msp.revocation_list = [...kept, Buffer.from(crlPem, 'utf8').toString('base64')];
+  return { config: updated, changed: true };
 }
 
 /**

@@ -11,10 +11,15 @@ import {
   withCrl,
 } from '../../../../client/src/network/configupdate';
 import { crlDer, parseCrl } from '../../../../client/src/network/crl';
-import { EMPTY_CRL, OTHER_ISSUER_CRL, TWO_REVOKED_CRL } from './crl-fixtures';
+import {
+  EMPTY_CRL,
+  OTHER_ISSUER_CRL,
+  TWO_REVOKED_CRL,
+  TWO_REVOKED_LATER_CRL,
+} from './crl-fixtures';
 
 const b64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
-const issuerOf = (pem: string) => parseCrl(crlDer(pem)).issuerHex;
+const read = (pem: string) => parseCrl(crlDer(pem));
 
 /** An organisation group as configtxlator decodes it (fields the edit does not touch trimmed). */
 function orgGroup(mspId: string, revocationList?: string[]): JsonObject {
@@ -77,7 +82,7 @@ describe('network/configupdate', () => {
     const config = channelConfig();
     const before = JSON.stringify(config);
 
-    const { config: out, changed } = withCrl(config, 'CustomsMSP', TWO_REVOKED_CRL, issuerOf);
+    const { config: out, changed } = withCrl(config, 'CustomsMSP', TWO_REVOKED_CRL, read);
 
     expect(changed).to.equal(true);
     expect(revocationList(out, 'CustomsMSP')).to.deep.equal([b64(TWO_REVOKED_CRL)]);
@@ -89,7 +94,7 @@ describe('network/configupdate', () => {
   it("replaces the same CA's older CRL and keeps another issuer's", () => {
     const config = channelConfig('MAJORITY', [b64(EMPTY_CRL), b64(OTHER_ISSUER_CRL)]);
 
-    const { config: out, changed } = withCrl(config, 'CustomsMSP', TWO_REVOKED_CRL, issuerOf);
+    const { config: out, changed } = withCrl(config, 'CustomsMSP', TWO_REVOKED_CRL, read);
 
     expect(changed).to.equal(true);
     expect(revocationList(out, 'CustomsMSP')).to.deep.equal([
@@ -98,17 +103,40 @@ describe('network/configupdate', () => {
     ]);
   });
 
-  it('reports no change when the MSP already carries exactly this CRL (a repeated revoke)', () => {
+  it('reports no change when the MSP has a CRL of the same CA revoking the same serials (a repeated revoke)', () => {
     const config = channelConfig('MAJORITY', [b64(TWO_REVOKED_CRL)]);
 
-    const { config: out, changed } = withCrl(config, 'CustomsMSP', TWO_REVOKED_CRL, issuerOf);
+    const { config: out, changed } = withCrl(config, 'CustomsMSP', TWO_REVOKED_CRL, read);
 
     expect(changed).to.equal(false);
     expect(out).to.deep.equal(config);
   });
 
+  it('reports no change for a later CRL of the same CA revoking the same serials, keeping the one there', () => {
+    const config = channelConfig('MAJORITY', [b64(TWO_REVOKED_CRL)]);
+
+    const { config: out, changed } = withCrl(config, 'CustomsMSP', TWO_REVOKED_LATER_CRL, read);
+
+    expect(TWO_REVOKED_LATER_CRL).to.not.equal(TWO_REVOKED_CRL);
+    expect(changed).to.equal(false);
+    expect(revocationList(out, 'CustomsMSP')).to.deep.equal([b64(TWO_REVOKED_CRL)]);
+  });
+
+  it('replaces a CRL of the same CA that lists other serials', () => {
+    const config = channelConfig('MAJORITY', [b64(OTHER_ISSUER_CRL)]);
+    const { config: once } = withCrl(config, 'CustomsMSP', EMPTY_CRL, read);
+
+    const { config: out, changed } = withCrl(once, 'CustomsMSP', TWO_REVOKED_LATER_CRL, read);
+
+    expect(changed).to.equal(true);
+    expect(revocationList(out, 'CustomsMSP')).to.deep.equal([
+      b64(OTHER_ISSUER_CRL),
+      b64(TWO_REVOKED_LATER_CRL),
+    ]);
+  });
+
   it('refuses an organisation that is not in the Application group', () => {
-    expect(() => withCrl(channelConfig(), 'BankCMSP', TWO_REVOKED_CRL, issuerOf)).to.throw(
+    expect(() => withCrl(channelConfig(), 'BankCMSP', TWO_REVOKED_CRL, read)).to.throw(
       /BankCMSP is not in the channel's Application group \(it has BankAMSP, BankBMSP, CustomsMSP, EnterpriseMSP\)/,
     );
   });

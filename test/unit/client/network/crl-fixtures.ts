@@ -31,3 +31,14 @@ hyKgiWa76SgGIT7XDaEMdYkxPfmSG8n+znACIGklFNjW6+dBkrnJ+AgLEovxdpE9
 HqQWnr7SeHntuH4p
 -----END X509 CRL-----
 `;
+
+/** The same CA and serials as {@link TWO_REVOKED_CRL}, issued later (another date and CRL number). */
+export const TWO_REVOKED_LATER_CRL = `-----BEGIN X509 CRL-----
+MIIBATCBqAIBATAKBggqhkjOPQQDAjAqMRYwFAYDVQQKDA1zd2xlZGdlciB0ZXN0
+MRAwDgYDVQQDDAdjYS50ZXN0Fw0yNjEyMDExNzEzNDVaFw0zNjExMjgxNzEzNDVa
+MD0wFAIDPQofFw0yNTAxMDEwMDAwMDBaMCUCFAD/AKoRIjNEVWZ3iJkAqrvM3e7/
+Fw0yNTAxMDEwMDAwMDBaoA4wDDAKBgNVHRQEAwIBBDAKBggqhkjOPQQDAgNIADBF
+AiBJkjZlZbogcgvwpQv3OMDr+NcAylwAv9U36cjPMXssSAIhAKs80OXMn2vVBsM7
+t4+EVnmGnFuZDcRry0nZnlr4+vaD
+-----END X509 CRL-----
+`;
