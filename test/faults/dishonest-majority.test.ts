@@ -15,6 +15,7 @@ import {
   DocType,
   EndorsementPolicyError,
   FullView,
+  LedgerConnection,
   LedgerError,
   SwlClient,
 } from '../../client/src/sdk';
@@ -23,6 +24,8 @@ import {
   buildForgedChaincode,
   compositeKey,
   del,
+  DisguisedForger,
+  Forged,
   ForgedServers,
   ForgeOp,
   policy,
@@ -42,50 +45,33 @@ const INV: DocType = 'COMMERCIAL_INVOICE';
 const CON: DocType = 'CONTRACT';
 const TG: DocType = 'TARIFF_GUARANTEE';
 
-/* ---- the provenance check and the watch service (client/src/sdk/provenance.ts, watch.ts) ---- */
+/* ---- the watch service (client/src/sdk/watch.ts, not committed yet: loaded at run time) ---- */
 
-interface TransactionCheckLike {
-  readonly transactionId: string;
-  readonly result: string;
-  readonly reason: string;
-}
-interface ProvenanceCheckLike {
-  readonly result: string;
-  readonly reason: string;
-  readonly transactions: readonly TransactionCheckLike[];
-}
-interface ProvenanceLike {
-  checkRecord(type: string, docId: string): Promise<ProvenanceCheckLike>;
-  checkTransaction(transactionId: string): Promise<TransactionCheckLike>;
-}
 interface WatchAlertLike {
   readonly transactionId: string;
-  readonly blockNumber: bigint;
   readonly reason: string;
 }
 interface WatcherLike {
-  start(): unknown;
-  stop(): unknown;
+  readonly nextBlock: bigint | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 type WatcherCtor = new (
-  client: SwlClient,
+  connection: LedgerConnection,
   opts: { startBlock?: bigint; onAlert: (alert: WatchAlertLike) => void },
 ) => WatcherLike;
-
-function provenanceOf(client: SwlClient): ProvenanceLike {
-  const api = (client as unknown as { provenance?: ProvenanceLike }).provenance;
-  if (api === undefined)
-    throw new Error('client.provenance is missing: client/src/sdk/provenance.ts has not landed');
-  return api;
-}
 
 async function loadWatcher(): Promise<WatcherCtor> {
   const path = '../../client/src/sdk/watch';
   const mod = (await import(path).catch((err: unknown) => {
-    throw new Error(`client/src/sdk/watch.ts has not landed: ${(err as Error).message}`);
+    throw new Error(`client/src/sdk/watch.ts has not landed: ${firstLine(err)}`);
   })) as { Watcher?: WatcherCtor };
   if (mod.Watcher === undefined) throw new Error('client/src/sdk/watch.ts exports no Watcher');
   return mod.Watcher;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
 }
 
 /* ---- keys and values as the chaincode stores them (chaincode/src/contract/store.ts) ---- */
@@ -166,6 +152,9 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
   /** Customs' own view: reads on the Customs peer, provenance checks, the watch service. */
   let customs: SwlClient;
   let forged: ForgedServers | undefined;
+  /** The same users, sending honest-looking requests whose forged writes travel in transient data. */
+  let alphaForger: DisguisedForger | undefined;
+  let clerkAForger: DisguisedForger | undefined;
   let watcher: WatcherLike | undefined;
   let watcherError: Error | undefined;
   const alerts: WatchAlertLike[] = [];
@@ -201,7 +190,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
     const startBlock = await customs.connection.ledgerHeight(CUSTOMS);
     try {
       const Watcher = await loadWatcher();
-      watcher = new Watcher(customs, { startBlock, onAlert: (a) => alerts.push(a) });
+      watcher = new Watcher(customs.connection, { startBlock, onAlert: (a) => alerts.push(a) });
       await watcher.start();
     } catch (err) {
       watcherError = err as Error;
@@ -212,6 +201,8 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
 
     forged = new ForgedServers(layout, buildForgedChaincode());
     await forged.start(DISHONEST_KEYS);
+    alphaForger = await DisguisedForger.open('enterprise:alpha', NAME, DISHONEST_MSPS);
+    clerkAForger = await DisguisedForger.open('banka:clerk1', NAME, DISHONEST_MSPS);
   });
 
   async function honestRecords(): Promise<void> {
@@ -289,7 +280,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
     }
     await forged?.restore().catch((err: unknown) => log(`restore: ${(err as Error).message}`));
     forged?.dispose();
-    closeQuietly(alpha, clerkA, clerkB, officer, customs);
+    closeQuietly(alpha, clerkA, clerkB, officer, customs, alphaForger, clerkAForger);
     await purgeNetwork(NAME);
   });
 
@@ -297,41 +288,42 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
    * Submits one forgery endorsed only by the dishonest majority and decides
    * its outcome: BLOCKED when invalidated at commit with
    * ENDORSEMENT_POLICY_FAILURE and the ledger as the Customs peer reads it
-   * is unchanged; DETECTED when committed VALID and both the provenance
-   * check and the watch service flag it; anything else fails the test.
+   * is unchanged; DETECTED when committed VALID and the provenance check
+   * (of the transaction, of the record, of a verification) and the watch
+   * service all flag it; anything else fails the test.
    */
   async function attempt(spec: {
     readonly name: string;
     readonly as: SwlClient;
     readonly ops: readonly ForgeOp[];
-    /** The record the forgery concerns, for the provenance check. */
-    readonly record: readonly [DocType, string];
+    /** Sends it disguised as an honest request instead of `forge:batch`. */
+    readonly disguised?: {
+      readonly forger: DisguisedForger;
+      readonly fn: string;
+      readonly args: readonly string[];
+    };
+    /** The record the forgery concerns: its provenance check must list the forgery INVALID. */
+    readonly record?: readonly [DocType, string];
+    /** A fingerprint whose verification must not pass once the forgery committed. */
+    readonly verify?: string;
     /** What the Customs peer shows of the target; must not change when blocked. */
     readonly readBack: () => Promise<unknown>;
   }): Promise<Row> {
     const before = await spec.readBack();
-    let txId = '';
-    let code: string;
-    try {
-      const res = await spec.as.connection.submit('forge', 'batch', [JSON.stringify(spec.ops)], {
-        endorsingOrgs: DISHONEST_MSPS,
-        retries: 0,
-        onPrepared: (id) => {
-          txId = id;
-        },
+    const sent = spec.disguised
+      ? await spec.disguised.forger.submit(
+          spec.disguised.fn.split(':')[0]!,
+          spec.disguised.fn.split(':')[1]!,
+          spec.disguised.args,
+          spec.ops,
+        )
+      : await forgeBatch(spec.as, spec.ops);
+    const { transactionId: txId, code } = sent;
+    if (sent.error !== undefined && !(sent.error instanceof EndorsementPolicyError)) {
+      return record(spec.name, txId, {
+        kind: 'ERROR',
+        reason: `${sent.error.name} ${sent.error.code}: ${firstLine(sent.error)}`,
       });
-      txId = res.transactionId;
-      code = 'VALID';
-    } catch (err) {
-      if (!(err instanceof LedgerError)) throw err;
-      txId = err.transactionId ?? txId;
-      code = err.code;
-      if (!(err instanceof EndorsementPolicyError)) {
-        return record(spec.name, txId, {
-          kind: 'ERROR',
-          reason: `${err.name} ${err.code}: ${err.message}`,
-        });
-      }
     }
     // The Customs peer's own validation code for the transaction, once it has the block.
     let seen: string | undefined;
@@ -361,31 +353,59 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
       expect(after, `${spec.name}: the ledger on the Customs peer changed`).to.deep.equal(before);
       return record(spec.name, txId, { kind: 'BLOCKED', code });
     }
-    return record(spec.name, txId, await detection(txId, spec.record));
+    return record(spec.name, txId, await detection(txId, spec));
   }
 
-  /** Whether a committed forgery is flagged by the provenance check and by the watch service. */
+  /** `forge:batch` through the SDK, endorsed by the three dishonest organisations only. */
+  async function forgeBatch(as: SwlClient, ops: readonly ForgeOp[]): Promise<Forged> {
+    let transactionId = '';
+    try {
+      const res = await as.connection.submit('forge', 'batch', [JSON.stringify(ops)], {
+        endorsingOrgs: DISHONEST_MSPS,
+        retries: 0,
+        onPrepared: (id) => {
+          transactionId = id;
+        },
+      });
+      return { transactionId: res.transactionId, code: 'VALID' };
+    } catch (err) {
+      if (!(err instanceof LedgerError)) throw err;
+      return { transactionId: err.transactionId ?? transactionId, code: err.code, error: err };
+    }
+  }
+
+  /** Whether a committed forgery is flagged by every provenance check that applies and by the watch. */
   async function detection(
     txId: string,
-    [type, docId]: readonly [DocType, string],
+    spec: { readonly record?: readonly [DocType, string]; readonly verify?: string },
   ): Promise<Outcome> {
     const missing: string[] = [];
     const found: string[] = [];
-    try {
-      const provenance = provenanceOf(customs);
-      const tx = await provenance.checkTransaction(txId);
-      if (tx.result === 'INVALID') found.push(`transaction INVALID: ${tx.reason}`);
-      else missing.push(`checkTransaction says ${tx.result} (${tx.reason})`);
-      const rec = await provenance.checkRecord(type, docId);
+    const tx = await customs.provenance.checkTransaction(txId);
+    if (tx.result === 'INVALID') found.push(`provenance INVALID: ${tx.reason}`);
+    else missing.push(`checkTransaction says ${tx.result} (${tx.reason})`);
+    if (spec.record !== undefined) {
+      const [type, docId] = spec.record;
+      const rec = await customs.provenance.checkRecord(type, docId);
       const listed = rec.transactions.find((t) => t.transactionId === txId);
       if (rec.result === 'INVALID' && listed?.result === 'INVALID')
-        found.push(`provenance INVALID: ${rec.reason}`);
+        found.push(`record ${docId} INVALID`);
       else
         missing.push(
           `checkRecord(${type} ${docId}) says ${rec.result} (${rec.reason}), lists the forgery as ${listed?.result ?? 'absent'}`,
         );
-    } catch (err) {
-      missing.push(`provenance check failed: ${(err as Error).message}`);
+    }
+    if (spec.verify !== undefined) {
+      const v = await customs.verifier.verify({ sha256: spec.verify });
+      const flagged = [v.integrity, v.provenance].find((c) => c.result === 'INVALID');
+      if (v.verdict !== 'VALID' && flagged !== undefined)
+        found.push(
+          `verify ${v.integrity.result === 'INVALID' ? 'integrity' : 'provenance'} INVALID`,
+        );
+      else
+        missing.push(
+          `verify says ${v.verdict} (integrity ${v.integrity.result}, provenance ${v.provenance.result}: ${v.provenance.reason})`,
+        );
     }
     if (watcher === undefined) {
       missing.push(`no watch service (${watcherError?.message ?? 'not started'})`);
@@ -399,7 +419,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
         () => alerts.find((a) => a.transactionId === txId),
         () => undefined,
       );
-      if (alert) found.push(`watch alert: ${alert.reason}`);
+      if (alert) found.push('watch alert');
       else missing.push('no watch alert within 20 s');
     }
     return missing.length === 0
@@ -425,15 +445,23 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
   it('runs the forged build behind the three dishonest peers, the honest one behind Customs', async () => {
     const answers: Record<string, string> = {};
     for (const msp of DISHONEST_MSPS) {
+      let last = '';
       await eventually(
         `the forged chaincode to answer on ${msp}'s peer`,
         async () => {
-          answers[msp] = await alpha.connection.evaluate('forge', 'ping', [], { peerMsp: msp });
+          answers[msp] = await alpha.connection
+            .evaluate('forge', 'ping', [], { peerMsp: msp })
+            .catch((err: unknown) => {
+              last = firstLine(err);
+              throw err;
+            });
           return true;
         },
         60_000,
         1000,
-      );
+      ).catch((err: unknown) => {
+        throw new Error(`${firstLine(err)}; last answer: ${last}`);
+      });
     }
     const onCustomsPeer = await within(
       alpha.connection.evaluate('forge', 'ping', [], { peerMsp: CUSTOMS }).then(
@@ -452,10 +480,18 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
     const checks = await Promise.all(
       [d1, d2, dImport, c1, i1, g1, g2].map(async (v) => ({
         docId: v.docId,
-        check: await provenanceOf(customs).checkRecord(v.type, v.docId),
+        check: await customs.provenance.checkRecord(v.type, v.docId),
       })),
     );
     const bad = checks.filter((c) => c.check.result !== 'VALID');
+    const height = await customs.connection.ledgerHeight(CUSTOMS);
+    if (watcher !== undefined)
+      await eventually(
+        'the watch to check every honest block',
+        async () => (watcher?.nextBlock ?? 0n) >= height,
+        60_000,
+        250,
+      );
 
     expect(bad.map((c) => `${c.docId}: ${c.check.result} ${c.check.reason}`)).to.deep.equal([]);
     expect(watcher, watcherError?.message).to.not.equal(undefined);
@@ -485,6 +521,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
       as: alpha,
       ops: [put(hashKey(d2.sha256), { schemaVersion: 1, type: DECL, docId: d1.docId })],
       record: [DECL, d2.docId],
+      verify: d2.sha256,
       readBack: async () => {
         const v = (await customs.documents.getByHash(d2.sha256, CUSTOMS)) as FullView;
         return { docId: v.docId, status: v.status };
@@ -528,6 +565,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
         policy(ownerKey(ALPHA, DECL, docId), writeOnceRule()),
       ],
       record: [DECL, docId],
+      verify: sha256,
       readBack: () => onCustoms(DECL, docId).catch((err: Error) => err.name),
     });
     expectCaught(row);
@@ -584,109 +622,107 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
     expectCaught(row);
   });
 
-  describe('7 draws on an ACTIVE guarantee without Customs', () => {
-    const forgedDraw = () => {
-      const dr1 = g2.draws?.[0];
-      return {
-        ...dr1,
-        schemaVersion: 1,
-        drawId: 'DX',
-        amount: '1000.00',
-        createdAt: TXTIME,
-        updatedAt: TXTIME,
-        txId: TXID,
-      };
+  const forgedDraw = () => {
+    const dr1 = g2.draws?.[0];
+    return {
+      ...dr1,
+      schemaVersion: 1,
+      drawId: 'DX',
+      amount: '1000.00',
+      createdAt: TXTIME,
+      updatedAt: TXTIME,
+      txId: TXID,
     };
-    const readG2 = () => onCustoms(TG, g2.docId);
+  };
+  const readG2 = () => onCustoms(TG, g2.docId);
 
-    it('7a forges a draw that lowers the balance', async () => {
-      expect(g2.draws?.map((d) => `${d.drawId} ${d.status}`)).to.deep.equal(['DR1 OPEN']);
-      const row = await attempt({
-        name: '7a draw DX + balance down',
-        as: clerkA,
-        ops: [
-          put(drawKey(g2.docId, 'DX'), forgedDraw()),
-          put(stateKey(TG, g2.docId), {
-            ...storedState(g2),
-            balance: '46000.00',
-            openDraws: 2,
-            updatedAt: TXTIME,
-            txId: TXID,
-          }),
-        ],
-        record: [TG, g2.docId],
-        readBack: readG2,
-      });
-      expectCaught(row);
+  it('7a forges a draw that lowers the balance', async () => {
+    expect(g2.draws?.map((d) => `${d.drawId} ${d.status}`)).to.deep.equal(['DR1 OPEN']);
+    const row = await attempt({
+      name: '7a draw DX + balance down',
+      as: clerkA,
+      ops: [
+        put(drawKey(g2.docId, 'DX'), forgedDraw()),
+        put(stateKey(TG, g2.docId), {
+          ...storedState(g2),
+          balance: '46000.00',
+          openDraws: 2,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+      ],
+      record: [TG, g2.docId],
+      readBack: readG2,
     });
+    expectCaught(row);
+  });
 
-    it('7b forges a draw record alone (a new key: no key-level policy guards it)', async () => {
-      const row = await attempt({
-        name: '7b draw DX record only',
-        as: clerkA,
-        ops: [put(drawKey(g2.docId, 'DX'), forgedDraw())],
-        record: [TG, g2.docId],
-        readBack: readG2,
-      });
-      expectCaught(row);
+  it('7b forges a draw record alone (a new key: no key-level policy guards it)', async () => {
+    const row = await attempt({
+      name: '7b draw DX record only',
+      as: clerkA,
+      ops: [put(drawKey(g2.docId, 'DX'), forgedDraw())],
+      record: [TG, g2.docId],
+      readBack: readG2,
     });
+    expectCaught(row);
+  });
 
-    it('7c settles the forged draw and restores the balance', async () => {
-      const row = await attempt({
-        name: '7c settle DX + balance restored',
-        as: clerkA,
-        ops: [
-          put(drawKey(g2.docId, 'DX'), { ...forgedDraw(), status: 'SETTLED' }),
-          put(stateKey(TG, g2.docId), {
-            ...storedState(g2),
-            balance: '48000.00',
-            updatedAt: TXTIME,
-            txId: TXID,
-          }),
-        ],
-        record: [TG, g2.docId],
-        readBack: readG2,
-      });
-      expectCaught(row);
+  it('7c settles the forged draw and restores the balance', async () => {
+    const row = await attempt({
+      name: '7c settle DX + balance restored',
+      as: clerkA,
+      ops: [
+        put(drawKey(g2.docId, 'DX'), { ...forgedDraw(), status: 'SETTLED' }),
+        put(stateKey(TG, g2.docId), {
+          ...storedState(g2),
+          balance: '48000.00',
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+      ],
+      record: [TG, g2.docId],
+      readBack: readG2,
     });
+    expectCaught(row);
+  });
 
-    it('7d settles the forged draw record alone', async () => {
-      const row = await attempt({
-        name: '7d settle DX record only',
-        as: clerkA,
-        ops: [put(drawKey(g2.docId, 'DX'), { ...forgedDraw(), status: 'SETTLED' })],
-        record: [TG, g2.docId],
-        readBack: readG2,
-      });
-      expectCaught(row);
+  it('7d settles the forged draw record alone', async () => {
+    const row = await attempt({
+      name: '7d settle DX record only',
+      as: clerkA,
+      ops: [put(drawKey(g2.docId, 'DX'), { ...forgedDraw(), status: 'SETTLED' })],
+      record: [TG, g2.docId],
+      readBack: readG2,
     });
+    expectCaught(row);
+  });
 
-    it("7e settles Customs' honest draw and restores the balance", async () => {
-      const dr1 = g2.draws?.[0];
-      const row = await attempt({
-        name: '7e settle honest DR1 + balance restored',
-        as: clerkA,
-        ops: [
-          put(drawKey(g2.docId, 'DR1'), {
-            ...dr1,
-            schemaVersion: 1,
-            status: 'SETTLED',
-            updatedAt: TXTIME,
-            txId: TXID,
-          }),
-          put(stateKey(TG, g2.docId), {
-            ...storedState(g2),
-            balance: g2.facts.amount,
-            openDraws: 0,
-            updatedAt: TXTIME,
-            txId: TXID,
-          }),
-        ],
-        record: [TG, g2.docId],
-        readBack: readG2,
-      });
-      expectCaught(row);
+  it("7e settles Customs' honest draw and restores the balance", async () => {
+    const dr1 = g2.draws?.[0];
+    const row = await attempt({
+      name: '7e settle honest DR1 + balance restored',
+      as: clerkA,
+      ops: [
+        put(drawKey(g2.docId, 'DR1'), {
+          ...dr1,
+          schemaVersion: 1,
+          status: 'SETTLED',
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+        put(stateKey(TG, g2.docId), {
+          ...storedState(g2),
+          balance: g2.facts.amount,
+          openDraws: 0,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+      ],
+      record: [TG, g2.docId],
+      readBack: readG2,
     });
+    expectCaught(row);
   });
 
   it("8 rewrites a contract's parties", async () => {
@@ -727,13 +763,102 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
     expectCaught(row);
   });
 
+  it("11 indexes a never-registered file's fingerprint to an ACCEPTED declaration (a new hash key)", async () => {
+    const sha256 = newFile('never-registered').sha256;
+    const row = await attempt({
+      name: '11 new hash key -> ACCEPTED declaration',
+      as: alpha,
+      ops: [
+        put(hashKey(sha256), { schemaVersion: 1, type: DECL, docId: d1.docId }),
+        policy(hashKey(sha256), writeOnceRule()),
+      ],
+      verify: sha256,
+      readBack: () =>
+        customs.documents.getByHash(sha256, CUSTOMS).then(
+          (v) => v.docId,
+          (err: Error) => err.name,
+        ),
+    });
+    expectCaught(row);
+  });
+
+  it("12 disguised: BankA's clerk signs invoice:finance, the forged build writes the financing in BankB's name", async () => {
+    const now = await onCustoms(INV, i1.docId);
+    const bankB = i1.financings?.[0];
+    const financed = (Number(now.state.financed ?? '0') + 100).toFixed(2);
+    const row = await attempt({
+      name: '12 disguised invoice:finance (BankB name)',
+      as: clerkA,
+      disguised: { forger: clerkAForger!, fn: 'invoice:finance', args: [i1.docId, 'FY', '100.00'] },
+      ops: [
+        put(financingKey(i1.docId, 'FY'), {
+          ...bankB,
+          schemaVersion: 1,
+          financingId: 'FY',
+          amount: '100.00',
+          createdAt: TXTIME,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+        put(stateKey(INV, i1.docId), {
+          ...storedState(now),
+          financed,
+          openFinancings: (now.state.openFinancings ?? 0) + 1,
+          updatedBy: bankB?.createdBy,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+        policy(financingKey(i1.docId, 'FY'), endorsementRule(['BankBMSP'])),
+      ],
+      record: [INV, i1.docId],
+      readBack: () => onCustoms(INV, i1.docId),
+    });
+    expectCaught(row);
+  });
+
+  it('13 disguised: the enterprise signs document:register, the forged build writes the declaration born ACCEPTED', async () => {
+    const reg = {
+      ...declaration(ALPHA, uniqueId('DEC-DISGUISED')),
+      sha256: newFile('disguised').sha256,
+    };
+    const docId = reg.docId;
+    const key = { facts: factsKey(DECL, docId), state: stateKey(DECL, docId) };
+    const row = await attempt({
+      name: '13 disguised document:register born ACCEPTED',
+      as: alpha,
+      disguised: { forger: alphaForger!, fn: 'document:register', args: [JSON.stringify(reg)] },
+      ops: [
+        put(key.facts, {
+          ...storedFacts(d1),
+          docId,
+          sha256: reg.sha256,
+          links: [],
+          facts: reg.facts,
+          createdAt: TXTIME,
+          txId: TXID,
+        }),
+        put(key.state, { ...storedState(d1), docId, updatedAt: TXTIME, txId: TXID }),
+        put(hashKey(reg.sha256), { schemaVersion: 1, type: DECL, docId }),
+        put(ownerKey(ALPHA, DECL, docId), { schemaVersion: 1, type: DECL, docId }),
+        policy(key.facts, writeOnceRule()),
+        policy(key.state, endorsementRule([CUSTOMS])),
+        policy(hashKey(reg.sha256), writeOnceRule()),
+        policy(ownerKey(ALPHA, DECL, docId), writeOnceRule()),
+      ],
+      record: [DECL, docId],
+      verify: reg.sha256,
+      readBack: () => onCustoms(DECL, docId).catch((err: Error) => err.name),
+    });
+    expectCaught(row);
+  });
+
   it('raised no alert for an honest transaction, and no attempt went undetected', () => {
     const falseAlarms = alerts.filter((a) => honestTxIds.includes(a.transactionId));
     const uncaught = rows.filter(
       (r) => r.outcome.kind !== 'BLOCKED' && r.outcome.kind !== 'DETECTED',
     );
 
-    expect(rows).to.have.length(14);
+    expect(rows).to.have.length(17);
     expect(falseAlarms.map((a) => `${a.transactionId}: ${a.reason}`)).to.deep.equal([]);
     expect(uncaught.map((r) => `${r.attempt}: ${describeOutcome(r.outcome)}`)).to.deep.equal([]);
   });

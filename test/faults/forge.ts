@@ -24,14 +24,20 @@ import { join } from 'node:path';
 import { encodeRule } from '../../chaincode/src/contract/endorsement';
 import { type EndorsementRule } from '../../chaincode/src/domain/policy';
 import { canonicalJson } from '../../chaincode/src/domain/serialize';
+import { DefaultEventHandlerStrategies, Gateway, Network, Wallets } from 'fabric-network';
 import { Layout, REPO_ROOT } from '../../client/src/network/layout';
 import { alive, runningPid } from '../../client/src/network/proc';
+import { LedgerError, localConnectionOptions } from '../../client/src/sdk';
+import { mapFabricError } from '../../client/src/sdk/fabric';
 import { log, sleep } from './support';
 
 /** Replaced by the forged chaincode with the transaction's id, so forged values look honest. */
 export const TXID = '$TXID';
 /** Replaced by the forged chaincode with the transaction's timestamp (ISO 8601). */
 export const TXTIME = '$TXTIME';
+
+/** Transient-data key that turns an honest function of the forged build into a forgery. */
+export const TRANSIENT_KEY = 'swl.forge';
 
 /** One write of a forged transaction. */
 export type ForgeOp =
@@ -59,7 +65,10 @@ export function policy(key: string, rule: EndorsementRule): ForgeOp {
   return { policy: key, rule: Buffer.from(encodeRule(rule)).toString('base64') };
 }
 
-/** The forged module's entry point: every honest contract plus `forge`. */
+/**
+ * The forged module's entry point: every honest contract plus `forge`, and
+ * every honest function applying forged writes when asked through transient data.
+ */
 const FORGE_JS = `'use strict';
 const { Contract } = require('fabric-contract-api');
 const honest = require('./dist/index.js');
@@ -107,6 +116,22 @@ class ForgeContract extends Contract {
         throw new Error('INVALID_ARGUMENT: unknown forge op');
       }
     }
+  }
+}
+
+// Disguise: a request to any honest function that carries forged writes in its transient
+// data (never in the block) applies them instead, so the block shows an honest function name.
+const forgeContract = new ForgeContract();
+for (const Honest of honest.contracts) {
+  for (const name of Object.getOwnPropertyNames(Honest.prototype)) {
+    const original = Honest.prototype[name];
+    if (name === 'constructor' || name.startsWith('_') || typeof original !== 'function') continue;
+    Honest.prototype[name] = async function (ctx, ...args) {
+      const forged = ctx.stub.getTransient().get(${JSON.stringify(TRANSIENT_KEY)});
+      if (forged === undefined) return original.call(this, ctx, ...args);
+      await forgeContract._apply(ctx, JSON.parse(Buffer.from(forged).toString('utf8')));
+      return '{}';
+    };
   }
 }
 
@@ -215,6 +240,8 @@ export class ForgedServers {
         env: {
           ...process.env,
           CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+          // Only forge:ping reads it (stub.getMspID), to say whose peer runs the forged build.
+          CORE_PEER_LOCALMSPID: this.layout.peerOrg(key).mspId,
           SWL_PEER_ORGS: JSON.stringify(
             this.layout.topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind })),
           ),
@@ -262,5 +289,75 @@ export class ForgedServers {
   /** Removes the forged build. */
   dispose(): void {
     rmSync(this.moduleDir, { recursive: true, force: true });
+  }
+}
+
+/** What a disguised forgery was told: its transaction id and Fabric's validation code. */
+export interface Forged {
+  readonly transactionId: string;
+  /** `VALID`, or the code of the typed error (e.g. `ENDORSEMENT_POLICY_FAILURE`). */
+  readonly code: string;
+  readonly error?: LedgerError;
+}
+
+/**
+ * A dishonest organisation's client, on fabric-network directly: it signs an
+ * honest-looking request (`invoice:finance`, `document:register`, …) with
+ * its own identity, sends it only to the colluding organisations' peers and
+ * hands the forged writes over in transient data, which the block never holds.
+ */
+export class DisguisedForger {
+  private constructor(
+    private readonly gateway: Gateway,
+    private readonly network: Network,
+    private readonly chaincode: string,
+    private readonly endorsingOrgs: readonly string[],
+  ) {}
+
+  /** Connects as `as` (`<org>:<user>`) of the network `name`. */
+  static async open(
+    as: string,
+    name: string,
+    endorsingOrgs: readonly string[],
+  ): Promise<DisguisedForger> {
+    const opts = localConnectionOptions({ as, network: name });
+    const gateway = new Gateway();
+    await gateway.connect(opts.profile as unknown as Record<string, unknown>, {
+      wallet: await Wallets.newFileSystemWallet(opts.walletDir),
+      identity: opts.identity,
+      discovery: { enabled: true, asLocalhost: true },
+      eventHandlerOptions: {
+        commitTimeout: 30,
+        endorseTimeout: 30,
+        strategy: DefaultEventHandlerStrategies.PREFER_MSPID_SCOPE_ANYFORTX,
+      },
+    });
+    const network = await gateway.getNetwork(opts.channel ?? 'tradechannel');
+    return new DisguisedForger(gateway, network, opts.chaincode ?? 'swledger', endorsingOrgs);
+  }
+
+  /** Submits `namespace:fn(args)` whose endorsers write `ops` instead. */
+  async submit(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    ops: readonly ForgeOp[],
+  ): Promise<Forged> {
+    const tx = this.network.getContract(this.chaincode, namespace).createTransaction(fn);
+    const channel = this.network.getChannel();
+    tx.setEndorsingPeers(this.endorsingOrgs.flatMap((msp) => channel.getEndorsers(msp)));
+    tx.setTransient({ [TRANSIENT_KEY]: Buffer.from(JSON.stringify(ops), 'utf8') });
+    const transactionId = tx.getTransactionId();
+    try {
+      await tx.submit(...args);
+      return { transactionId, code: 'VALID' };
+    } catch (err) {
+      const error = mapFabricError(err, transactionId);
+      return { transactionId, code: error.code, error };
+    }
+  }
+
+  close(): void {
+    this.gateway.disconnect();
   }
 }
