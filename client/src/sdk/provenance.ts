@@ -22,7 +22,7 @@ import {
   checkState,
 } from 'swledger-chaincode/dist/domain/stored';
 import { DocType, type DocRecord } from 'swledger-chaincode/dist/domain/record';
-import { commonName, decodeTransaction, type SignedTransaction } from './envelope';
+import { commonName, decodeTransaction, type KeyRead, type SignedTransaction } from './envelope';
 import { LedgerConnection } from './fabric';
 import { replay, type PriorState } from './replay';
 
@@ -228,6 +228,7 @@ type Fetched =
 /** Key histories, loaded on demand through the provenance contract. */
 class Histories {
   private readonly versions = new Map<string, readonly KeyVersion[]>();
+  private readonly blocks = new Map<string, Promise<string[]>>();
 
   constructor(
     private readonly connection: LedgerConnection,
@@ -236,15 +237,15 @@ class Histories {
     for (const [key, list] of Object.entries(initial.keys)) this.versions.set(key, list);
   }
 
-  /** Every transaction that wrote one of the loaded keys, oldest first (by first appearance). */
+  /** Every transaction that wrote one of the loaded keys, oldest first by transaction timestamp. */
   transactionIds(): string[] {
-    const ordered: string[] = [];
+    const seen = new Map<string, string>();
     for (const list of this.versions.values()) {
-      for (const version of [...list].reverse()) {
-        if (!ordered.includes(version.txId)) ordered.push(version.txId);
-      }
+      for (const version of list) seen.set(version.txId, version.timestamp);
     }
-    return ordered;
+    return [...seen.entries()]
+      .sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([txId]) => txId);
   }
 
   async load(keys: readonly string[]): Promise<void> {
@@ -259,18 +260,20 @@ class Histories {
 
   /** The ledger just before `tx`, as far as the histories tell it. */
   priorTo(tx: SignedTransaction): PriorState {
-    const readVersionless = new Set(
-      [...tx.reads, ...(tx.rangeReads ?? [])]
-        .filter((r) => r.version === undefined)
-        .map((r) => r.key),
-    );
+    const readVersions = new Map<string, KeyRead['version']>();
+    for (const read of [...tx.reads, ...(tx.rangeReads ?? [])])
+      readVersions.set(read.key, read.version);
     const get = async (key: string): Promise<Uint8Array | undefined> => {
-      if (readVersionless.has(key)) return undefined;
+      const read = readVersions.has(key) ? { version: readVersions.get(key) } : undefined;
+      if (read !== undefined && read.version === undefined) return undefined;
       await this.load([key]);
       const list = this.versions.get(key) ?? [];
       const own = list.findIndex((v) => v.txId === tx.transactionId);
-      // Written by tx: the version before it. Only read: a write-once key has one version.
-      const before = own >= 0 ? list[own + 1] : list[list.length - 1];
+      let before: KeyVersion | undefined;
+      if (own >= 0) before = list[own + 1];
+      else if (read?.version !== undefined && list.length > 1)
+        before = await this.versionAt(list, read.version.block, read.version.tx);
+      else before = list[list.length - 1];
       return before === undefined || before.isDelete
         ? undefined
         : Buffer.from(before.value, 'base64');
@@ -289,6 +292,35 @@ class Histories {
         return found;
       },
     };
+  }
+
+  /** The version of a key that transaction `txNum` of block `block` wrote (read from that block). */
+  private async versionAt(
+    list: readonly KeyVersion[],
+    block: bigint,
+    txNum: bigint,
+  ): Promise<KeyVersion | undefined> {
+    const txIds = await this.blockTxIds(block);
+    const writer = txIds[Number(txNum)];
+    return list.find((v) => v.txId === writer);
+  }
+
+  private blockTxIds(block: bigint): Promise<string[]> {
+    const key = block.toString();
+    let found = this.blocks.get(key);
+    if (found === undefined) {
+      found = this.connection.block(block).then((txs) =>
+        txs.map((t) => {
+          try {
+            return decodeTransaction(t.envelope).transactionId;
+          } catch {
+            return '';
+          }
+        }),
+      );
+      this.blocks.set(key, found);
+    }
+    return found;
   }
 
   /** A history version that differs from what the signed transaction wrote to that key. */
