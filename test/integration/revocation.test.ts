@@ -43,9 +43,9 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
   // A fresh officer, so officer1 (used by every other suite) is never revoked.
   const name = `rev-${randomBytes(4).toString('hex')}`;
   const label = `customs:${name}`;
-  let customs: TestService;
+  let customs: TestService | undefined;
   let token: string;
-  let officer: SwlClient;
+  let officer: SwlClient | undefined;
 
   before(async () => {
     const created = await swl('user', 'create', 'customs', name, '--role', 'officer', '--json');
@@ -56,20 +56,22 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
     officer = await SwlClient.connect({ as: label, network: TEST_NETWORK, commitScope: 'network' });
   });
   after(async () => {
-    officer.close();
-    await customs.close();
+    officer?.close();
+    await customs?.close();
   });
 
   it('the officer acts through the SDK, REST and the CLI; once revoked, all three refuse and the declaration stays SUBMITTED; officer1 still accepts it', async () => {
+    if (!officer || !customs) throw new Error('set-up failed');
+    const [rest, revoked] = [customs, officer];
     const alpha = await clientAs('enterprise:alpha');
     const officer1 = await clientAs('customs:officer1');
     const [early, viaCli, target] = [declaration(ALPHA), declaration(ALPHA), declaration(ALPHA)];
     for (const dec of [early, viaCli, target])
       await alpha.documents.register(dec, { sha256: newFile('rev').sha256 });
     const transitions = (docId: string) =>
-      `${customs.url}/api/v1/documents/CUSTOMS_DECLARATION/${docId}/transitions`;
+      `${rest.url}/api/v1/documents/CUSTOMS_DECLARATION/${docId}/transitions`;
 
-    const sdkBefore = await officer.documents.transition(
+    const sdkBefore = await revoked.documents.transition(
       'CUSTOMS_DECLARATION',
       early.docId,
       'accept',
@@ -98,7 +100,7 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
       '--json',
     );
     const sdkAfter = await rejectsWithCode(
-      officer.documents.transition('CUSTOMS_DECLARATION', target.docId, 'accept'),
+      revoked.documents.transition('CUSTOMS_DECLARATION', target.docId, 'accept'),
       'ENDORSEMENT_FAILED',
     );
     const freshSdk = await rejectsWithCode(
@@ -115,7 +117,9 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
       label,
     );
     const restAfter = await call(transitions(target.docId), { token, body: { action: 'accept' } });
+    const meAfter = await call(`${rest.url}/api/v1/me`, { token });
     const newToken = await swl('user', 'token', 'create', label, '--json');
+    const cliAccepted = await officer1.documents.get('CUSTOMS_DECLARATION', viaCli.docId);
     const unchanged = await officer1.documents.get('CUSTOMS_DECLARATION', target.docId);
     const byOther = await officer1.documents.transition(
       'CUSTOMS_DECLARATION',
@@ -127,6 +131,7 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
     expect(restBefore.status, JSON.stringify(restBefore.body)).to.equal(200);
     expect(restBefore.body.record.status).to.equal('RELEASED');
     expect(cliBefore.code, cliBefore.stderr).to.equal(0);
+    expect(cliAccepted.status).to.equal('ACCEPTED');
     expect(revoke.code, revoke.stderr).to.equal(0);
     const summary = JSON.parse(revoke.stdout) as RevokeSummary;
     expect(summary).to.include({ identity: label, tokensRevoked: 1, channelUpdated: true });
@@ -140,6 +145,7 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
     expect(cliAfter.stderr).to.match(/^swl: ACCESS_DENIED: /m);
     expect(restAfter.status).to.equal(401);
     expect(restAfter.body.error.code).to.equal('UNAUTHENTICATED');
+    expect(meAfter.status).to.equal(401);
     expect(newToken.code).to.equal(2);
     expect(newToken.stderr).to.include('IDENTITY_REVOKED');
     expect(unchanged.status).to.equal('SUBMITTED');

@@ -169,6 +169,36 @@ async function waitForPeers(layout: Layout, block: number, timeoutMs: number): P
   }
 }
 
+/** Has every signer but the last sign the envelope, then the last sign and submit it. */
+async function signAndSubmit(
+  layout: Layout,
+  signers: readonly PeerOrgSpec[],
+  envelope: string,
+  dir: string,
+  progress: (line: string) => void,
+): Promise<void> {
+  const last = signers[signers.length - 1];
+  if (!last) throw new Error('a config update needs at least one signer');
+  for (const signer of signers.slice(0, -1)) {
+    progress(`signing as ${signer.mspId} admin (${signers.length} of the channel's admins needed)`);
+    await step('CONFIG_SIGN_FAILED', `signing as ${signer.mspId} admin`, dir, () =>
+      peerCli(layout, signer, ['channel', 'signconfigtx', '-f', envelope]),
+    );
+  }
+  progress(`signing as ${last.mspId} admin and submitting (peer channel update)`);
+  await step('CONFIG_UPDATE_FAILED', 'submitting the config update', dir, () =>
+    peerCli(layout, last, [
+      'channel',
+      'update',
+      '-f',
+      envelope,
+      '-c',
+      layout.channel,
+      ...ordererFlags(layout),
+    ]),
+  );
+}
+
 /**
  * Puts an organisation's CRL into its MSP in the channel configuration, so
  * every peer refuses the certificates it lists: fetches the newest config
@@ -224,27 +254,7 @@ export async function publishCrl(
     writeEnvelope(layout, dir, current.config, edit.config),
   );
 
-  const signers = edit.signers;
-  const last = signers[signers.length - 1];
-  if (!last) throw new Error('no signer');
-  for (const signer of signers.slice(0, -1)) {
-    progress(`signing as ${signer.mspId} admin (${signers.length} of the channel's admins needed)`);
-    await step('CONFIG_SIGN_FAILED', `signing as ${signer.mspId} admin`, dir, () =>
-      peerCli(layout, signer, ['channel', 'signconfigtx', '-f', envelope]),
-    );
-  }
-  progress(`signing as ${last.mspId} admin and submitting (peer channel update)`);
-  await step('CONFIG_UPDATE_FAILED', 'submitting the config update', dir, () =>
-    peerCli(layout, last, [
-      'channel',
-      'update',
-      '-f',
-      envelope,
-      '-c',
-      layout.channel,
-      ...ordererFlags(layout),
-    ]),
-  );
+  await signAndSubmit(layout, edit.signers, envelope, dir, progress);
 
   const after = await step('CONFIG_NOT_APPLIED', 'reading the new config block', dir, () =>
     fetchConfig(layout, org, dir, 'updated'),
@@ -264,7 +274,7 @@ export async function publishCrl(
   return {
     configBlock: after.block,
     updated: true,
-    signers: signers.map((s) => s.mspId),
+    signers: edit.signers.map((s) => s.mspId),
     workDir: dir,
   };
 }
