@@ -210,6 +210,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
         ]),
       ),
       verifyOverPing: ratio(reads.verify.perSecond, reads.ping.perSecond),
+      provenanceOverVerify: ratio(reads.provenance.perSecond, reads.verify.perSecond),
       batchOverSingle: ratio(batch.perSecond, bestRegister.perSecond),
       sdkHashOverNodeHash: hashing.ratio,
       restOverSdkRegister: rest
@@ -275,7 +276,7 @@ function median0(values: number[]): number {
 function printReport(
   opts: BenchOptions,
   submit: { noop: Figure; register: Figure }[],
-  reads: { ping: Figure; verify: Figure },
+  reads: { ping: Figure; verify: Figure; provenance: Figure },
   batch: Figure,
   bestRegister: Figure,
   hashing: HashingFigure,
@@ -283,6 +284,7 @@ function printReport(
   ratios: {
     registerOverNoop: Record<string, number>;
     verifyOverPing: number;
+    provenanceOverVerify: number;
     batchOverSingle: number;
     restOverSdkRegister: number;
     restOverSdkVerify: number;
@@ -293,6 +295,7 @@ function printReport(
     ...submit.flatMap((s) => [figureRow(s.noop, 'tx'), figureRow(s.register, 'tx')]),
     figureRow(reads.ping, 'queries'),
     figureRow(reads.verify, 'verifications'),
+    figureRow(reads.provenance, 'verifications'),
     figureRow(batch, 'documents'),
     ...(rest
       ? [rest.sdkRegister, rest.restRegister, rest.sdkVerify, rest.restVerify].map((f) =>
@@ -314,6 +317,7 @@ function printReport(
           num(v, 2),
         ]),
         ['verify / ping throughput', num(ratios.verifyOverPing, 2)],
+        ['verify with provenance / verify throughput', num(ratios.provenanceOverVerify, 2)],
         [
           `batch documents/s / single registration tx/s (c=${bestRegister.concurrency})`,
           num(ratios.batchOverSingle, 1),

@@ -100,17 +100,29 @@ export async function submitPair(
   };
 }
 
-/** `system:ping` evaluate against verification of a registered SHA-256, alternating rounds. */
+/**
+ * `system:ping` evaluate against verification of a registered SHA-256
+ * (integrity, status and issuer only) and against verification with the
+ * provenance check, alternating rounds.
+ */
 export async function readPair(
   client: SwlClient,
   hashes: readonly string[],
   concurrency: number,
   plan: RoundPlan,
   progress: (line: string) => void,
-): Promise<{ ping: Figure; verify: Figure }> {
+): Promise<{ ping: Figure; verify: Figure; provenance: Figure }> {
   if (hashes.length === 0) throw new Error('no registered document to verify');
   const ping: Round[] = [];
   const verify: Round[] = [];
+  const provenance: Round[] = [];
+  const verifyOp = (withProvenance: boolean) => async (seq: number) => {
+    const v = await client.verifier.verify(
+      { sha256: hashes[seq % hashes.length]! },
+      { provenance: withProvenance },
+    );
+    if (v.verdict !== 'VALID') throw Object.assign(new Error(v.verdict), { code: v.verdict });
+  };
   for (let i = 0; i < plan.rounds; i++) {
     ping.push(
       await runLoad({
@@ -121,23 +133,18 @@ export async function readPair(
         },
       }),
     );
-    verify.push(
-      await runLoad({
-        concurrency,
-        durationMs: plan.durationMs,
-        op: async (seq) => {
-          const v = await client.verifier.verify({ sha256: hashes[seq % hashes.length]! });
-          if (v.verdict !== 'VALID') throw Object.assign(new Error(v.verdict), { code: v.verdict });
-        },
-      }),
+    verify.push(await runLoad({ concurrency, durationMs: plan.durationMs, op: verifyOp(false) }));
+    provenance.push(
+      await runLoad({ concurrency, durationMs: plan.durationMs, op: verifyOp(true) }),
     );
     progress(
-      `  c=${concurrency} round ${i + 1}/${plan.rounds}: ping ${ping.at(-1)!.perSecond.toFixed(1)}/s, verify ${verify.at(-1)!.perSecond.toFixed(1)}/s`,
+      `  c=${concurrency} round ${i + 1}/${plan.rounds}: ping ${ping.at(-1)!.perSecond.toFixed(1)}/s, verify ${verify.at(-1)!.perSecond.toFixed(1)}/s, verify with provenance ${provenance.at(-1)!.perSecond.toFixed(1)}/s`,
     );
   }
   return {
     ping: figure('ping evaluate', concurrency, ping),
-    verify: figure('verify by SHA-256', concurrency, verify),
+    verify: figure('verify by SHA-256 (three checks)', concurrency, verify),
+    provenance: figure('verify with provenance', concurrency, provenance),
   };
 }
 
