@@ -1,5 +1,6 @@
 import { ErrorRequestHandler } from 'express';
 import {
+  AccessDeniedError,
   ChaincodeError,
   CommitFailedError,
   CommitUnknownError,
@@ -39,6 +40,12 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof ChaincodeError)
     return new HttpError(CHAINCODE_STATUS[err.code] ?? 500, err.code, err.detail);
+  if (err instanceof AccessDeniedError)
+    return new HttpError(
+      403,
+      err.code,
+      "the ledger refuses this token's identity (its certificate was revoked or has expired)",
+    );
   if (err instanceof PeerUnreachableError)
     return new HttpError(503, err.code, 'the ledger is not reachable; retry later', {
       'Retry-After': '5',
