@@ -240,9 +240,13 @@ describe('REST service on the network', function () {
       expect(res.body.verdict).to.equal('VALID');
       expect(res.body.access).to.equal('public');
       expect(res.body.record).to.include({ docId, issuerMsp: 'EnterpriseMSP', access: 'public' });
-      expect(res.body.record).not.to.have.any.keys('owner', 'facts', 'history');
+      // The public view names the enterprise (SPEC §4) but holds no facts or history.
+      expect(res.body.record.owner).to.equal(res.body.issuer.owner);
+      expect(res.body.record).not.to.have.any.keys('facts', 'history');
       expect(res.body).not.to.have.property('history');
       expect(res.body.issuer.blockNumber).to.match(/^\d+$/);
+      expect(res.body.provenance.result).to.equal('VALID');
+      expect(res.body.provenance.transactions[0].fn).to.equal('document:register');
     });
 
     it('with the owner’s token returns the full view and history', async () => {

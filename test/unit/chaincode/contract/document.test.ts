@@ -423,6 +423,7 @@ describe('contract/document', () => {
         'createdAt',
         'docId',
         'issuerMsp',
+        'owner',
         'sha256',
         'status',
         'txId',

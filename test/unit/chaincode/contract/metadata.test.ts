@@ -4,10 +4,10 @@ import { Context } from 'fabric-contract-api';
 import { contracts } from '../../../../chaincode/src/index';
 
 describe('contract metadata', () => {
-  it('serves system first, then document, invoice and guarantee', () => {
+  it('serves system first, then document, invoice, guarantee and provenance', () => {
     const names = contracts.map((Contract) => new Contract().getName());
 
-    expect(names).to.deep.equal(['system', 'document', 'invoice', 'guarantee']);
+    expect(names).to.deep.equal(['system', 'document', 'invoice', 'guarantee', 'provenance']);
   });
 
   it('declares every transaction with the Context first and string arguments after it', () => {
