@@ -326,6 +326,10 @@ export class DisguisedForger {
       wallet: await Wallets.newFileSystemWallet(opts.walletDir),
       identity: opts.identity,
       discovery: { enabled: true, asLocalhost: true },
+      // Peers require a client certificate (mutual TLS): the organisation's TLS identity.
+      ...(opts.profile.client.clientTlsIdentity === undefined
+        ? {}
+        : { clientTlsIdentity: opts.profile.client.clientTlsIdentity }),
       eventHandlerOptions: {
         commitTimeout: 30,
         endorseTimeout: 30,
