@@ -27,6 +27,8 @@ export function watchCommand(): Command {
         const { Watcher, alertLine, fileCheckpoint } = await import('../sdk/watch');
         let alerts = 0;
         let checked = 0;
+        let errors = 0;
+        let failed: unknown;
         await withClient(f, async (c) => {
           const watcher = new Watcher(c.connection, {
             startBlock: f.fromBlock,
@@ -35,6 +37,13 @@ export function watchCommand(): Command {
               alerts++;
               if (f.json) out(JSON.stringify({ alert }));
               else process.stderr.write(`${alertLine(alert)}\n`);
+            },
+            onError: (err, block) => {
+              errors++;
+              process.stderr.write(
+                `swl watch: block ${block ?? '?'} could not be checked (${err instanceof Error ? err.message : String(err)}); retrying\n`,
+              );
+              if (!f.follow && errors >= 3) failed = err;
             },
             onChecked: (check, block) => {
               checked++;
@@ -57,10 +66,18 @@ export function watchCommand(): Command {
           if (f.follow) {
             await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
           } else {
-            while ((watcher.nextBlock ?? 0n) < height) await new Promise((r) => setTimeout(r, 200));
+            while ((watcher.nextBlock ?? 0n) < height && failed === undefined)
+              await new Promise((r) => setTimeout(r, 200));
           }
           await watcher.stop();
         });
+        if (failed !== undefined) {
+          process.stderr.write(
+            'swl watch: gave up after 3 failed attempts; is the network up (swl network status)?\n',
+          );
+          process.exitCode = 2;
+          return;
+        }
         if (!f.json) out(`checked ${checked} transaction(s), ${alerts} alert(s)`);
         if (alerts > 0) process.exitCode = 1;
       },

@@ -18,6 +18,7 @@ export class ProvenanceWatch {
   private readonly recentAlerts: WatchAlert[] = [];
   private client: SwlClient | undefined;
   private watcher: Watcher | undefined;
+  private lastError: string | undefined;
 
   constructor(
     private readonly network: string,
@@ -52,6 +53,11 @@ export class ProvenanceWatch {
       checkpoint: fileCheckpoint(this.checkpointFile),
       onChecked: (check) => this.metrics.provenanceChecked.inc({ result: check.result }),
       onAlert: (alert) => this.raise(alert),
+      onError: (err, block) => {
+        const line = `provenance watch: block ${block ?? '?'} not checked yet (${err instanceof Error ? err.message : String(err)}); retrying`;
+        if (line !== this.lastError) this.log(line);
+        this.lastError = line;
+      },
     });
     await this.watcher.start();
     this.log(

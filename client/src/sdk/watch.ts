@@ -38,6 +38,8 @@ export interface WatcherOptions {
   readonly onAlert: (alert: WatchAlert) => void | Promise<void>;
   /** Called after each checked transaction (for counters and logs). */
   readonly onChecked?: (check: TransactionCheck, blockNumber: bigint) => void;
+  /** Called when a block could not be read or checked (it is retried after `retryMillis`). */
+  readonly onError?: (err: unknown, blockNumber: bigint | undefined) => void;
   /** How often to look for new blocks, ms. Default 500. */
   readonly pollMillis?: number;
   /** How long to wait before checking a block again after a read error, ms. Default 2000. */
@@ -94,7 +96,8 @@ export class Watcher {
           await this.options.checkpoint?.save(this.next);
         }
         await this.pause(this.options.pollMillis ?? 500);
-      } catch {
+      } catch (err) {
+        this.options.onError?.(err, this.next);
         await this.pause(this.options.retryMillis ?? 2000);
       }
     }
