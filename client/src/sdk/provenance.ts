@@ -5,6 +5,7 @@
  * exactly what the honest chaincode writes for the signed request. Nothing
  * here trusts what chaincode wrote about who acted.
  */
+import './quiet';
 import { type KeyHistories, type KeyVersion } from 'swledger-chaincode/dist/contract/provenance';
 import { decode } from 'swledger-chaincode/dist/domain/serialize';
 import {

@@ -76,15 +76,15 @@ describe('contract/document', () => {
         [key(stub, 'state', 'CUSTOMS_DECLARATION', 'DEC-001')]: policyFor(['CustomsMSP']).toString(
           'hex',
         ),
-        [key(stub, 'hash', declaration.sha256)]: writeOnce,
-        [key(stub, 'owner', declaration.owner, 'CUSTOMS_DECLARATION', 'DEC-001')]: writeOnce,
+        [key(stub, 'hash', hashOf('1'))]: writeOnce,
+        [key(stub, 'owner', OWNER, 'CUSTOMS_DECLARATION', 'DEC-001')]: writeOnce,
       });
     });
 
     it('puts a plain majority policy on an invoice state key', async () => {
       await registered(stub, invoiceInput);
 
-      const stateKey = key(stub, 'state', 'COMMERCIAL_INVOICE', invoiceInput.docId);
+      const stateKey = key(stub, 'state', 'COMMERCIAL_INVOICE', 'INV-001');
       expect(stub.params.size).to.equal(4);
       expect(Buffer.from(stub.params.get(stateKey)!).toString('hex')).to.equal(
         policyFor([]).toString('hex'),
