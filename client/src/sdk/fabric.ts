@@ -47,7 +47,12 @@ export interface ConnectionOptions {
   readonly chaincode?: string;
   /** Seconds to wait for a commit event before the outcome is *unknown*. Default 30. */
   readonly commitTimeoutSeconds?: number;
-  /** Seconds to wait for endorsements. Default 30. */
+  /**
+   * Seconds to wait for endorsements. Default 90: a 500-document batch makes
+   * about 5 000 state calls on every endorsing peer (each key is written
+   * with its key-level policy), which takes tens of seconds on a busy
+   * 2-core machine; a dead peer fails at once, not after this wait.
+   */
   readonly endorseTimeoutSeconds?: number;
   /**
    * When a submit counts as committed: `org` (default) once the own
@@ -248,7 +253,7 @@ export class LedgerConnection {
       discovery: { enabled: true, asLocalhost: true },
       eventHandlerOptions: {
         commitTimeout: opts.commitTimeoutSeconds ?? 30,
-        endorseTimeout: opts.endorseTimeoutSeconds ?? 30,
+        endorseTimeout: opts.endorseTimeoutSeconds ?? 90,
         // The commit is reported once the own organisation's peer has it (any
         // other org's peer while it is down): waiting for every peer would make
         // each submit wait out an organisation whose peer is restarting.
