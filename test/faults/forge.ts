@@ -181,6 +181,9 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Signals after which a test process must not leave the swap in place. */
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 /** Whether a process has exited (a zombie, not yet reaped by its held parent, has). */
 function gone(pid: number): boolean {
   try {
@@ -220,6 +223,10 @@ export class ForgedServers {
     if (this.supervisorPid === undefined)
       throw new Error('the chaincode supervisor is not running');
     process.kill(this.supervisorPid, 'SIGSTOP');
+    // A test process that dies mid-scenario must not leave forged servers holding the
+    // ports nor the supervisor stopped: undone synchronously at exit.
+    process.once('exit', this.undoAtExit);
+    for (const sig of SIGNALS) process.once(sig, this.undoAtSignal);
     for (const key of orgKeys) {
       const name = `cc-${key}`;
       const pid = runningPid(this.layout, name);
@@ -260,6 +267,8 @@ export class ForgedServers {
    * more than once, and after a failed start.
    */
   async restore(): Promise<void> {
+    process.removeListener('exit', this.undoAtExit);
+    for (const sig of SIGNALS) process.removeListener(sig, this.undoAtSignal);
     for (const [key, child] of this.children) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -285,6 +294,20 @@ export class ForgedServers {
     this.killed.clear();
     this.supervisorPid = undefined;
   }
+
+  private readonly undoAtExit = (): void => {
+    for (const child of this.children.values()) child.kill('SIGKILL');
+    if (this.supervisorPid !== undefined && alive(this.supervisorPid))
+      process.kill(this.supervisorPid, 'SIGCONT');
+    this.dispose();
+  };
+
+  /** Undoes the swap, then lets the signal do what it would have done. */
+  private readonly undoAtSignal = (sig: NodeJS.Signals): void => {
+    this.undoAtExit();
+    for (const other of SIGNALS) process.removeListener(other, this.undoAtSignal);
+    process.kill(process.pid, sig);
+  };
 
   /** Removes the forged build. */
   dispose(): void {
