@@ -25,10 +25,19 @@ export {
 export {
   ProvenanceApi,
   ProvenanceCheck,
+  ProvenanceLedger,
   ProvenanceResult,
   TransactionCheck,
   readableKey,
 } from './provenance';
+export {
+  Watcher,
+  WatcherOptions,
+  WatchAlert,
+  WatchCheckpoint,
+  fileCheckpoint,
+  alertLine,
+} from './watch';
 export {
   EventStream,
   EventStreamOptions,

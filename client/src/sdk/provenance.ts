@@ -24,7 +24,6 @@ import {
 } from 'swledger-chaincode/dist/domain/stored';
 import { DocType, type DocRecord } from 'swledger-chaincode/dist/domain/record';
 import { commonName, decodeTransaction, type KeyRead, type SignedTransaction } from './envelope';
-import { LedgerConnection } from './fabric';
 import { replay, type PriorState } from './replay';
 
 /** Outcome of a provenance check. */
@@ -54,6 +53,27 @@ export interface ProvenanceCheck {
   readonly transactions: readonly TransactionCheck[];
 }
 
+/**
+ * What the provenance check reads from the ledger: the own organisation's
+ * peer answers (LedgerConnection implements it).
+ */
+export interface ProvenanceLedger {
+  /** Name of the chaincode whose transactions are checked. */
+  readonly chaincodeName: string;
+  /** Evaluates a read-only chaincode function; returns its answer as text. */
+  evaluate(namespace: string, fn: string, args: readonly string[]): Promise<string>;
+  /** A committed transaction's validation code and signed envelope, or undefined when absent. */
+  processedTransaction(
+    transactionId: string,
+  ): Promise<{ validationCode: string; envelope: Uint8Array } | undefined>;
+  /** Every transaction of a block: validation code and signed envelope. */
+  block(
+    blockNumber: bigint,
+  ): Promise<readonly { readonly validationCode: string; readonly envelope: Uint8Array }[]>;
+  /** Height of the ledger (the number of the next block). */
+  ledgerHeight(): Promise<bigint>;
+}
+
 /** Composite-key separator. */
 const SEP = '\u0000';
 
@@ -66,7 +86,7 @@ export function readableKey(key: string): string {
 export class ProvenanceApi {
   private readonly transactions = new Map<string, Promise<Fetched>>();
 
-  constructor(private readonly connection: LedgerConnection) {}
+  constructor(private readonly connection: ProvenanceLedger) {}
 
   /**
    * Checks every transaction that wrote a key of the record (facts, state,
@@ -232,7 +252,7 @@ class Histories {
   private readonly blocks = new Map<string, Promise<string[]>>();
 
   constructor(
-    private readonly connection: LedgerConnection,
+    private readonly connection: ProvenanceLedger,
     initial: KeyHistories,
   ) {
     for (const [key, list] of Object.entries(initial.keys)) this.versions.set(key, list);

@@ -5,8 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LedgerConnection } from './fabric';
-import { ProvenanceApi, type TransactionCheck } from './provenance';
+import { ProvenanceApi, type ProvenanceLedger, type TransactionCheck } from './provenance';
 
 /** A committed transaction that failed the provenance check. */
 export interface WatchAlert {
@@ -59,7 +58,7 @@ export class Watcher {
   private readonly provenance: ProvenanceApi;
 
   constructor(
-    private readonly connection: LedgerConnection,
+    private readonly connection: ProvenanceLedger,
     private readonly options: WatcherOptions,
   ) {
     this.provenance = new ProvenanceApi(connection);
