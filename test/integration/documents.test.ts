@@ -46,6 +46,7 @@ describe('chaincode on the network: documents, lifecycles and access control', f
       createdAt: byHashPublic.createdAt,
       docId: inv.docId,
       issuerMsp: 'EnterpriseMSP',
+      owner: ALPHA,
       sha256: invFile.sha256,
       status: 'REGISTERED',
       txId: byHashPublic.txId,
