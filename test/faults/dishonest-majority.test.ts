@@ -734,6 +734,23 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
     expectCaught(row, row.expected);
   });
 
+  it("7f disguised: BankA's clerk signs guarantee:draw (a customs move), the forged build writes the draw alone", async () => {
+    const row = await attempt({
+      name: '7f disguised guarantee:draw by a bank clerk',
+      expected: 'DETECTED',
+      as: clerkA,
+      disguised: {
+        forger: clerkAForger!,
+        fn: 'guarantee:draw',
+        args: [g2.docId, 'DZ', dImport.docId, '500.00'],
+      },
+      ops: [put(drawKey(g2.docId, 'DZ'), { ...forgedDraw(), drawId: 'DZ', amount: '500.00' })],
+      record: [TG, g2.docId],
+      readBack: readG2,
+    });
+    expectCaught(row, row.expected);
+  });
+
   it("8 rewrites a contract's parties", async () => {
     const row = await attempt({
       name: '8 rewrite contract parties',
@@ -913,7 +930,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
       (r) => r.outcome.kind !== 'BLOCKED' && r.outcome.kind !== 'DETECTED',
     );
 
-    expect(rows).to.have.length(17);
+    expect(rows).to.have.length(18);
     expect(honestTxIds.length).to.be.greaterThan(15);
     expect(falseAlarms.map((a) => `${a.transactionId}: ${a.reason}`)).to.deep.equal([]);
     expect(uncaught.map((r) => `${r.attempt}: ${describeOutcome(r.outcome)}`)).to.deep.equal([]);

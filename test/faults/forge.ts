@@ -4,7 +4,10 @@
  * deletes or re-policies any key it is given. Chaincode as a service pins no
  * code (FABRIC-NOTES), so an organisation can run it behind its own package
  * id; {@link ForgedServers} swaps it in for chosen organisations of a running
- * network and puts the honest servers back afterwards.
+ * network and puts the honest servers back afterwards. Forgeries go out as
+ * `forge:*` requests (through the SDK) or disguised as honest requests
+ * ({@link DisguisedForger}: the forged writes travel in transient data, which
+ * the block never holds).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import {
@@ -21,10 +24,10 @@ import {
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DefaultEventHandlerStrategies, Gateway, Network, Wallets } from 'fabric-network';
 import { encodeRule } from '../../chaincode/src/contract/endorsement';
 import { type EndorsementRule } from '../../chaincode/src/domain/policy';
 import { canonicalJson } from '../../chaincode/src/domain/serialize';
-import { DefaultEventHandlerStrategies, Gateway, Network, Wallets } from 'fabric-network';
 import { Layout, REPO_ROOT } from '../../client/src/network/layout';
 import { alive, runningPid } from '../../client/src/network/proc';
 import { LedgerError, localConnectionOptions } from '../../client/src/sdk';
