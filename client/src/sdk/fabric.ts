@@ -446,7 +446,7 @@ export class LedgerConnection {
   }
 
   /**
-   * A committed transaction as the own organisation's peer holds it (qscc
+   * A committed transaction as the own organisation's peer (never another's) holds it (qscc
    * GetTransactionByID): its validation code and its signed envelope, or
    * undefined when the ledger has no such transaction.
    */
@@ -454,7 +454,9 @@ export class LedgerConnection {
     transactionId: string,
   ): Promise<{ validationCode: string; envelope: Uint8Array } | undefined> {
     try {
-      const bytes = await this.network
+      // The own organisation's peer only: another organisation's may be dishonest.
+      const own = await this.networkPinnedTo(this.mspId);
+      const bytes = await own
         .getContract('qscc')
         .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
       const processed = protos.ProcessedTransaction.decode(bytes);
@@ -472,14 +474,15 @@ export class LedgerConnection {
   }
 
   /**
-   * One block as the own organisation's peer holds it (qscc
+   * One block as the own organisation's peer (never another's) holds it (qscc
    * GetBlockByNumber): each transaction's signed envelope and validation code.
    */
   async block(
     blockNumber: bigint,
   ): Promise<{ readonly validationCode: string; readonly envelope: Uint8Array }[]> {
     try {
-      const bytes = await this.network
+      const own = await this.networkPinnedTo(this.mspId);
+      const bytes = await own
         .getContract('qscc')
         .evaluateTransaction('GetBlockByNumber', this.channelName, blockNumber.toString());
       const block = common.Block.decode(bytes);

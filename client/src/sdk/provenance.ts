@@ -60,8 +60,15 @@ export interface ProvenanceCheck {
 export interface ProvenanceLedger {
   /** Name of the chaincode whose transactions are checked. */
   readonly chaincodeName: string;
-  /** Evaluates a read-only chaincode function; returns its answer as text. */
-  evaluate(namespace: string, fn: string, args: readonly string[]): Promise<string>;
+  /** MSP ID of the checking organisation: every read goes to its own peer. */
+  readonly mspId: string;
+  /** Evaluates a read-only chaincode function on `peerMsp`'s peer only; returns its answer as text. */
+  evaluate(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: { readonly peerMsp: string },
+  ): Promise<string>;
   /** A committed transaction's validation code and signed envelope, or undefined when absent. */
   processedTransaction(
     transactionId: string,
@@ -145,7 +152,9 @@ export class ProvenanceApi {
   }
 
   private async recordHistories(type: string, docId: string): Promise<KeyHistories> {
-    const answer = await this.connection.evaluate('provenance', 'record', [type, docId]);
+    const answer = await this.connection.evaluate('provenance', 'record', [type, docId], {
+      peerMsp: this.connection.mspId,
+    });
     return JSON.parse(answer) as KeyHistories;
   }
 
@@ -273,7 +282,9 @@ class Histories {
     const missing = [...new Set(keys)].filter((key) => !this.versions.has(key));
     for (let i = 0; i < missing.length; i += 64) {
       const batch = missing.slice(i, i + 64);
-      const answer = await this.connection.evaluate('provenance', 'keys', [JSON.stringify(batch)]);
+      const answer = await this.connection.evaluate('provenance', 'keys', [JSON.stringify(batch)], {
+        peerMsp: this.connection.mspId,
+      });
       const found = JSON.parse(answer) as KeyHistories;
       for (const key of batch) this.versions.set(key, found.keys[key] ?? []);
     }
