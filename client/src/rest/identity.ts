@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { certificateAttributes } from '../sdk/envelope';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,33 +12,6 @@ export interface Identity {
   readonly role: string | undefined;
   /** `swl.entity` (USCC) from the certificate, for enterprise users. */
   readonly entity: string | undefined;
-}
-
-/**
- * Fabric CA puts enrolment attributes in a certificate extension
- * (OID 1.2.3.4.5.6.7.8.1) holding `{"attrs":{...}}`. Node does not decode
- * unknown extensions, so the JSON is read from the DER bytes.
- */
-export function certificateAttributes(pem: string): Record<string, string> {
-  const der = new X509Certificate(pem).raw;
-  const start = der.indexOf('{"attrs":');
-  if (start < 0) return {};
-  let depth = 0;
-  for (let i = start; i < der.length; i++) {
-    const c = der[i];
-    if (c === 0x7b) depth++;
-    else if (c === 0x7d && --depth === 0) {
-      try {
-        const parsed = JSON.parse(der.subarray(start, i + 1).toString('utf8')) as {
-          attrs?: Record<string, string>;
-        };
-        return parsed.attrs ?? {};
-      } catch {
-        return {};
-      }
-    }
-  }
-  return {};
 }
 
 /**

@@ -45,6 +45,8 @@ export interface SignedTransaction {
   readonly reads: readonly KeyRead[];
   /** Keys read by range queries, with the versions read; undefined when a range was summarised by a Merkle hash. */
   readonly rangeReads: readonly KeyRead[] | undefined;
+  /** Start keys of the range queries (a partial composite key query starts at its prefix). */
+  readonly rangeStarts: readonly string[];
   /** Key-level policies written (`VALIDATION_PARAMETER` metadata), by key. */
   readonly policies: ReadonlyMap<string, Uint8Array>;
   /** Namespaces other than the chaincode's (and its lifecycle bookkeeping) that the transaction wrote. */
@@ -88,8 +90,7 @@ export function decodeTransaction(envelopeBytes: Uint8Array): SignedTransaction 
   const response = protos.ProposalResponsePayload.decode(responseBytes);
   const action = protos.ChaincodeAction.decode(response.extension);
   const sets = rwset.TxReadWriteSet.decode(action.results);
-  const own = sets.ns_rwset.find((ns) => ns.namespace === chaincode);
-  const kv = kvrwset.KVRWSet.decode(own?.rwset ?? empty());
+  const kv = ownSet(sets.ns_rwset, chaincode);
   const event = action.events.length > 0 ? protos.ChaincodeEvent.decode(action.events) : undefined;
   return {
     transactionId: channelHeader.tx_id,
@@ -114,6 +115,7 @@ export function decodeTransaction(envelopeBytes: Uint8Array): SignedTransaction 
     })),
     reads: kv.reads.map(readOf),
     rangeReads: rangeReadsOf(kv.range_queries_info),
+    rangeStarts: kv.range_queries_info.map((range) => range.start_key ?? ''),
     policies: new Map(
       kv.metadata_writes.flatMap((m) =>
         (m.entries ?? [])
@@ -123,10 +125,40 @@ export function decodeTransaction(envelopeBytes: Uint8Array): SignedTransaction 
     ),
     otherNamespaces: sets.ns_rwset
       .filter((ns) => ns.namespace !== chaincode && ns.namespace !== '_lifecycle')
-      .filter((ns) => kvrwset.KVRWSet.decode(ns.rwset ?? empty()).writes.length > 0)
+      .filter((ns) => {
+        const set = kvrwset.KVRWSet.decode(ns.rwset ?? empty());
+        return set.writes.length > 0 || set.metadata_writes.length > 0;
+      })
       .map((ns) => ns.namespace ?? ''),
     ...(event === undefined ? {} : { event: { name: event.event_name, payload: event.payload } }),
   };
+}
+
+/**
+ * Fabric CA puts enrolment attributes in a certificate extension
+ * (OID 1.2.3.4.5.6.7.8.1) holding `{"attrs":{...}}`. Node does not decode
+ * unknown extensions, so the JSON is read from the DER bytes.
+ */
+export function certificateAttributes(pem: string): Record<string, string> {
+  const der = new X509Certificate(pem).raw;
+  const start = der.indexOf('{"attrs":');
+  if (start < 0) return {};
+  let depth = 0;
+  for (let i = start; i < der.length; i++) {
+    const c = der[i];
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) {
+      try {
+        const parsed = JSON.parse(der.subarray(start, i + 1).toString('utf8')) as {
+          attrs?: Record<string, string>;
+        };
+        return parsed.attrs ?? {};
+      } catch {
+        return {};
+      }
+    }
+  }
+  return {};
 }
 
 /** The certificate's subject common name, for messages. */
@@ -136,6 +168,22 @@ export function commonName(certificate: string): string {
   } catch {
     return '?';
   }
+}
+
+/**
+ * The chaincode's read-write set: every entry of its namespace merged, so
+ * a second entry for the same namespace cannot carry writes past the check.
+ */
+function ownSet(sets: readonly rwset.INsReadWriteSet[], chaincode: string): kvrwset.KVRWSet {
+  const merged = kvrwset.KVRWSet.create();
+  for (const ns of sets.filter((entry) => entry.namespace === chaincode)) {
+    const set = kvrwset.KVRWSet.decode(ns.rwset ?? empty());
+    merged.reads.push(...set.reads);
+    merged.range_queries_info.push(...set.range_queries_info);
+    merged.writes.push(...set.writes);
+    merged.metadata_writes.push(...set.metadata_writes);
+  }
+  return merged;
 }
 
 function identityOf(bytes: Uint8Array): SignedIdentity {

@@ -23,7 +23,13 @@ import {
   checkState,
 } from 'swledger-chaincode/dist/domain/stored';
 import { DocType, type DocRecord } from 'swledger-chaincode/dist/domain/record';
-import { commonName, decodeTransaction, type KeyRead, type SignedTransaction } from './envelope';
+import {
+  certificateAttributes,
+  commonName,
+  decodeTransaction,
+  type KeyRead,
+  type SignedTransaction,
+} from './envelope';
 import { replay, type PriorState } from './replay';
 
 /** Outcome of a provenance check. */
@@ -140,7 +146,9 @@ export class ProvenanceApi {
     } catch {
       return undefined;
     }
-    if (tx.chaincode !== this.connection.chaincodeName) return undefined;
+    const name = this.connection.chaincodeName;
+    // A transaction of another chaincode that wrote ours (a chaincode-to-chaincode call) is checked too.
+    if (tx.chaincode !== name && !tx.otherNamespaces.includes(name)) return undefined;
     this.remember(tx.transactionId, Promise.resolve({ kind: 'found', validationCode, tx }));
     return this.checkTransaction(tx.transactionId);
   }
@@ -216,6 +224,8 @@ export class ProvenanceApi {
           `the chaincode refuses this request from its signed creator: ${expected.reason}`,
         );
       }
+      const unrecorded = unrecordedRead(tx, expected);
+      if (unrecorded !== undefined) return fail(unrecorded);
       const difference = differenceOf(tx, expected);
       if (difference !== undefined) {
         return fail(
@@ -417,6 +427,31 @@ function differenceOf(
   return undefined;
 }
 
+/**
+ * A read of the honest chaincode that the transaction's read set leaves out.
+ * Only recorded reads were checked by every peer at commit (MVCC); for any
+ * other key the ledger the transaction ran on cannot be known (it could have
+ * been answered from a key created later), so an honest peer's read set,
+ * which records every read, has them all.
+ */
+function unrecordedRead(
+  tx: SignedTransaction,
+  expected: { reads: ReadonlySet<string>; ranges: readonly string[] },
+): string | undefined {
+  const recorded = new Set(tx.reads.map((r) => r.key));
+  for (const key of expected.reads) {
+    if (!recorded.has(key)) {
+      return `it does not record its read of ${readableKey(key)}, so the ledger it ran on cannot be known`;
+    }
+  }
+  for (const prefix of expected.ranges) {
+    if (!tx.rangeStarts.includes(prefix)) {
+      return `it does not record its range read of ${readableKey(prefix)}, so the ledger it ran on cannot be known`;
+    }
+  }
+  return undefined;
+}
+
 /** A written key whose endorsement rule the endorsers do not satisfy, or undefined. */
 async function unmetRule(tx: SignedTransaction, prior: PriorState): Promise<string | undefined> {
   const endorsers = tx.endorsers.map((e) => e.mspId);
@@ -486,32 +521,10 @@ function describe(tx: SignedTransaction): Omit<TransactionCheck, 'result' | 'rea
 
 /** `MSP user (swl.role role[, swl.entity uscc])` from the signed creator certificate. */
 function creatorOf(tx: SignedTransaction): string {
-  const attrs = attributesOf(tx.creator.certificate);
+  const attrs = certificateAttributes(tx.creator.certificate);
   const role = attrs['swl.role'] ?? 'no role';
   const entity = attrs['swl.entity'];
   return `${tx.creator.mspId} ${commonName(tx.creator.certificate)} (${role}${entity === undefined ? '' : `, ${entity}`})`;
-}
-
-/** Fabric CA attributes of a certificate (extension 1.2.3.4.5.6.7.8.1, JSON). */
-export function attributesOf(certificate: string): Record<string, string> {
-  const der = Buffer.from(certificate.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  const start = der.indexOf('{"attrs":');
-  if (start < 0) return {};
-  let depth = 0;
-  for (let i = start; i < der.length; i++) {
-    if (der[i] === 0x7b) depth++;
-    if (der[i] === 0x7d && --depth === 0) {
-      try {
-        const parsed = JSON.parse(der.subarray(start, i + 1).toString('utf8')) as {
-          attrs?: Record<string, string>;
-        };
-        return parsed.attrs ?? {};
-      } catch {
-        return {};
-      }
-    }
-  }
-  return {};
 }
 
 function txIdOf(value: Uint8Array): string | undefined {

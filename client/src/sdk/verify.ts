@@ -66,15 +66,7 @@ export class VerifyApi {
   async verify(source: DocumentSource, options: VerifyOptions = {}): Promise<Verification> {
     const sha256 = await fingerprint(source);
     if (!isSha256(sha256)) {
-      const reason = 'not a SHA-256 (64 lowercase hex characters)';
-      return {
-        sha256,
-        verdict: 'ERROR',
-        integrity: { result: 'ERROR', reason },
-        status: skipped(),
-        issuer: skipped(),
-        provenance: skipped(),
-      };
+      return integrityOnly(sha256, 'ERROR', 'not a SHA-256 (64 lowercase hex characters)');
     }
     let record: RecordView;
     try {
@@ -83,35 +75,14 @@ export class VerifyApi {
       if (err instanceof NotFoundError) {
         const reason =
           'no document with this fingerprint is on the ledger: the file was altered or never registered';
-        return {
-          sha256,
-          verdict: 'INVALID',
-          integrity: { result: 'INVALID', reason },
-          status: skipped(),
-          issuer: skipped(),
-          provenance: skipped(),
-        };
+        return integrityOnly(sha256, 'INVALID', reason);
       }
       const reason = err instanceof LedgerError ? `${err.code}: ${err.message}` : String(err);
-      return {
-        sha256,
-        verdict: 'ERROR',
-        integrity: { result: 'ERROR', reason },
-        status: skipped(),
-        issuer: skipped(),
-        provenance: skipped(),
-      };
+      return integrityOnly(sha256, 'ERROR', reason);
     }
     if (record.sha256 !== sha256) {
       const reason = `the ledger's hash index points this fingerprint at ${record.type} ${record.docId}, whose fingerprint is ${record.sha256}: the index was tampered with`;
-      return {
-        sha256,
-        verdict: 'INVALID',
-        integrity: { result: 'INVALID', reason },
-        status: skipped(),
-        issuer: skipped(),
-        provenance: skipped(),
-      };
+      return integrityOnly(sha256, 'INVALID', reason);
     }
     const integrity: Check = {
       result: 'VALID',
@@ -158,6 +129,18 @@ export class VerifyApi {
     const history = record.access === 'full' ? (record as FullView).history : undefined;
     return { sha256, verdict, integrity, status, issuer, provenance, record, history };
   }
+}
+
+/** The answer when integrity did not pass: the other checks are skipped. */
+function integrityOnly(sha256: string, result: 'INVALID' | 'ERROR', reason: string): Verification {
+  return {
+    sha256,
+    verdict: result,
+    integrity: { result, reason },
+    status: skipped(),
+    issuer: skipped(),
+    provenance: skipped(),
+  };
 }
 
 function skipped(): Check {
