@@ -27,6 +27,10 @@ export interface Expected {
   readonly writes: ReadonlyMap<string, Uint8Array | null>;
   readonly policies: ReadonlyMap<string, Uint8Array>;
   readonly event?: { readonly name: string; readonly payload: Uint8Array };
+  /** Keys the honest chaincode read (each must be in the transaction's read set). */
+  readonly reads: ReadonlySet<string>;
+  /** Prefixes of the partial composite key queries the honest chaincode ran. */
+  readonly ranges: readonly string[];
 }
 
 /** The honest chaincode would not have endorsed the request at all. */
@@ -111,6 +115,8 @@ function message(err: unknown): string {
 class ReplayStub {
   private readonly writes = new Map<string, Uint8Array | null>();
   private readonly policies = new Map<string, Uint8Array>();
+  private readonly reads = new Set<string>();
+  private readonly ranges: string[] = [];
   private event?: { name: string; payload: Uint8Array };
 
   constructor(
@@ -123,6 +129,8 @@ class ReplayStub {
       outcome: 'written',
       writes: this.writes,
       policies: this.policies,
+      reads: this.reads,
+      ranges: this.ranges,
       ...(this.event === undefined ? {} : { event: this.event }),
     };
   }
@@ -148,6 +156,7 @@ class ReplayStub {
   }
 
   async getState(key: string): Promise<Uint8Array> {
+    this.reads.add(key);
     return (await this.prior.get(key)) ?? new Uint8Array();
   }
 
@@ -180,6 +189,7 @@ class ReplayStub {
     attributes: string[],
   ): AsyncIterable<{ key: string; value: Uint8Array }> {
     const prefix = this.createCompositeKey(objectType, attributes);
+    this.ranges.push(prefix);
     const prior = this.prior;
     return {
       async *[Symbol.asyncIterator]() {
