@@ -101,7 +101,7 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
     );
     const sdkAfter = await rejectsWithCode(
       revoked.documents.transition('CUSTOMS_DECLARATION', target.docId, 'accept'),
-      'ENDORSEMENT_FAILED',
+      'ACCESS_DENIED',
     );
     const freshSdk = await rejectsWithCode(
       SwlClient.connect({ as: label, network: TEST_NETWORK }),

@@ -20,6 +20,7 @@ import { Commit, IdentityContext, type Endorser } from 'fabric-common';
 import { common, msp, protos } from 'fabric-protos';
 import { ConnectionProfile } from '../network/profile';
 import {
+  AccessDeniedError,
   ChaincodeError,
   chaincodeError,
   CommitFailedError,
@@ -727,6 +728,13 @@ export function mapFabricError(err: unknown, transactionId: string | undefined):
   ) {
     return new OrdererUnavailableError(
       `the ordering service refused the transaction: ${firstLine(message)}`,
+      { transactionId, cause: err },
+    );
+  }
+  // Every peer refused the proposal's creator (a revoked or expired certificate).
+  if (/\baccess denied\b/i.test(message) && !/status=200/.test(message)) {
+    return new AccessDeniedError(
+      `the peers refuse this identity (access denied): its certificate may have been revoked or expired; ${firstLine(message)}`,
       { transactionId, cause: err },
     );
   }
