@@ -10,6 +10,8 @@ async function checkWholeLedger(): Promise<void> {
   const height = await verifier.connection.ledgerHeight();
   const alerts: WatchAlert[] = [];
   let checked = 0;
+  let failure: unknown;
+  let errors = 0;
   const started = Date.now();
   const watcher = new Watcher(verifier.connection, {
     startBlock: 0n,
@@ -19,10 +21,20 @@ async function checkWholeLedger(): Promise<void> {
     onChecked: () => {
       checked++;
     },
+    onError: (err) => {
+      if (++errors >= 5) failure = err;
+    },
+    retryMillis: 500,
   });
   await watcher.start();
-  while ((watcher.nextBlock ?? 0n) < height) await new Promise((r) => setTimeout(r, 200));
+  while ((watcher.nextBlock ?? 0n) < height && failure === undefined)
+    await new Promise((r) => setTimeout(r, 200));
   await watcher.stop();
+  if (failure !== undefined) {
+    throw new Error(
+      `the provenance watch could not check block ${watcher.nextBlock ?? '?'}: ${failure instanceof Error ? failure.message : String(failure)}`,
+    );
+  }
   process.stdout.write(
     `      [provenance] ${checked} transactions in ${height} blocks checked in ${((Date.now() - started) / 1000).toFixed(1)} s, ${alerts.length} alerts\n`,
   );

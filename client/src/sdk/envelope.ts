@@ -161,6 +161,31 @@ export function certificateAttributes(pem: string): Record<string, string> {
   return {};
 }
 
+/**
+ * True when `certificate` was issued (and signed) by one of `cas`, the CA
+ * certificates an organisation's MSP lists in the channel configuration.
+ */
+export function issuedByOneOf(certificate: string, cas: readonly string[]): boolean {
+  try {
+    const cert = new X509Certificate(certificate);
+    return cas.some((pem) => {
+      const ca = new X509Certificate(pem);
+      return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** True when the certificate's subject carries the NodeOU `ou` (e.g. `peer`). */
+export function hasOrganizationalUnit(certificate: string, ou: string): boolean {
+  try {
+    return new X509Certificate(certificate).subject.split('\n').includes(`OU=${ou}`);
+  } catch {
+    return false;
+  }
+}
+
 /** The certificate's subject common name, for messages. */
 export function commonName(certificate: string): string {
   try {

@@ -500,6 +500,40 @@ export class LedgerConnection {
     }
   }
 
+  /**
+   * The application organisations of the channel and their CA certificates
+   * (root and intermediate, PEM), from the latest configuration block as the
+   * own organisation's peer holds it (cscc GetConfigBlock).
+   */
+  async channelMembers(): Promise<Map<string, readonly string[]>> {
+    try {
+      const own = await this.networkPinnedTo(this.mspId);
+      const bytes = await own
+        .getContract('cscc')
+        .evaluateTransaction('GetConfigBlock', this.channelName);
+      const block = common.Block.decode(bytes);
+      const payload = common.Payload.decode(
+        common.Envelope.decode(block.data?.data?.[0] ?? new Uint8Array()).payload,
+      );
+      const config = common.ConfigEnvelope.decode(payload.data).config;
+      const orgs = config?.channel_group?.groups?.['Application']?.groups ?? {};
+      const members = new Map<string, readonly string[]>();
+      for (const group of Object.values(orgs)) {
+        const value = group.values?.['MSP']?.value;
+        if (!value) continue;
+        const fabric = msp.FabricMSPConfig.decode(msp.MSPConfig.decode(value).config);
+        const certs = [...(fabric.root_certs ?? []), ...(fabric.intermediate_certs ?? [])];
+        members.set(
+          fabric.name,
+          certs.map((c) => Buffer.from(c).toString('utf8')),
+        );
+      }
+      return members;
+    } catch (err) {
+      throw mapFabricError(err, undefined);
+    }
+  }
+
   /** MSP IDs of the peers whose endorsements a committed transaction carries (qscc GetTransactionByID). */
   async endorsersOf(transactionId: string): Promise<string[]> {
     try {

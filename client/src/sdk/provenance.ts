@@ -27,6 +27,8 @@ import {
   certificateAttributes,
   commonName,
   decodeTransaction,
+  hasOrganizationalUnit,
+  issuedByOneOf,
   type KeyRead,
   type SignedTransaction,
 } from './envelope';
@@ -85,6 +87,8 @@ export interface ProvenanceLedger {
   ): Promise<readonly { readonly validationCode: string; readonly envelope: Uint8Array }[]>;
   /** Height of the ledger (the number of the next block). */
   ledgerHeight(): Promise<bigint>;
+  /** The channel's organisations and the CA certificates (PEM) of each one's MSP. */
+  channelMembers(): Promise<ReadonlyMap<string, readonly string[]>>;
 }
 
 /** Composite-key separator. */
@@ -98,6 +102,7 @@ export function readableKey(key: string): string {
 /** Checks records and transactions against the signed blocks. */
 export class ProvenanceApi {
   private readonly transactions = new Map<string, Promise<Fetched>>();
+  private members: Promise<ReadonlyMap<string, readonly string[]>> | undefined;
 
   constructor(private readonly connection: ProvenanceLedger) {}
 
@@ -210,6 +215,17 @@ export class ProvenanceApi {
     if (badEndorser !== undefined) {
       return fail(`the endorsement of ${badEndorser.mspId} does not verify`);
     }
+    let membership: string | undefined;
+    try {
+      membership = await this.membershipProblem(tx);
+    } catch (err) {
+      return {
+        ...about,
+        result: 'ERROR',
+        reason: `the channel configuration could not be read: ${message(err)}`,
+      };
+    }
+    if (membership !== undefined) return fail(membership);
     if (tx.otherNamespaces.length > 0) {
       return fail(`it also wrote the namespaces ${tx.otherNamespaces.join(', ')}`);
     }
@@ -244,6 +260,32 @@ export class ProvenanceApi {
       result: 'VALID',
       reason: `${tx.fn} signed by ${about.creator}, endorsed by ${about.endorsers.join(', ')}`,
     };
+  }
+
+  /**
+   * Why the creator or an endorser is not what it claims: its certificate
+   * must be issued by the CA of the organisation it names, as the channel
+   * configuration lists it, and an endorser must be a peer. (Fabric skips an
+   * endorsement it cannot validate rather than failing the transaction, so
+   * a made-up "CustomsMSP" endorsement could otherwise count here.)
+   */
+  private async membershipProblem(tx: SignedTransaction): Promise<string | undefined> {
+    const cas = async (mspId: string): Promise<readonly string[]> => {
+      this.members ??= this.connection.channelMembers();
+      return (await this.members).get(mspId) ?? [];
+    };
+    if (!issuedByOneOf(tx.creator.certificate, await cas(tx.creator.mspId))) {
+      return `the creator's certificate was not issued by the CA of ${tx.creator.mspId} in the channel configuration`;
+    }
+    for (const endorser of tx.endorsers) {
+      if (!issuedByOneOf(endorser.certificate, await cas(endorser.mspId))) {
+        return `an endorsement claims ${endorser.mspId}, but its certificate was not issued by that organisation's CA`;
+      }
+      if (!hasOrganizationalUnit(endorser.certificate, 'peer')) {
+        return `an endorsement of ${endorser.mspId} was not made by a peer`;
+      }
+    }
+    return undefined;
   }
 
   /** A value written by `tx` that names another transaction as its maker. */

@@ -126,4 +126,71 @@ describe('sdk/provenance: what a dishonest majority cannot pass off', () => {
     expect(check.reason).to.match(/^every version of COMMERCIAL_INVOICE INV-1/);
     expect(check.result).to.equal('VALID');
   });
+
+  it('finds an endorsement claiming CustomsMSP with a certificate its CA never issued INVALID', async () => {
+    const madeUp = makeIdentity('CustomsMSP', 'peer0.customs', {}, false);
+    const network = new TestNetwork();
+    await network.submit(
+      enterprise,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-9', hashOf('9'))),
+      [madeUp, ...MAJORITY],
+    );
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'CUSTOMS_DECLARATION',
+      'DEC-9',
+    );
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.transactions[0]?.reason).to.equal(
+      "an endorsement claims CustomsMSP, but its certificate was not issued by that organisation's CA",
+    );
+  });
+
+  it('finds an endorsement by a member that is not a peer INVALID', async () => {
+    const network = new TestNetwork();
+    await network.submit(
+      enterprise,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-8', hashOf('8'))),
+      [clerkA, ...MAJORITY],
+    );
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'CUSTOMS_DECLARATION',
+      'DEC-8',
+    );
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.transactions[0]?.reason).to.equal(
+      'an endorsement of BankAMSP was not made by a peer',
+    );
+  });
+
+  it('finds a creator whose certificate its organisation never issued INVALID', async () => {
+    const impostor = makeIdentity(
+      'EnterpriseMSP',
+      'ent1',
+      { 'swl.role': 'enterprise', 'swl.entity': OWNER },
+      false,
+    );
+    const network = new TestNetwork();
+    await network.submit(
+      impostor,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-7', hashOf('7'))),
+      MAJORITY,
+    );
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'CUSTOMS_DECLARATION',
+      'DEC-7',
+    );
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.transactions[0]?.reason).to.equal(
+      "the creator's certificate was not issued by the CA of EnterpriseMSP in the channel configuration",
+    );
+  });
 });

@@ -38,13 +38,23 @@ export interface Identity {
 }
 
 /**
+ * Every trusted identity's (self-signed) certificate by MSP ID: what the
+ * fake channel configuration lists as each organisation's CAs.
+ */
+const CHANNEL_CAS = new Map<string, string[]>();
+
+/**
  * Makes a self-signed certificate for `cn` carrying the Fabric CA attribute
- * extension (1.2.3.4.5.6.7.8.1) with `attrs`, as fabric-shim reads it.
+ * extension (1.2.3.4.5.6.7.8.1) with `attrs`, as fabric-shim reads it. A
+ * name starting with `peer` gets the NodeOU `peer`. Unless `trusted` is
+ * false, the certificate is one of its MSP's CAs in the channel
+ * configuration (so it chains to itself); an untrusted one is made up.
  */
 export function makeIdentity(
   mspId: string,
   cn: string,
   attrs: Readonly<Record<string, string>> = {},
+  trusted = true,
 ): Identity {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const dir = mkdtempSync(join(tmpdir(), 'swl-prov-'));
@@ -52,6 +62,7 @@ export function makeIdentity(
     const keyPath = join(dir, 'key.pem');
     writeFileSync(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const ext = Buffer.from(JSON.stringify({ attrs })).toString('hex');
+    const subject = cn.startsWith('peer') ? `/OU=peer/CN=${cn}` : `/CN=${cn}`;
     const certificate = execFileSync(
       'openssl',
       [
@@ -61,7 +72,7 @@ export function makeIdentity(
         '-key',
         keyPath,
         '-subj',
-        `/CN=${cn}`,
+        subject,
         '-days',
         '2',
         '-addext',
@@ -69,6 +80,7 @@ export function makeIdentity(
       ],
       { encoding: 'utf8' },
     );
+    if (trusted) CHANNEL_CAS.set(mspId, [...(CHANNEL_CAS.get(mspId) ?? []), certificate]);
     const role = attrs['swl.role'] ?? '';
     const entity = attrs['swl.entity'];
     return {
@@ -79,7 +91,7 @@ export function makeIdentity(
         msp: mspId,
         role,
         ...(entity === undefined ? {} : { entity }),
-        id: `x509::/CN=${cn}::/CN=${cn}`,
+        id: `x509::${subject}::${subject}`,
       },
     };
   } finally {
@@ -276,6 +288,11 @@ const SEP = '\u0000';
 export class FakeLedger implements ProvenanceLedger {
   readonly chaincodeName = CHAINCODE;
   readonly mspId = 'CustomsMSP';
+
+  /** The channel configuration's organisations: every trusted identity made so far. */
+  async channelMembers(): Promise<ReadonlyMap<string, readonly string[]>> {
+    return CHANNEL_CAS;
+  }
   /** The peer each `evaluate` call asked for. */
   readonly askedPeers: string[] = [];
   readonly blocks: Committed[][] = [];
