@@ -85,6 +85,8 @@ describe('topology: a third bank is one entry in the topology file', function ()
       );
       const issued = await clerkC.guarantees.issue(docId);
       const active = await officer.guarantees.accept(docId);
+      // The check replays the chaincode with this network's five organisations (its topology).
+      const provenance = await officer.provenance.checkRecord('TARIFF_GUARANTEE', docId);
       log(`discovery: ${discovered[0]!.join(', ')}`);
 
       for (const d of discovered)
@@ -100,6 +102,12 @@ describe('topology: a third bank is one entry in the topology file', function ()
       expect(issued.value.status).to.equal('ISSUED');
       expect(issued.value.issuerMsp).to.equal('EnterpriseMSP');
       expect(active.value.status).to.equal('ACTIVE');
+      expect(provenance.result).to.equal('VALID', provenance.reason);
+      expect(provenance.transactions.map((t) => t.fn)).to.deep.equal([
+        'document:register',
+        'guarantee:issue',
+        'guarantee:accept',
+      ]);
     } finally {
       closeQuietly(alpha, clerkC, officer);
     }

@@ -52,19 +52,35 @@ export function parsePeerOrgs(json: string): readonly PeerOrg[] {
  * supervisor sets from network/topology.json (the same value on every
  * peer's chaincode server), or the standard four organisations.
  */
-export const PEER_ORGS: readonly PeerOrg[] =
+export let PEER_ORGS: readonly PeerOrg[] =
   process.env.SWL_PEER_ORGS === undefined || process.env.SWL_PEER_ORGS === ''
     ? DEFAULT_PEER_ORGS
     : parsePeerOrgs(process.env.SWL_PEER_ORGS);
 
 /** MSP IDs of {@link PEER_ORGS}, same order. */
-export const PEER_MSPS: readonly string[] = Object.freeze(PEER_ORGS.map((org) => org.msp));
+export let PEER_MSPS: readonly string[] = Object.freeze(PEER_ORGS.map((org) => org.msp));
 
 /** The customs authority's MSP ID. */
-export const CUSTOMS_MSP = singleMspOfKind('customs');
+export let CUSTOMS_MSP = singleMspOfKind('customs');
 
 /** The enterprises' single-window operator's MSP ID. */
-export const ENTERPRISE_MSP = singleMspOfKind('enterprise');
+export let ENTERPRISE_MSP = singleMspOfKind('enterprise');
+
+/**
+ * Sets the organisation list in a client process that replays the
+ * chaincode to check provenance: it must see the network's own
+ * organisations (its topology), as that network's chaincode servers do.
+ * The chaincode itself never calls this; it reads `SWL_PEER_ORGS` once.
+ *
+ * @throws Error when the list is not a valid peer-organisation list
+ */
+export function usePeerOrgs(orgs: readonly PeerOrg[]): void {
+  const parsed = parsePeerOrgs(JSON.stringify(orgs));
+  PEER_ORGS = parsed;
+  PEER_MSPS = Object.freeze(parsed.map((org) => org.msp));
+  CUSTOMS_MSP = singleMspOfKind('customs');
+  ENTERPRISE_MSP = singleMspOfKind('enterprise');
+}
 
 /** The kind of a peer organisation, or undefined for an MSP not on the channel. */
 export function kindOf(msp: string): OrgKind | undefined {

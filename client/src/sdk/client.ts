@@ -1,3 +1,4 @@
+import { usePeerOrgs } from 'swledger-chaincode/dist/domain/orgs';
 import { resolveLayout } from '../network/layout';
 import { connectionProfile } from '../network/profile';
 import { ConnectionOptions, LedgerConnection } from './fabric';
@@ -38,6 +39,8 @@ export function localConnectionOptions(opts: ClientOptions): ConnectionOptions {
   if (!org || !user)
     throw new Error(`identity '${opts.as}' must look like <org>:<user>, e.g. customs:officer1`);
   layout.peerOrg(org);
+  // The provenance check replays the chaincode: with this network's organisations.
+  usePeerOrgs(layout.topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind })));
   return {
     profile: connectionProfile(layout, org),
     walletDir: layout.walletDir(),

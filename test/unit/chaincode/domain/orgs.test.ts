@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { DEFAULT_PEER_ORGS, parsePeerOrgs } from '../../../../chaincode/src/domain/orgs';
+import * as orgs from '../../../../chaincode/src/domain/orgs';
+import { endorsementRule, writeOnceRule } from '../../../../chaincode/src/domain/policy';
+
+const { DEFAULT_PEER_ORGS, parsePeerOrgs } = orgs;
 
 describe('domain/orgs: the peer-organisation list', () => {
   it('parses a list with a third bank', () => {
@@ -59,4 +62,23 @@ describe('domain/orgs: the peer-organisation list', () => {
       expect(parse).to.throw(Error, message);
     });
   }
+
+  it('switches a client process to a network of five organisations, and back', () => {
+    const five = [...DEFAULT_PEER_ORGS, { msp: 'BankCMSP', kind: 'bank' as const }];
+
+    orgs.usePeerOrgs(five);
+    const fiveRule = endorsementRule(['CustomsMSP']);
+    const fiveWriteOnce = writeOnceRule();
+    orgs.usePeerOrgs(DEFAULT_PEER_ORGS);
+
+    expect(fiveRule).to.deep.equal({
+      required: ['CustomsMSP'],
+      outOf: 2,
+      others: ['BankAMSP', 'BankBMSP', 'EnterpriseMSP', 'BankCMSP'],
+    });
+    expect(fiveWriteOnce.required).to.have.length(5);
+    expect(orgs.PEER_MSPS).to.have.length(4);
+    expect(() => orgs.usePeerOrgs([{ msp: 'BankAMSP', kind: 'bank' }])).to.throw(/customs/);
+    expect(orgs.PEER_MSPS).to.have.length(4);
+  });
 });
