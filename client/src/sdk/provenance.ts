@@ -270,15 +270,23 @@ export class ProvenanceApi {
    * a made-up "CustomsMSP" endorsement could otherwise count here.)
    */
   private async membershipProblem(tx: SignedTransaction): Promise<string | undefined> {
-    const cas = async (mspId: string): Promise<readonly string[]> => {
-      this.members ??= this.connection.channelMembers();
-      return (await this.members).get(mspId) ?? [];
-    };
-    if (!issuedByOneOf(tx.creator.certificate, await cas(tx.creator.mspId))) {
+    const problem = await this.membershipProblemWith(tx, await this.channelMembers(false));
+    // The configuration may have changed since it was read (a new organisation, a new CA).
+    return problem === undefined
+      ? undefined
+      : this.membershipProblemWith(tx, await this.channelMembers(true));
+  }
+
+  private membershipProblemWith(
+    tx: SignedTransaction,
+    members: ReadonlyMap<string, readonly string[]>,
+  ): string | undefined {
+    const cas = (mspId: string): readonly string[] => members.get(mspId) ?? [];
+    if (!issuedByOneOf(tx.creator.certificate, cas(tx.creator.mspId))) {
       return `the creator's certificate was not issued by the CA of ${tx.creator.mspId} in the channel configuration`;
     }
     for (const endorser of tx.endorsers) {
-      if (!issuedByOneOf(endorser.certificate, await cas(endorser.mspId))) {
+      if (!issuedByOneOf(endorser.certificate, cas(endorser.mspId))) {
         return `an endorsement claims ${endorser.mspId}, but its certificate was not issued by that organisation's CA`;
       }
       if (!hasOrganizationalUnit(endorser.certificate, 'peer')) {
@@ -286,6 +294,18 @@ export class ProvenanceApi {
       }
     }
     return undefined;
+  }
+
+  /** The channel's organisations and CAs, read once and again when `fresh` (a failed read is not kept). */
+  private channelMembers(fresh: boolean): Promise<ReadonlyMap<string, readonly string[]>> {
+    if (fresh || this.members === undefined) {
+      const reading = this.connection.channelMembers();
+      reading.catch(() => {
+        if (this.members === reading) this.members = undefined;
+      });
+      this.members = reading;
+    }
+    return this.members;
   }
 
   /** A value written by `tx` that names another transaction as its maker. */
