@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { down, logFiles, status, up } from '../network/network';
-import { NetworkOptions } from '../network/layout';
-import { integer } from './common';
+import { exportOrg, ProfileFormat } from '../network/export';
+import { NetworkOptions, resolveLayout } from '../network/layout';
+import { fail, integer } from './common';
 
 function progress(line: string): void {
   process.stdout.write(`[swl] ${line}\n`);
@@ -19,7 +20,41 @@ function netOpts(f: NetFlags): NetworkOptions {
   return { name: f.network, portBase: f.portBase, orderers: f.orderers, topologyFile: f.topology };
 }
 
-/** `swl network up|down|status|logs`. */
+interface ExportFlags {
+  readonly network: string;
+  readonly out: string;
+  readonly users?: string;
+  readonly format: string;
+  readonly force?: boolean;
+}
+
+function exportCommand(org: string, f: ExportFlags): void {
+  const formats = f.format.split(',').map((x) => x.trim());
+  const bad = formats.filter((x) => x !== 'json' && x !== 'yaml');
+  if (bad.length > 0) return fail(`--format must be json, yaml or json,yaml (got '${f.format}')`);
+  const { layout, existing } = resolveLayout({ name: f.network });
+  if (!existing)
+    return fail(
+      `no network named '${f.network}': start it with 'swl network up${f.network === 'dev' ? '' : ` -n ${f.network}`}'`,
+    );
+  try {
+    const res = exportOrg(layout, org, {
+      out: f.out,
+      users: f.users
+        ?.split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+      formats: formats as ProfileFormat[],
+      force: f.force === true,
+      progress,
+    });
+    progress(`${res.files.length} files in ${res.dir}`);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** `swl network up|down|status|logs|export`. */
 export function networkCommand(): Command {
   const cmd = new Command('network').description(
     'start, stop and inspect the local Fabric network',
@@ -125,5 +160,22 @@ export function networkCommand(): Command {
         process.exitCode = code ?? 0;
       });
     });
+  withName(cmd.command('export'))
+    .description(
+      "write an organisation's connection profile, its users' certificates and keys (MSP layout) and its mutual-TLS client pair, as a Fabric administrator hands them out",
+    )
+    .argument('<org>', 'organisation key or MSP ID (e.g. enterprise, EnterpriseMSP)')
+    .option('--out <dir>', 'directory that receives <org>/', 'export')
+    .option('--users <names>', 'comma-separated user names (default: every user of the org)')
+    .option('--format <fmt>', 'connection profile format: json, yaml or json,yaml', 'json')
+    .option('--force', 'write into an existing non-empty <out>/<org>')
+    .addHelpText(
+      'after',
+      `
+Writes <out>/<org>/connection-<org>.json|yaml, users/<name>@<org>/msp/{signcerts/cert.pem,
+keystore/key.pem,cacerts/ca.pem} and tls/{client.crt,client.key,ca.crt}. Keys are mode 0600.
+Connect with them: SwlClient.fromProfile({ profile, certificate, privateKey, tlsClientCertificate, tlsClientKey }).`,
+    )
+    .action(exportCommand);
   return cmd;
 }

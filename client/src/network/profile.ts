@@ -52,7 +52,11 @@ export function connectionProfile(layout: Layout, orgKey: string): ConnectionPro
     peers[peerName(org)] = {
       url: `grpcs://localhost:${layout.peerPorts(org).peer}`,
       tlsCACerts: { pem: pem(org.key) },
-      grpcOptions: { 'ssl-target-name-override': 'localhost', 'grpc.keepalive_time_ms': 120000 },
+      grpcOptions: {
+        'ssl-target-name-override': 'localhost',
+        hostnameOverride: 'localhost',
+        'grpc.keepalive_time_ms': 120000,
+      },
     };
   }
   const orderers: ConnectionProfile['orderers'] = {};

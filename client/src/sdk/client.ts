@@ -2,6 +2,7 @@ import { usePeerOrgs } from 'swledger-chaincode/dist/domain/orgs';
 import { resolveLayout } from '../network/layout';
 import { connectionProfile } from '../network/profile';
 import { ConnectionOptions, LedgerConnection } from './fabric';
+import { ProfileOptions, profileConnectionOptions } from './profile';
 import { CaOptions } from './ca';
 import { accessDenied } from './errors';
 import { DocumentsApi } from './documents';
@@ -28,7 +29,9 @@ export interface ClientOptions {
  * Connection settings for an identity of a network started by `swl network up`.
  * @throws Error when the network does not exist or the identity is malformed
  */
-export function localConnectionOptions(opts: ClientOptions): ConnectionOptions {
+export function localConnectionOptions(
+  opts: ClientOptions,
+): ConnectionOptions & { readonly walletDir: string } {
   const name = opts.network ?? process.env.SWL_NETWORK ?? 'dev';
   const { layout, existing } = resolveLayout({ name });
   if (!existing)
@@ -93,6 +96,27 @@ export class SwlClient {
    */
   static async connect(opts: ClientOptions): Promise<SwlClient> {
     return SwlClient.open(localConnectionOptions(opts));
+  }
+
+  /**
+   * Connects with a Fabric connection profile and identity files, nothing
+   * else (no wallet directory, no `.swledger/`): what `swl network export`
+   * writes, or what any Fabric network's administrator hands out.
+   * @param opts paths of the profile (JSON or YAML), certificate, key and the mutual-TLS client pair
+   * @returns a connected client acting as the certificate's identity
+   * @throws ProfileError FILE_NOT_FOUND, PROFILE_INVALID, KEY_MISMATCH or MSP_NOT_IN_PROFILE before any connection; then as {@link SwlClient.connect}
+   * @example
+   * const dir = 'export/enterprise';
+   * const client = await SwlClient.fromProfile({
+   *   profile: `${dir}/connection-enterprise.json`,
+   *   certificate: `${dir}/users/alpha@enterprise/msp/signcerts/cert.pem`,
+   *   privateKey: `${dir}/users/alpha@enterprise/msp/keystore/key.pem`,
+   *   tlsClientCertificate: `${dir}/tls/client.crt`,
+   *   tlsClientKey: `${dir}/tls/client.key`,
+   * });
+   */
+  static async fromProfile(opts: ProfileOptions): Promise<SwlClient> {
+    return SwlClient.open(await profileConnectionOptions(opts));
   }
 
   /** Connects with explicit settings (connection profile, wallet, identity). @throws as {@link SwlClient.connect} */

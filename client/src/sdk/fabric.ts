@@ -14,6 +14,7 @@ import {
   Query,
   QueryHandler,
   TimeoutError,
+  Wallet,
   Wallets,
 } from 'fabric-network';
 import { Commit, IdentityContext, type Endorser } from 'fabric-common';
@@ -38,8 +39,10 @@ import {
 export interface ConnectionOptions {
   /** Connection profile of the identity's organisation. */
   readonly profile: ConnectionProfile;
-  /** Directory of a fabric-network file-system wallet. */
-  readonly walletDir: string;
+  /** Directory of a fabric-network file-system wallet (when no {@link wallet} is given). */
+  readonly walletDir?: string;
+  /** A wallet holding the identity (and the TLS client identity), used instead of {@link walletDir}. */
+  readonly wallet?: Wallet;
   /** Wallet label of the identity (`<org>:<user>`). */
   readonly identity: string;
   /** Channel name. Default `tradechannel`. */
@@ -217,12 +220,12 @@ export class LedgerConnection {
    * @throws LedgerError when the identity is not in the wallet or no peer answers discovery
    */
   static async open(opts: ConnectionOptions): Promise<LedgerConnection> {
-    const wallet = await Wallets.newFileSystemWallet(opts.walletDir);
+    const wallet = await LedgerConnection.wallet(opts);
     const identity = await wallet.get(opts.identity);
     if (!identity)
       throw new LedgerError(
         'IDENTITY_NOT_FOUND',
-        `identity '${opts.identity}' is not in the wallet ${opts.walletDir}`,
+        `identity '${opts.identity}' is not in the wallet ${opts.walletDir ?? '(in memory)'}`,
       );
     const gateway = await LedgerConnection.connectGateway(opts, identity.mspId, false);
     let network: Network;
@@ -238,12 +241,22 @@ export class LedgerConnection {
     return new LedgerConnection(opts, gateway, network, identity.mspId);
   }
 
+  private static async wallet(opts: ConnectionOptions): Promise<Wallet> {
+    if (opts.wallet) return opts.wallet;
+    if (opts.walletDir === undefined)
+      throw new LedgerError(
+        'IDENTITY_NOT_FOUND',
+        'connection options name neither a wallet nor a wallet directory',
+      );
+    return Wallets.newFileSystemWallet(opts.walletDir);
+  }
+
   private static async connectGateway(
     opts: ConnectionOptions,
     queryMsp: string,
     strict: boolean,
   ): Promise<Gateway> {
-    const wallet = await Wallets.newFileSystemWallet(opts.walletDir);
+    const wallet = await LedgerConnection.wallet(opts);
     const options: GatewayOptions = {
       wallet,
       identity: opts.identity,

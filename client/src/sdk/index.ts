@@ -1,5 +1,11 @@
 export * from './errors';
 export { SwlClient, ClientOptions, localConnectionOptions, localCaOptions } from './client';
+export {
+  ProfileOptions,
+  ProfileError,
+  ProfileErrorCode,
+  profileConnectionOptions,
+} from './profile';
 export { enrollUser, revokeUser, NewUser, CaOptions } from './ca';
 export {
   LedgerConnection,
