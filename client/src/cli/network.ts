@@ -1,8 +1,13 @@
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { down, logFiles, status, up } from '../network/network';
 import { exportOrg, ProfileFormat } from '../network/export';
 import { NetworkOptions, resolveLayout } from '../network/layout';
+import { REPO_ROOT } from '../network/layout';
+import { imageVersions, isRenderTarget, RENDER_TARGETS, renderDeployment } from '../network/render';
+import { loadTopology } from '../network/topology';
 import { fail, integer } from './common';
 
 function progress(line: string): void {
@@ -54,7 +59,39 @@ function exportCommand(org: string, f: ExportFlags): void {
   }
 }
 
-/** `swl network up|down|status|logs|export`. */
+interface RenderFlags {
+  readonly target: string;
+  readonly out: string;
+  readonly topology?: string;
+  readonly domain: string;
+  readonly orderers: number;
+}
+
+function renderCommand(f: RenderFlags): void {
+  if (!isRenderTarget(f.target))
+    return fail(`unknown --target '${f.target}': use ${RENDER_TARGETS.join(' or ')}`);
+  try {
+    const file = f.topology ?? join(REPO_ROOT, 'network', 'topology.json');
+    const topology = loadTopology(file);
+    progress(`rendering ${f.target} files from ${file}`);
+    const files = renderDeployment(topology, f.target, {
+      domain: f.domain,
+      orderers: f.orderers,
+      ...imageVersions(),
+    });
+    for (const r of files) {
+      const path = resolve(f.out, r.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, r.content);
+      progress(`wrote ${path}`);
+    }
+    progress(`${files.length} files in ${resolve(f.out, f.target)}`);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** `swl network up|down|status|logs|export|render`. */
 export function networkCommand(): Command {
   const cmd = new Command('network').description(
     'start, stop and inspect the local Fabric network',
@@ -177,5 +214,24 @@ keystore/key.pem,cacerts/ca.pem} and tls/{client.crt,client.key,ca.crt}. Keys ar
 Connect with them: SwlClient.fromProfile({ profile, certificate, privateKey, tlsClientCertificate, tlsClientKey }).`,
     )
     .action(exportCommand);
+  cmd
+    .command('render')
+    .description(
+      "write each organisation's deployment files (Docker Compose or Kubernetes) from the topology; nothing is started",
+    )
+    .requiredOption('--target <target>', `deployment target: ${RENDER_TARGETS.join(' or ')}`)
+    .option('--out <dir>', 'directory that receives <target>/<org>/', 'deploy')
+    .option('--topology <file>', 'topology file (default network/topology.json)')
+    .option('--domain <domain>', 'DNS domain: hosts are <node>.<org>.<domain>', 'example.com')
+    .option('--orderers <count>', 'Raft orderers: 1, 3 or 5', integer('--orderers', 1, 5), 1)
+    .addHelpText(
+      'after',
+      `
+Writes <out>/compose/<org>/compose.yaml or <out>/k8s/<org>/*.yaml for every organisation.
+Certificates and keys are not included: compose mounts ./organizations/..., k8s names
+empty Secrets (their expected keys in the swledger/keys annotation) for you to fill.
+With --target k8s and --domain svc.cluster.local the host names are the Services' DNS names.`,
+    )
+    .action(renderCommand);
   return cmd;
 }
