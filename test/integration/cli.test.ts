@@ -6,26 +6,11 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../client/src/network/layout';
 import { Command } from 'commander';
 import { program } from '../../client/src/cli/main';
-import { TEST_NETWORK } from './harness';
+import { CliRun, runSwl, TEST_NETWORK } from './harness';
 import { ALPHA, BETA, uniqueId } from './fixtures';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function swl(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(REPO_ROOT, 'client/dist/cli/main.js'), ...args],
-      { env: { ...process.env, SWL_NETWORK: TEST_NETWORK, SWL_AS: undefined } },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
+function swl(...args: string[]): Promise<CliRun> {
+  return runSwl(args);
 }
 
 /** `--fact key=value` for each fact. */
@@ -43,7 +28,7 @@ describe('swl CLI (the built binary as a subprocess)', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is linked as node_modules/.bin/swl, where `npx swl` finds it', async () => {
-    const run = await new Promise<Run>((resolve) => {
+    const run = await new Promise<CliRun>((resolve) => {
       execFile(join(REPO_ROOT, 'node_modules/.bin/swl'), ['--help'], (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
@@ -62,7 +47,7 @@ describe('swl CLI (the built binary as a subprocess)', function () {
     walk(program(), []);
     expect(paths.length).to.be.greaterThan(25);
 
-    const runs: Run[] = [];
+    const runs: CliRun[] = [];
     for (let i = 0; i < paths.length; i += 4)
       runs.push(...(await Promise.all(paths.slice(i, i + 4).map((c) => swl(...c, '--help')))));
 
@@ -226,7 +211,7 @@ describe('swl CLI (the built binary as a subprocess)', function () {
         '3000',
         ...extra,
       );
-    const docIds = (run: Run) =>
+    const docIds = (run: CliRun) =>
       run.stdout
         .trim()
         .split('\n')
@@ -252,7 +237,7 @@ describe('npm run demo', function () {
   this.timeout(300_000);
 
   it('plays the single-window story on the network and exits 0', async () => {
-    const run = await new Promise<Run>((resolve) => {
+    const run = await new Promise<CliRun>((resolve) => {
       execFile(
         process.execPath,
         [join(REPO_ROOT, 'client/dist/demo/main.js'), '--network', TEST_NETWORK],

@@ -1,6 +1,7 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { down, up } from '../../client/src/network/network';
-import { Layout, resolveLayout } from '../../client/src/network/layout';
+import { Layout, REPO_ROOT, resolveLayout } from '../../client/src/network/layout';
 import { SwlClient } from '../../client/src/sdk';
 
 /** The shared integration-test network: its own name and port base, beside a dev network. */
@@ -48,4 +49,32 @@ export function closeClients(): void {
 /** Log directory of the test network, for failure messages. */
 export function logsDir(): string {
   return join(testLayout().runDir, 'logs');
+}
+
+/** What a CLI run printed and how it exited. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built `swl` as a subprocess, without a default identity
+ * (`SWL_AS` unset) and with `env` added (by default the test network as
+ * `SWL_NETWORK`).
+ */
+export function runSwl(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = { SWL_NETWORK: TEST_NETWORK },
+): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(REPO_ROOT, 'client/dist/cli/main.js'), ...args],
+      { env: { ...process.env, SWL_AS: undefined, ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
 }

@@ -1,31 +1,14 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../../client/src/network/layout';
 import { restPaths } from '../../client/src/rest/config';
 import { SwlClient } from '../../client/src/sdk';
-import { TEST_NETWORK, clientAs } from './harness';
+import { CliRun, TEST_NETWORK, clientAs, runSwl } from './harness';
 import { ALPHA, declaration, newFile, rejectsWithCode } from './fixtures';
 import { call, startService, TestService } from './rest/harness';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The built CLI as a subprocess on the test network. */
-function swl(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(REPO_ROOT, 'client/dist/cli/main.js'), ...args],
-      { env: { ...process.env, SWL_NETWORK: TEST_NETWORK, SWL_AS: undefined } },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function swl(...args: string[]): Promise<CliRun> {
+  return runSwl(args);
 }
 
 /** What `swl user revoke --json` prints. */

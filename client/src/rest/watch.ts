@@ -1,4 +1,3 @@
-import { dirname, join } from 'node:path';
 import { localConnectionOptions, SwlClient } from '../sdk';
 import { alertLine, fileCheckpoint, Watcher, type WatchAlert } from '../sdk/watch';
 import { Metrics } from './metrics';
@@ -30,7 +29,7 @@ export class ProvenanceWatch {
 
   /** The checkpoint file of a service whose database is `dbFile`. */
   static checkpointFor(dbFile: string): string {
-    return join(dirname(dbFile), `${dbFile.split('/').pop() ?? 'rest'}.watch.json`);
+    return `${dbFile}.watch.json`;
   }
 
   /** The latest alerts, newest last. */

@@ -32,7 +32,7 @@ import {
   type KeyRead,
   type SignedTransaction,
 } from './envelope';
-import { replay, type PriorState } from './replay';
+import { compositeKey, replay, type PriorState } from './replay';
 
 /** Outcome of a provenance check. */
 export type ProvenanceResult = 'VALID' | 'INVALID' | 'ERROR';
@@ -558,9 +558,8 @@ async function recordBefore(
   docId: string,
   prior: PriorState,
 ): Promise<DocRecord | undefined> {
-  const key = (family: string) => `${SEP}${family}${SEP}${type}${SEP}${docId}${SEP}`;
-  const facts = await prior.get(key('doc'));
-  const state = await prior.get(key('state'));
+  const facts = await prior.get(compositeKey('doc', [type, docId]));
+  const state = await prior.get(compositeKey('state', [type, docId]));
   if (facts === undefined || state === undefined) return undefined;
   return { facts: decode(facts, 'facts', checkFacts), state: decode(state, 'state', checkState) };
 }

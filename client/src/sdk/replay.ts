@@ -20,6 +20,11 @@ export interface PriorState {
   range(prefix: string): Promise<readonly { readonly key: string; readonly value: Uint8Array }[]>;
 }
 
+/** A composite key as the chaincode shim builds it: U+0000, type, then each attribute, each followed by U+0000. */
+export function compositeKey(objectType: string, attributes: readonly string[]): string {
+  return `\u0000${objectType}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
+}
+
 /** What the honest chaincode writes for a signed request. */
 export interface Expected {
   readonly outcome: 'written';
@@ -181,7 +186,7 @@ class ReplayStub {
   }
 
   createCompositeKey(objectType: string, attributes: string[]): string {
-    return `\u0000${objectType}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
+    return compositeKey(objectType, attributes);
   }
 
   getStateByPartialCompositeKey(

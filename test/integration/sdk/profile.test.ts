@@ -1,30 +1,14 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../client/src/network/layout';
 import { ProfileError, ProfileOptions, SwlClient } from '../../../client/src/sdk';
-import { clientAs, TEST_NETWORK } from '../harness';
+import { CliRun, clientAs, runSwl, TEST_NETWORK } from '../harness';
 import { ALPHA, invoice, newFile } from '../fixtures';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function swl(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(REPO_ROOT, 'client/dist/cli/main.js'), ...args],
-      { env: { ...process.env, SWL_AS: undefined } },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
+/** The built CLI as a subprocess; the network is named by each call's -n. */
+function swl(...args: string[]): Promise<CliRun> {
+  return runSwl(args, {});
 }
 
 async function profileError(opts: ProfileOptions): Promise<ProfileError> {
