@@ -26,4 +26,8 @@ export default tseslint.config(
       },
     },
   },
+  {
+    files: ['test/sources.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -36,12 +36,12 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
 fi
 
 say "building TypeScript ..."
-npx tsc -b chaincode client
-chmod +x client/dist/cli/main.js
+npx tsc -b packages/cli tools/bench tools/demo
+chmod +x packages/cli/dist/main.js
 # npm links a workspace's bin only when its target exists at install time; on a fresh
 # clone the CLI is built afterwards, so `npx swl` needs the link made here.
 if [ ! -e node_modules/.bin/swl ]; then
   mkdir -p node_modules/.bin
-  ln -sfn ../swledger-client/dist/cli/main.js node_modules/.bin/swl
+  ln -sfn ../@swledger/cli/dist/main.js node_modules/.bin/swl
 fi
 say "ready"

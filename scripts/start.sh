@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-node client/dist/cli/main.js network up "$@"
+node packages/cli/dist/main.js network up "$@"
 
 # The REST services (one per peer organisation, HTTPS) of the same network.
 network="${SWL_NETWORK:-dev}"
@@ -18,7 +18,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --network=*) network="${args[$i]#--network=}" ;;
   esac
 done
-node client/dist/cli/main.js serve --all -n "$network" | sed 's/^/  /'
+node packages/cli/dist/main.js serve --all -n "$network" | sed 's/^/  /'
 run_dir="${SWL_HOME:-$PWD/.swledger}/$network"
 creds="$run_dir/rest/credentials.json"
 svc() { node -p "require('$creds').services.$1.$2"; }

@@ -51,5 +51,5 @@ check "prettier" npx prettier --check .
 suite unit --timeout 20000 'test/unit/**/*.test.ts'
 suite integration --config .mocharc.integration.json 'test/integration/**/*.test.ts'
 suite faults --config .mocharc.faults.json 'test/faults/**/*.test.ts'
-check "bench --quick (smoke run, no speed asserted)" node client/dist/bench/main.js --quick --out test-results/bench
+check "bench --quick (smoke run, no speed asserted)" node tools/bench/dist/main.js --quick --out test-results/bench
 finish

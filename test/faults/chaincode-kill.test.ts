@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { Layout } from '../../client/src/network/layout';
-import { runningPid } from '../../client/src/network/proc';
-import { LedgerError, SwlClient } from '../../client/src/sdk';
+import { Layout } from '@swledger/devnet/layout';
+import { runningPid } from '@swledger/devnet/proc';
+import { LedgerError, SwlClient } from '@swledger/sdk';
 import { ALPHA, declaration, newFile } from '../integration/fixtures';
 import { eventually, freshNetwork, kill9, log, purgeNetwork, closeQuietly } from './support';
+import { connectLocal } from '@swledger/devnet/client';
 
 const NAME = 'faults-cc';
 
@@ -16,9 +17,9 @@ describe("fault: kill one organisation's chaincode server", function () {
 
   before(async () => {
     layout = await freshNetwork({ name: NAME, portBase: 22800 });
-    alpha = await SwlClient.connect({ as: 'enterprise:alpha', network: NAME });
-    officer = await SwlClient.connect({ as: 'customs:officer1', network: NAME });
-    auditor = await SwlClient.connect({ as: 'banka:auditor1', network: NAME });
+    alpha = await connectLocal({ as: 'enterprise:alpha', network: NAME });
+    officer = await connectLocal({ as: 'customs:officer1', network: NAME });
+    auditor = await connectLocal({ as: 'banka:auditor1', network: NAME });
   });
   after(async () => {
     closeQuietly(alpha, officer, auditor);

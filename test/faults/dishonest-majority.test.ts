@@ -10,16 +10,10 @@
  */
 import { expect } from 'chai';
 import { isDeepStrictEqual } from 'node:util';
-import { endorsementRule, writeOnceRule } from '../../chaincode/src/domain/policy';
-import { Layout } from '../../client/src/network/layout';
-import {
-  DocType,
-  EndorsementPolicyError,
-  FullView,
-  LedgerError,
-  SwlClient,
-} from '../../client/src/sdk';
-import { Watcher, type WatchAlert } from '../../client/src/sdk/watch';
+import { endorsementRule, writeOnceRule } from '@swledger/protocol/policy';
+import { Layout } from '@swledger/devnet/layout';
+import { DocType, EndorsementPolicyError, FullView, LedgerError, SwlClient } from '@swledger/sdk';
+import { Watcher, type WatchAlert } from '@swledger/sdk/watch';
 import { ALPHA, contract, declaration, invoice, newFile, uniqueId } from '../integration/fixtures';
 import {
   buildForgedChaincode,
@@ -35,6 +29,7 @@ import {
   TXTIME,
 } from './forge';
 import { closeQuietly, eventually, freshNetwork, log, purgeNetwork, within } from './support';
+import { connectLocal } from '@swledger/devnet/client';
 
 const NAME = 'faults-dishonest';
 const CUSTOMS = 'CustomsMSP';
@@ -50,7 +45,7 @@ function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
 }
 
-/* ---- keys and values as the chaincode stores them (chaincode/src/contract/store.ts) ---- */
+/* ---- keys and values as the chaincode stores them (packages/chaincode/src/contract/store.ts) ---- */
 
 const factsKey = (type: string, docId: string) => compositeKey('doc', type, docId);
 const stateKey = (type: string, docId: string) => compositeKey('state', type, docId);
@@ -163,7 +158,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
 
   before(async () => {
     layout = await freshNetwork({ name: NAME, portBase: 25000 });
-    const as = (identity: string) => SwlClient.connect({ as: identity, network: NAME });
+    const as = (identity: string) => connectLocal({ as: identity, network: NAME });
     alpha = await as('enterprise:alpha');
     clerkA = await as('banka:clerk1');
     clerkB = await as('bankb:clerk1');

@@ -25,14 +25,15 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultEventHandlerStrategies, Gateway, Network, Wallets } from 'fabric-network';
-import { encodeRule } from '../../chaincode/src/contract/endorsement';
-import { type EndorsementRule } from '../../chaincode/src/domain/policy';
-import { canonicalJson } from '../../chaincode/src/domain/serialize';
-import { Layout, REPO_ROOT } from '../../client/src/network/layout';
-import { alive, runningPid } from '../../client/src/network/proc';
-import { LedgerError, localConnectionOptions } from '../../client/src/sdk';
-import { mapFabricError } from '../../client/src/sdk/fabric';
+import { encodeRule } from '@swledger/chaincode/contract/endorsement';
+import { type EndorsementRule } from '@swledger/protocol/policy';
+import { canonicalJson } from '@swledger/protocol/serialize';
+import { Layout, REPO_ROOT } from '@swledger/devnet/layout';
+import { alive, runningPid } from '@swledger/devnet/proc';
+import { LedgerError } from '@swledger/sdk';
+import { mapFabricError } from '@swledger/sdk/fabric';
 import { log, sleep } from './support';
+import { localConnectionOptions } from '@swledger/devnet/client';
 
 /** Replaced by the forged chaincode with the transaction's id, so forged values look honest. */
 export const TXID = '$TXID';
@@ -48,7 +49,7 @@ export type ForgeOp =
   | { readonly del: string }
   | { readonly policy: string; readonly rule: string };
 
-/** A composite key as fabric-shim's createCompositeKey builds it (chaincode/src/contract/store.ts KeyType). */
+/** A composite key as fabric-shim's createCompositeKey builds it (packages/chaincode/src/contract/store.ts KeyType). */
 export function compositeKey(objectType: string, ...attributes: string[]): string {
   return `\u0000${objectType}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
 }
@@ -149,7 +150,7 @@ module.exports.contracts = [...honest.contracts, ForgeContract];
  * @throws Error when the chaincode is not built
  */
 export function buildForgedChaincode(): string {
-  const honest = join(REPO_ROOT, 'chaincode');
+  const honest = join(REPO_ROOT, 'packages', 'chaincode');
   if (!existsSync(join(honest, 'dist', 'index.js')))
     throw new Error('chaincode/dist is missing: run scripts/setup.sh');
   const dir = mkdtempSync(join(tmpdir(), 'swl-forged-cc-'));

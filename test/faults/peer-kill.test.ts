@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Layout } from '../../client/src/network/layout';
-import { SwlClient } from '../../client/src/sdk';
+import { Layout } from '@swledger/devnet/layout';
+import { SwlClient } from '@swledger/sdk';
 import {
   audit,
   eventually,
@@ -14,6 +14,7 @@ import {
   sleep,
   closeQuietly,
 } from './support';
+import { connectLocal } from '@swledger/devnet/client';
 
 const NAME = 'faults-peer';
 
@@ -24,7 +25,7 @@ describe('fault: kill -9 a peer under registration load', function () {
 
   before(async () => {
     layout = await freshNetwork({ name: NAME, portBase: 21000 });
-    alpha = await SwlClient.connect({
+    alpha = await connectLocal({
       as: 'enterprise:alpha',
       network: NAME,
       commitTimeoutSeconds: 10,

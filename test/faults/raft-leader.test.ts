@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Layout } from '../../client/src/network/layout';
-import { SwlClient } from '../../client/src/sdk';
+import { Layout } from '@swledger/devnet/layout';
+import { SwlClient } from '@swledger/sdk';
 import {
   audit,
   eventually,
@@ -12,6 +12,7 @@ import {
   RegistrationLoad,
   closeQuietly,
 } from './support';
+import { connectLocal } from '@swledger/devnet/client';
 
 const NAME = 'faults-raft';
 
@@ -22,7 +23,7 @@ describe('fault: kill -9 the Raft leader of three orderers under load', function
 
   before(async () => {
     layout = await freshNetwork({ name: NAME, portBase: 21600, orderers: 3 });
-    alpha = await SwlClient.connect({
+    alpha = await connectLocal({
       as: 'enterprise:alpha',
       network: NAME,
       commitTimeoutSeconds: 10,

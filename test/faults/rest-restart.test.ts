@@ -3,13 +3,14 @@ import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../client/src/network/proc';
-import { openDb } from '../../client/src/rest/db';
-import { spawnRestService } from '../../client/src/rest/process';
-import { TokenStore } from '../../client/src/rest/tokens';
-import { FullView, SwlClient } from '../../client/src/sdk';
+import { freePort } from '@swledger/devnet/proc';
+import { openDb } from '@swledger/rest/db';
+import { spawnRestService } from '@swledger/rest/process';
+import { TokenStore } from '@swledger/rest/tokens';
+import { FullView } from '@swledger/sdk';
 import { newFile, uniqueId } from '../integration/fixtures';
 import { eventually, freshNetwork, log, purgeNetwork, sleep } from './support';
+import { connectLocal } from '@swledger/devnet/client';
 
 const NAME = 'faults-rest';
 
@@ -131,7 +132,7 @@ describe('fault: restart the REST service mid-load while clients retry with Idem
     stop = true;
     await workers;
 
-    const alpha = await SwlClient.connect({ as: 'enterprise:alpha', network: NAME });
+    const alpha = await connectLocal({ as: 'enterprise:alpha', network: NAME });
     const problems: string[] = [];
     try {
       for (const o of outcomes) {

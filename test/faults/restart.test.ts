@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { down, up } from '../../client/src/network/network';
-import { Layout } from '../../client/src/network/layout';
-import { SwlClient } from '../../client/src/sdk';
+import { down, up } from '@swledger/devnet/network';
+import { Layout } from '@swledger/devnet/layout';
+import { SwlClient } from '@swledger/sdk';
 import { ALPHA, declaration, invoice, newFile } from '../integration/fixtures';
 import { eventually, freshNetwork, heights, log, purgeNetwork } from './support';
+import { connectLocal } from '@swledger/devnet/client';
 
 const NAME = 'faults-restart';
 
@@ -36,8 +37,8 @@ describe('fault: full network stop and start without purge', function () {
 
   it('finds the same ledger height and every record identical on every peer', async () => {
     const msps = layout.topology.peerOrgs.map((o) => o.mspId);
-    let alpha = await SwlClient.connect({ as: 'enterprise:alpha', network: NAME });
-    const officer = await SwlClient.connect({ as: 'customs:officer1', network: NAME });
+    let alpha = await connectLocal({ as: 'enterprise:alpha', network: NAME });
+    const officer = await connectLocal({ as: 'customs:officer1', network: NAME });
     const hashes: string[] = [];
     const batch = Array.from({ length: 20 }, () => ({
       ...invoice(ALPHA),
@@ -64,7 +65,7 @@ describe('fault: full network stop and start without purge', function () {
 
     await down({ name: NAME });
     const restarted = await up({ name: NAME });
-    alpha = await SwlClient.connect({ as: 'enterprise:alpha', network: NAME });
+    alpha = await connectLocal({ as: 'enterprise:alpha', network: NAME });
     const after = await snapshot(alpha, msps, hashes);
     const d = declaration(ALPHA);
     const fresh = await alpha.documents.register(d, { sha256: newFile().sha256 });

@@ -4,9 +4,9 @@
  * peer by peer against those outcomes.
  */
 import { readFileSync } from 'node:fs';
-import { down, up } from '../../client/src/network/network';
-import { Layout, NetworkOptions } from '../../client/src/network/layout';
-import { alive, runningPid } from '../../client/src/network/proc';
+import { down, up } from '@swledger/devnet/network';
+import { Layout, NetworkOptions } from '@swledger/devnet/layout';
+import { alive, runningPid } from '@swledger/devnet/proc';
 import {
   CommitUnknownError,
   DocumentInput,
@@ -14,7 +14,7 @@ import {
   NotFoundError,
   SubmitOptions,
   SwlClient,
-} from '../../client/src/sdk';
+} from '@swledger/sdk';
 import { ALPHA, declaration, newFile, sleep, uniqueId } from '../integration/fixtures';
 
 export { sleep };
@@ -61,7 +61,7 @@ function running(pid: number): boolean {
 }
 
 /** Index of the orderer that leads the channel's Raft cluster (the network module's probe). */
-export { raftLeader } from '../../client/src/network/raft';
+export { raftLeader } from '@swledger/devnet/raft';
 
 /** Rejects when `promise` has not settled after `ms`: a hung call fails the scenario, never stalls it. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

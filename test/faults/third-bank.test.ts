@@ -2,11 +2,12 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoveredEndorsers } from '../../client/src/network/chaincode';
-import { Layout, REPO_ROOT } from '../../client/src/network/layout';
-import { EndorsementPolicyError, SwlClient } from '../../client/src/sdk';
+import { discoveredEndorsers } from '@swledger/devnet/chaincode';
+import { Layout, REPO_ROOT } from '@swledger/devnet/layout';
+import { EndorsementPolicyError } from '@swledger/sdk';
 import { ALPHA, declaration, newFile, rejectsWithCode, uniqueId } from '../integration/fixtures';
 import { freshNetwork, log, purgeNetwork, closeQuietly } from './support';
+import { connectLocal } from '@swledger/devnet/client';
 
 const NAME = 'faults-bankc';
 
@@ -55,9 +56,9 @@ describe('topology: a third bank is one entry in the topology file', function ()
     const discovered = await Promise.all(
       orgs.map(async (o) => [...(await discoveredEndorsers(layout, o))].sort()),
     );
-    const alpha = await SwlClient.connect({ as: 'enterprise:alpha', network: NAME });
-    const clerkC = await SwlClient.connect({ as: 'bankc:clerk1', network: NAME });
-    const officer = await SwlClient.connect({ as: 'customs:officer1', network: NAME });
+    const alpha = await connectLocal({ as: 'enterprise:alpha', network: NAME });
+    const clerkC = await connectLocal({ as: 'bankc:clerk1', network: NAME });
+    const officer = await connectLocal({ as: 'customs:officer1', network: NAME });
     try {
       const twoOfFive = alpha.documents.register(
         declaration(ALPHA),

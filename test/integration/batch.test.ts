@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DocumentRegistration } from '../../client/src/sdk';
+import { DocumentRegistration } from '@swledger/sdk';
 import { clientAs } from './harness';
 import { BETA, invoice, newFile, rejectsWithCode, uniqueId } from './fixtures';
 

@@ -3,9 +3,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../client/src/network/layout';
+import { REPO_ROOT } from '@swledger/devnet/layout';
 import { Command } from 'commander';
-import { program } from '../../client/src/cli/main';
+import { program } from '@swledger/cli/main';
 import { CliRun, runSwl, TEST_NETWORK } from './harness';
 import { ALPHA, BETA, uniqueId } from './fixtures';
 
@@ -240,7 +240,7 @@ describe('npm run demo', function () {
     const run = await new Promise<CliRun>((resolve) => {
       execFile(
         process.execPath,
-        [join(REPO_ROOT, 'client/dist/demo/main.js'), '--network', TEST_NETWORK],
+        [join(REPO_ROOT, 'tools/demo/dist/main.js'), '--network', TEST_NETWORK],
         (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
       );
     });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FullView } from '../../client/src/sdk';
+import { FullView } from '@swledger/sdk';
 import { clientAs } from './harness';
 import { ALPHA, BETA, contract, declaration, invoice, newFile, rejectsWithCode } from './fixtures';
 

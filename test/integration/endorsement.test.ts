@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EndorsementPolicyError, NotFoundError } from '../../client/src/sdk';
+import { EndorsementPolicyError, NotFoundError } from '@swledger/sdk';
 import { clientAs } from './harness';
 import { ALPHA, declaration, newFile } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LedgerEvent } from '../../client/src/sdk';
+import { LedgerEvent } from '@swledger/sdk';
 import { clientAs } from './harness';
 import { ALPHA, declaration, newFile } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AlreadyFinancedError, FullView } from '../../client/src/sdk';
+import { AlreadyFinancedError, FullView } from '@swledger/sdk';
 import { clientAs } from './harness';
 import { ALPHA, invoice, newFile, rejectsWithCode } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256OfBuffer, DocumentInput } from '../../client/src/sdk';
+import { sha256OfBuffer, DocumentInput } from '@swledger/sdk';
 
 /** The two demo enterprises of the topology. */
 export const ALPHA = '91310000MA1K4A7B2X';

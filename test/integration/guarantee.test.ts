@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FullView, LedgerEvent, SwlClient } from '../../client/src/sdk';
+import { FullView, LedgerEvent, SwlClient } from '@swledger/sdk';
 import { clientAs } from './harness';
 import { ALPHA, declaration, newFile, rejectsWithCode, sleep, uniqueId } from './fixtures';
 

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { down, up } from '../../client/src/network/network';
-import { Layout, REPO_ROOT, resolveLayout } from '../../client/src/network/layout';
-import { SwlClient } from '../../client/src/sdk';
+import { down, up } from '@swledger/devnet/network';
+import { Layout, REPO_ROOT, resolveLayout } from '@swledger/devnet/layout';
+import { SwlClient } from '@swledger/sdk';
+import { connectLocal } from '@swledger/devnet/client';
 
 /** The shared integration-test network: its own name and port base, beside a dev network. */
 export const TEST_NETWORK = process.env.SWL_TEST_NETWORK ?? 'itest';
@@ -34,7 +35,7 @@ export async function clientAs(as: string): Promise<SwlClient> {
   let c = clients.get(as);
   if (!c) {
     // Tests read on other organisations' peers right after a write: wait for every peer.
-    c = await SwlClient.connect({ as, network: TEST_NETWORK, commitScope: 'network' });
+    c = await connectLocal({ as, network: TEST_NETWORK, commitScope: 'network' });
     clients.set(as, c);
   }
   return c;
@@ -70,7 +71,7 @@ export function runSwl(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(REPO_ROOT, 'client/dist/cli/main.js'), ...args],
+      [join(REPO_ROOT, 'packages/cli/dist/main.js'), ...args],
       { env: { ...process.env, SWL_AS: undefined, ...env } },
       (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });

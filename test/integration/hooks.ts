@@ -1,4 +1,4 @@
-import { Watcher, type WatchAlert } from '../../client/src/sdk/watch';
+import { Watcher, type WatchAlert } from '@swledger/sdk/watch';
 import { clientAs, closeClients, startTestNetwork, stopTestNetwork } from './harness';
 
 /**

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { clientTls } from '../../client/src/network/crypto';
-import { Layout } from '../../client/src/network/layout';
+import { clientTls } from '@swledger/devnet/crypto';
+import { Layout } from '@swledger/devnet/layout';
 import { testLayout } from './harness';
 
 /** What a TLS endpoint did with one connection. */

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { down, status, up } from '../../client/src/network/network';
-import { allPeerFlags, ordererFlags, peerCli } from '../../client/src/network/peercli';
-import { Layout } from '../../client/src/network/layout';
+import { down, status, up } from '@swledger/devnet/network';
+import { allPeerFlags, ordererFlags, peerCli } from '@swledger/devnet/peercli';
+import { Layout } from '@swledger/devnet/layout';
 import { clientAs, closeClients, TEST_NETWORK, testLayout } from './harness';
 
 function userMsp(layout: Layout, org: string, user: string): string {

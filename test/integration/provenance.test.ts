@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ProvenanceCheck, SwlClient } from '../../client/src/sdk';
+import { ProvenanceCheck, SwlClient } from '@swledger/sdk';
 import { clientAs } from './harness';
 import { ALPHA, contract, declaration, invoice, newFile, uniqueId } from './fixtures';
 

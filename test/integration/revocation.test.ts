@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { restPaths } from '../../client/src/rest/config';
-import { SwlClient } from '../../client/src/sdk';
+import { restPaths } from '@swledger/rest/config';
+import { SwlClient } from '@swledger/sdk';
 import { CliRun, TEST_NETWORK, clientAs, runSwl } from './harness';
 import { ALPHA, declaration, newFile, rejectsWithCode } from './fixtures';
 import { call, startService, TestService } from './rest/harness';
+import { connectLocal } from '@swledger/devnet/client';
 
 /** The built CLI as a subprocess on the test network. */
 function swl(...args: string[]): Promise<CliRun> {
@@ -36,7 +37,7 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
     token = (JSON.parse(created.stdout) as { token: string }).token;
     // The service reads the organisation's own token store, the one `swl user revoke` updates.
     customs = await startService('customs', { dbFile: restPaths(TEST_NETWORK, 'customs').dbFile });
-    officer = await SwlClient.connect({ as: label, network: TEST_NETWORK, commitScope: 'network' });
+    officer = await connectLocal({ as: label, network: TEST_NETWORK, commitScope: 'network' });
   });
   after(async () => {
     officer?.close();
@@ -87,7 +88,7 @@ describe('revocation bites: a revoked customs officer can no longer act anywhere
       'ACCESS_DENIED',
     );
     const freshSdk = await rejectsWithCode(
-      SwlClient.connect({ as: label, network: TEST_NETWORK }),
+      connectLocal({ as: label, network: TEST_NETWORK }),
       'ACCESS_DENIED',
     );
     const cliAfter = await swl(

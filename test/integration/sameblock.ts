@@ -1,4 +1,4 @@
-import { DocumentRegistration } from '../../client/src/sdk';
+import { DocumentRegistration } from '@swledger/sdk';
 import { clientAs } from './harness';
 import { ALPHA, BETA, declaration, invoice, newFile } from './fixtures';
 

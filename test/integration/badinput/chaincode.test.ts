@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SwlClient } from '../../../client/src/sdk';
+import { SwlClient } from '@swledger/sdk';
 import { clientAs } from '../harness';
 import { ALPHA, BETA, declaration, invoice, newFile, sleep, uniqueId } from '../fixtures';
 import { refusedUnchanged } from './support';

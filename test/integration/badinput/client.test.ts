@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../client/src/network/layout';
-import { SwlClient } from '../../../client/src/sdk';
+import { REPO_ROOT } from '@swledger/devnet/layout';
 import { clientAs, TEST_NETWORK } from '../harness';
 import { ALPHA, declaration, newFile, rejectsWithCode, uniqueId } from '../fixtures';
 import { call, startService, TestService } from '../rest/harness';
 import { refusedUnchanged } from './support';
+import { connectLocal } from '@swledger/devnet/client';
 
 interface Run {
   code: number;
@@ -17,7 +17,7 @@ function swl(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(REPO_ROOT, 'client/dist/cli/main.js'), ...args, '-n', TEST_NETWORK],
+      [join(REPO_ROOT, 'packages/cli/dist/main.js'), ...args, '-n', TEST_NETWORK],
       (err, _stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
     );
@@ -73,7 +73,7 @@ describe('bad input: the SDK refuses what it can before the ledger, and writes n
 
   it('refuses an identity missing from the wallet: IDENTITY_NOT_FOUND', async () => {
     await rejectsWithCode(
-      SwlClient.connect({ as: 'enterprise:ghost', network: TEST_NETWORK }),
+      connectLocal({ as: 'enterprise:ghost', network: TEST_NETWORK }),
       'IDENTITY_NOT_FOUND',
     );
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SwlClient } from '../../../client/src/sdk';
+import { SwlClient } from '@swledger/sdk';
 import { rejectsWithCode } from '../fixtures';
 
 /**

@@ -9,10 +9,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDirOf } from '../../../client/src/network/layout';
-import { loadConfig, ServerConfig } from '../../../client/src/rest/config';
-import { RestProcess, spawnRestService } from '../../../client/src/rest/process';
-import { createServer, RestServer } from '../../../client/src/rest/server';
+import { runDirOf } from '@swledger/devnet/layout';
+import { loadConfig, ServerConfig } from '@swledger/rest/config';
+import { RestProcess, spawnRestService } from '@swledger/rest/process';
+import { createServer, RestServer } from '@swledger/rest/server';
 import { TEST_NETWORK, testLayout } from '../harness';
 
 /** A REST service of the test network running in this process, with plain HTTP on a free port. */

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { openDb } from '../../../client/src/rest/db';
-import { TokenStore } from '../../../client/src/rest/tokens';
+import { openDb } from '@swledger/rest/db';
+import { TokenStore } from '@swledger/rest/tokens';
 import { ALPHA, newFile, uniqueId } from '../fixtures';
 import { clientAs } from '../harness';
-import { freePort } from '../../../client/src/network/proc';
+import { freePort } from '@swledger/devnet/proc';
 import { call, spawnService, tempDir } from './harness';
 
 describe('Idempotency-Key across a service restart', function () {

@@ -10,10 +10,10 @@ import {
   NotFoundError,
   PeerUnreachableError,
   SwlClient,
-  localConnectionOptions,
-} from '../../../client/src/sdk';
+} from '@swledger/sdk';
 import { clientAs, TEST_NETWORK } from '../harness';
 import { ALPHA, invoice, newFile } from '../fixtures';
+import { localConnectionOptions } from '@swledger/devnet/client';
 
 async function caught(p: Promise<unknown>): Promise<unknown> {
   try {

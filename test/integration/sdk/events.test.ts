@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { Checkpoint, DocumentRegistration, LedgerEvent, SwlClient } from '../../../client/src/sdk';
+import { Checkpoint, DocumentRegistration, LedgerEvent } from '@swledger/sdk';
 import { clientAs, TEST_NETWORK } from '../harness';
 import { ALPHA, declaration, invoice, newFile, uniqueId } from '../fixtures';
 import { batchBesideOthers, CHANGES_PER_ROUND } from '../sameblock';
+import { connectLocal } from '@swledger/devnet/client';
 
 describe('SDK: event stream resumes from a checkpoint, each event exactly once', function () {
   this.timeout(120_000);
@@ -170,7 +171,7 @@ describe('SDK: event stream resumes from a checkpoint, each event exactly once',
 
   it('keeps delivering across a reconnect, without repeating an event', async () => {
     const alpha = await clientAs('enterprise:alpha');
-    const auditor = await SwlClient.connect({ as: 'customs:auditor1', network: TEST_NETWORK });
+    const auditor = await connectLocal({ as: 'customs:auditor1', network: TEST_NETWORK });
     const tag = uniqueId('EVR');
     try {
       const stream = await auditor.events();

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../client/src/network/layout';
+import { REPO_ROOT } from '@swledger/devnet/layout';
 import { clientAs } from '../harness';
 import { ALPHA, invoice } from '../fixtures';
 
@@ -34,7 +34,7 @@ describe('SDK: a 50 MB file is hashed streaming, registered and verified', funct
 
   it('keeps peak memory growth far below the file size while hashing', () => {
     const probe = `
-      const { sha256OfFile } = require(${JSON.stringify(join(REPO_ROOT, 'client/dist/sdk/hash.js'))});
+      const { sha256OfFile } = require(${JSON.stringify(join(REPO_ROOT, 'packages/sdk/dist/hash.js'))});
       (async () => {
         const base = process.memoryUsage().rss; let peak = base;
         const t = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 1);

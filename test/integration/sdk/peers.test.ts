@@ -1,7 +1,9 @@
 import { expect } from 'chai';
-import { enrollUser, FullView, localCaOptions, SwlClient } from '../../../client/src/sdk';
+import { FullView } from '@swledger/sdk';
+import { enrollUser } from '@swledger/sdk/ca';
 import { clientAs, TEST_NETWORK, testLayout } from '../harness';
 import { ALPHA, declaration, invoice, newFile, uniqueId } from '../fixtures';
+import { connectLocal, localCaOptions } from '@swledger/devnet/client';
 
 describe('SDK: queries against a chosen peer, user enrolment, reconnect', function () {
   this.timeout(120_000);
@@ -68,7 +70,7 @@ describe('SDK: queries against a chosen peer, user enrolment, reconnect', functi
       role: 'enterprise',
       entity: ALPHA,
     });
-    const user = await SwlClient.connect({ as: label, network: TEST_NETWORK });
+    const user = await connectLocal({ as: label, network: TEST_NETWORK });
     try {
       const inv = invoice(ALPHA);
 
@@ -98,7 +100,7 @@ describe('SDK: queries against a chosen peer, user enrolment, reconnect', functi
   });
 
   it('reconnects with fresh discovery and keeps working', async () => {
-    const clerk = await SwlClient.connect({ as: 'bankb:clerk1', network: TEST_NETWORK });
+    const clerk = await connectLocal({ as: 'bankb:clerk1', network: TEST_NETWORK });
     try {
       await clerk.system.ping();
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProfileError, ProfileOptions, SwlClient } from '../../../client/src/sdk';
+import { ProfileError, ProfileOptions, SwlClient } from '@swledger/sdk';
 import { CliRun, clientAs, runSwl, TEST_NETWORK } from '../harness';
 import { ALPHA, invoice, newFile } from '../fixtures';
 

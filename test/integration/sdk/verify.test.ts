@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ledgerHeight } from '../../../client/src/network/channel';
+import { ledgerHeight } from '@swledger/devnet/channel';
 import { clientAs, testLayout } from '../harness';
 import { ALPHA, invoice, newFile } from '../fixtures';
 

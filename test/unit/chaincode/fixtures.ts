@@ -1,13 +1,8 @@
 import { expect } from 'chai';
-import { type Actor } from '../../../chaincode/src/domain/actor';
-import { type ErrorCode, SwlError } from '../../../chaincode/src/domain/errors';
-import {
-  type DocRecord,
-  type DocType,
-  type State,
-  type Tx,
-} from '../../../chaincode/src/domain/record';
-import { newRecord } from '../../../chaincode/src/domain/register';
+import { type Actor } from '@swledger/protocol/actor';
+import { type ErrorCode, SwlError } from '@swledger/protocol/errors';
+import { type DocRecord, type DocType, type State, type Tx } from '@swledger/protocol/record';
+import { newRecord } from '@swledger/protocol/register';
 
 /** Test USCCs: the owner of every sample record, and a second enterprise. */
 export const OWNER = '91310000MA1FL8XQ3B';

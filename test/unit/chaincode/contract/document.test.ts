@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { DocumentContract } from '../../../../chaincode/src/contract/document';
-import { ErrorCode } from '../../../../chaincode/src/domain/errors';
-import { type HistoryEntry, type PublicView } from '../../../../chaincode/src/domain/view';
+import { DocumentContract } from '@swledger/chaincode/contract/document';
+import { ErrorCode } from '@swledger/protocol/errors';
+import { type HistoryEntry, type PublicView } from '@swledger/protocol/view';
 import { actors, guaranteeValidFor, hashOf, inputFor, OTHER, OWNER } from '../fixtures';
 import { evaluate, policyFor, refused, snapshot, submit, writeOncePolicy } from './harness';
 import { MemoryStub } from './memory-stub';

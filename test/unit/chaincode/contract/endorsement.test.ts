@@ -1,7 +1,7 @@
 import { common, msp } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
-import { encodeRule } from '../../../../chaincode/src/contract/endorsement';
-import { endorsementRule, type EndorsementRule } from '../../../../chaincode/src/domain/policy';
+import { encodeRule } from '@swledger/chaincode/contract/endorsement';
+import { endorsementRule, type EndorsementRule } from '@swledger/protocol/policy';
 
 interface Decoded {
   readonly identities: readonly string[];

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { DocumentContract } from '../../../../chaincode/src/contract/document';
-import { GuaranteeContract } from '../../../../chaincode/src/contract/guarantee';
-import { ErrorCode } from '../../../../chaincode/src/domain/errors';
-import { type Draw } from '../../../../chaincode/src/domain/guarantee';
-import { type FullView, type PublicView } from '../../../../chaincode/src/domain/view';
+import { DocumentContract } from '@swledger/chaincode/contract/document';
+import { GuaranteeContract } from '@swledger/chaincode/contract/guarantee';
+import { ErrorCode } from '@swledger/protocol/errors';
+import { type Draw } from '@swledger/protocol/guarantee';
+import { type FullView, type PublicView } from '@swledger/protocol/view';
 import { actors, guaranteeValidFor, hashOf, inputFor } from '../fixtures';
 import { evaluate, policyFor, refused, snapshot, submit } from './harness';
 import { MemoryStub } from './memory-stub';

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { type Context } from 'fabric-contract-api';
-import { type SwlContract } from '../../../../chaincode/src/contract/base';
-import { encodeRule } from '../../../../chaincode/src/contract/endorsement';
-import { type Actor } from '../../../../chaincode/src/domain/actor';
-import { type ErrorCode, type SwlError } from '../../../../chaincode/src/domain/errors';
-import { endorsementRule, writeOnceRule } from '../../../../chaincode/src/domain/policy';
-import { type FullView } from '../../../../chaincode/src/domain/view';
+import { type SwlContract } from '@swledger/chaincode/contract/base';
+import { encodeRule } from '@swledger/chaincode/contract/endorsement';
+import { type Actor } from '@swledger/protocol/actor';
+import { type ErrorCode, type SwlError } from '@swledger/protocol/errors';
+import { endorsementRule, writeOnceRule } from '@swledger/protocol/policy';
+import { type FullView } from '@swledger/protocol/view';
 import { expectCodeAsync } from '../fixtures';
 import { type MemoryStub } from './memory-stub';
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { DocumentContract } from '../../../../chaincode/src/contract/document';
-import { InvoiceContract } from '../../../../chaincode/src/contract/invoice';
-import { ErrorCode } from '../../../../chaincode/src/domain/errors';
-import { type Financing } from '../../../../chaincode/src/domain/invoice';
-import { type FullView } from '../../../../chaincode/src/domain/view';
+import { DocumentContract } from '@swledger/chaincode/contract/document';
+import { InvoiceContract } from '@swledger/chaincode/contract/invoice';
+import { ErrorCode } from '@swledger/protocol/errors';
+import { type Financing } from '@swledger/protocol/invoice';
+import { type FullView } from '@swledger/protocol/view';
 import { actors, hashOf, inputFor } from '../fixtures';
 import { evaluate, policyFor, refused, snapshot, submit } from './harness';
 import { MemoryStub } from './memory-stub';

@@ -1,5 +1,5 @@
 import { type Context } from 'fabric-contract-api';
-import { type Actor } from '../../../../chaincode/src/domain/actor';
+import { type Actor } from '@swledger/protocol/actor';
 
 interface Version {
   readonly txId: string;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { Context } from 'fabric-contract-api';
-import { contracts } from '../../../../chaincode/src/index';
+import { contracts } from '@swledger/chaincode';
 
 describe('contract metadata', () => {
   it('serves system first, then document, invoice, guarantee and provenance', () => {

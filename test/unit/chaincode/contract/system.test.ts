@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { NOOP_KEY, SystemContract } from '../../../../chaincode/src/contract/system';
-import { ErrorCode } from '../../../../chaincode/src/domain/errors';
+import { NOOP_KEY, SystemContract } from '@swledger/chaincode/contract/system';
+import { ErrorCode } from '@swledger/protocol/errors';
 import { actors } from '../fixtures';
 import { evaluate, refused, submit } from './harness';
 import { MemoryStub } from './memory-stub';

@@ -1,0 +1,286 @@
+import { type Context } from 'fabric-contract-api';
+import { ErrorCode, fail } from '@swledger/protocol/errors';
+import { changeEvent, EVENT_NAME, type Change } from '@swledger/protocol/events';
+import { type Draw } from '@swledger/protocol/guarantee';
+import { type Financing } from '@swledger/protocol/invoice';
+import {
+  sameRule,
+  stateRule,
+  writeOnceRule,
+  type EndorsementRule,
+} from '@swledger/protocol/policy';
+import { type DocRecord, type DocType, type Facts, type State } from '@swledger/protocol/record';
+import { decode, encode, SCHEMA_VERSION } from '@swledger/protocol/serialize';
+import {
+  checkDraw,
+  checkFacts,
+  checkFinancing,
+  checkIndexEntry,
+  checkState,
+  type IndexEntry,
+} from '@swledger/protocol/stored';
+import { timestampIso } from '@swledger/protocol/time';
+import { historyEntry, type HistoryEntry } from '@swledger/protocol/view';
+import { encodeRule } from './endorsement';
+
+type Stub = Context['stub'];
+
+/** Object types of the composite keys; the key layout is part of the contract. */
+export const KeyType = Object.freeze({
+  /** `doc~type~docId`: facts, written once; every peer organisation must endorse a rewrite. */
+  FACTS: 'doc',
+  /** `state~type~docId`: mutable state, key-level policy of the accountable organisations. */
+  STATE: 'state',
+  /** `hash~sha256`: where the record holding a fingerprint lives; write-once like the facts. */
+  HASH: 'hash',
+  /** `owner~entity~type~docId`: an enterprise's records, for listing; write-once like the facts. */
+  OWNER: 'owner',
+  /** `financing~invoiceDocId~financingId`: one bank's financing, key-level policy of that bank. */
+  FINANCING: 'financing',
+  /** `draw~guaranteeDocId~drawId`: one draw, key-level policy of the bank and customs. */
+  DRAW: 'draw',
+} as const);
+
+/** One page of an owner listing. */
+export interface OwnerPage {
+  readonly entries: readonly IndexEntry[];
+  /** Pass back to continue; empty when there is nothing more. */
+  readonly bookmark: string;
+}
+
+/**
+ * The only module that touches world state: keys, serialisation, key-level
+ * endorsement policies and the transaction's event. Create one per
+ * transaction; it keeps no state of its own.
+ */
+export class Store {
+  constructor(private readonly stub: Stub) {}
+
+  /** Loads a record, or undefined when none is registered under type+docId. */
+  async findRecord(type: DocType, docId: string): Promise<DocRecord | undefined> {
+    const factsBytes = await this.stub.getState(this.key(KeyType.FACTS, type, docId));
+    if (factsBytes.length === 0) {
+      return undefined;
+    }
+    const stateBytes = await this.stub.getState(this.key(KeyType.STATE, type, docId));
+    const facts = decode(factsBytes, `facts of ${type} ${docId}`, checkFacts);
+    const state = decode(stateBytes, `state of ${type} ${docId}`, checkState);
+    if (
+      facts.type !== type ||
+      facts.docId !== docId ||
+      state.type !== type ||
+      state.docId !== docId
+    ) {
+      fail(ErrorCode.SCHEMA_MISMATCH, `${type} ${docId} is stored under the wrong key`);
+    }
+    return { facts, state };
+  }
+
+  /**
+   * Loads a record.
+   *
+   * @throws SwlError NOT_FOUND
+   */
+  async loadRecord(type: DocType, docId: string): Promise<DocRecord> {
+    return (await this.findRecord(type, docId)) ?? fail(ErrorCode.NOT_FOUND, `no ${type} ${docId}`);
+  }
+
+  /** Where the record holding `sha256` lives, or undefined. One read. */
+  async findHash(sha256: string): Promise<IndexEntry | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.HASH, sha256));
+    return bytes.length === 0 ? undefined : decode(bytes, `hash index ${sha256}`, checkIndexEntry);
+  }
+
+  /**
+   * Refuses a new record whose fingerprint or type+docId is taken: two reads.
+   *
+   * @throws SwlError DUPLICATE_HASH naming the holder, ALREADY_EXISTS
+   */
+  async requireNew(record: DocRecord): Promise<void> {
+    const { type, docId, sha256 } = record.facts;
+    const holder = await this.findHash(sha256);
+    if (holder !== undefined) {
+      fail(
+        ErrorCode.DUPLICATE_HASH,
+        `sha256 ${sha256} is already registered as ${holder.type} ${holder.docId}`,
+      );
+    }
+    const existing = await this.stub.getState(this.key(KeyType.FACTS, type, docId));
+    if (existing.length > 0) {
+      fail(ErrorCode.ALREADY_EXISTS, `${type} ${docId} is already registered`);
+    }
+  }
+
+  /**
+   * Writes a new record: facts, state, hash and owner index, each with its
+   * key-level policy from this transaction on (domain/policy). No reads: the
+   * keys are new.
+   */
+  async create(record: DocRecord): Promise<void> {
+    const { type, docId, sha256, owner } = record.facts;
+    const entry: IndexEntry = { schemaVersion: SCHEMA_VERSION, type, docId };
+    const writeOnce = encodeRule(writeOnceRule());
+    await this.createKey(this.key(KeyType.FACTS, type, docId), encode(record.facts), writeOnce);
+    await this.createKey(
+      this.key(KeyType.STATE, type, docId),
+      encode(record.state),
+      encodeRule(stateRule(record)),
+    );
+    await this.createKey(this.key(KeyType.HASH, sha256), encode(entry), writeOnce);
+    await this.createKey(this.key(KeyType.OWNER, owner, type, docId), encode(entry), writeOnce);
+  }
+
+  /**
+   * Writes a record's new state. The key's policy is rewritten only when the
+   * accountable organisations change and the stored policy differs.
+   */
+  async saveState(before: DocRecord, after: State): Promise<void> {
+    const key = this.key(KeyType.STATE, after.type, after.docId);
+    await this.stub.putState(key, encode(after));
+    const ruleBefore = stateRule(before);
+    const ruleAfter = stateRule({ facts: before.facts, state: after });
+    if (!sameRule(ruleBefore, ruleAfter)) {
+      await this.updatePolicy(key, ruleAfter);
+    }
+  }
+
+  /** Loads one financing of an invoice, or undefined. */
+  async findFinancing(invoiceDocId: string, financingId: string): Promise<Financing | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.FINANCING, invoiceDocId, financingId));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `financing ${financingId}`, checkFinancing);
+  }
+
+  /** Writes a financing; on creation also its key-level policy (`rule`). */
+  async saveFinancing(financing: Financing, rule?: EndorsementRule): Promise<void> {
+    const key = this.key(KeyType.FINANCING, financing.invoiceDocId, financing.financingId);
+    if (rule === undefined) {
+      await this.stub.putState(key, encode(financing));
+    } else {
+      await this.createKey(key, encode(financing), encodeRule(rule));
+    }
+  }
+
+  /** Every financing of an invoice, by financingId: a range over that invoice's keys only. */
+  async listFinancings(invoiceDocId: string): Promise<Financing[]> {
+    const found: Financing[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.FINANCING, [
+      invoiceDocId,
+    ])) {
+      found.push(decode(kv.value, `financing ${kv.key}`, checkFinancing));
+    }
+    return found;
+  }
+
+  /** Loads one draw on a guarantee, or undefined. */
+  async findDraw(guaranteeDocId: string, drawId: string): Promise<Draw | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.DRAW, guaranteeDocId, drawId));
+    return bytes.length === 0 ? undefined : decode(bytes, `draw ${drawId}`, checkDraw);
+  }
+
+  /** Writes a draw; on creation also its key-level policy (`rule`). */
+  async saveDraw(drawn: Draw, rule?: EndorsementRule): Promise<void> {
+    const key = this.key(KeyType.DRAW, drawn.guaranteeDocId, drawn.drawId);
+    if (rule === undefined) {
+      await this.stub.putState(key, encode(drawn));
+    } else {
+      await this.createKey(key, encode(drawn), encodeRule(rule));
+    }
+  }
+
+  /** Every draw on a guarantee, by drawId: a range over that guarantee's keys only. */
+  async listDraws(guaranteeDocId: string): Promise<Draw[]> {
+    const found: Draw[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.DRAW, [
+      guaranteeDocId,
+    ])) {
+      found.push(decode(kv.value, `draw ${kv.key}`, checkDraw));
+    }
+    return found;
+  }
+
+  /** Every committed version of a record's state, in the order Fabric returns them (newest first). */
+  async history(type: DocType, docId: string): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    for await (const version of this.stub.getHistoryForKey(this.key(KeyType.STATE, type, docId))) {
+      if (!version.isDelete) {
+        const state = decode(
+          version.value,
+          `state of ${type} ${docId} at ${version.txId}`,
+          checkState,
+        );
+        entries.push(historyEntry(state, version.txId, timestampIso(version.timestamp)));
+      }
+    }
+    return entries;
+  }
+
+  /** One page of an enterprise's records, of one type or all, from the owner index. */
+  async listByOwner(
+    owner: string,
+    type: DocType | undefined,
+    pageSize: number,
+    bookmark: string,
+  ): Promise<OwnerPage> {
+    const attributes = type === undefined ? [owner] : [owner, type];
+    const query = this.stub.getStateByPartialCompositeKeyWithPagination(
+      KeyType.OWNER,
+      attributes,
+      pageSize,
+      bookmark,
+    );
+    const entries: IndexEntry[] = [];
+    for await (const kv of query) {
+      entries.push(decode(kv.value, `owner index ${kv.key}`, checkIndexEntry));
+    }
+    const { metadata } = await query;
+    return { entries, bookmark: entries.length < pageSize ? '' : metadata.bookmark };
+  }
+
+  /** The four keys every record has: facts, state, hash index and owner index. */
+  recordKeys(facts: Facts): string[] {
+    const { type, docId, sha256, owner } = facts;
+    return [
+      this.key(KeyType.FACTS, type, docId),
+      this.key(KeyType.STATE, type, docId),
+      this.key(KeyType.HASH, sha256),
+      this.key(KeyType.OWNER, owner, type, docId),
+    ];
+  }
+
+  /** The keys of the financings or draws under one record: a range over that record's keys only. */
+  async childKeys(
+    kind: typeof KeyType.FINANCING | typeof KeyType.DRAW,
+    docId: string,
+  ): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(kind, [docId])) {
+      keys.push(kv.key);
+    }
+    return keys;
+  }
+
+  /** Emits the transaction's one event listing every change it made. */
+  emit(changes: readonly Change[]): void {
+    this.stub.setEvent(EVENT_NAME, encode(changeEvent(changes, this.stub.getTxID())));
+  }
+
+  private key(type: string, ...attributes: string[]): string {
+    return this.stub.createCompositeKey(type, attributes);
+  }
+
+  /** Writes a new key and its key-level policy in the same transaction. */
+  private async createKey(key: string, value: Uint8Array, policy: Uint8Array): Promise<void> {
+    await this.stub.putState(key, value);
+    await this.stub.setStateValidationParameter(key, policy);
+  }
+
+  private async updatePolicy(key: string, rule: EndorsementRule): Promise<void> {
+    const wanted = encodeRule(rule);
+    const current = await this.stub.getStateValidationParameter(key);
+    if (!Buffer.from(current).equals(Buffer.from(wanted))) {
+      await this.stub.setStateValidationParameter(key, wanted);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import { Command } from 'commander';
+import { describe, fail, out, printJson, printTable } from './common';
+import { revokeCommand } from './revoke';
+import { lazy } from './lazy';
+
+/** The SDK, loaded on demand (the Fabric libraries parse process.argv when loaded). */
+async function loadSdk() {
+  const [ca, client] = await Promise.all([
+    lazy<typeof import('@swledger/sdk/ca')>('@swledger/sdk/ca'),
+    lazy<typeof import('@swledger/devnet/client')>('@swledger/devnet/client'),
+  ]);
+  return { ...ca, localCaOptions: client.localCaOptions };
+}
+
+/** `swl user …`: identities of an organisation, managed by its admin through the org's CA. */
+export function userCommand(): Command {
+  const cmd = new Command('user').description(
+    "manage an organisation's users (as its admin, through its CA)",
+  );
+
+  cmd
+    .command('enroll')
+    .description(
+      "register and enrol a user with role attributes; stores it in the network's wallet as <org>:<name>",
+    )
+    .argument('<org>', 'organisation key (customs, banka, bankb, enterprise)')
+    .argument('<name>', 'user name')
+    .requiredOption('--role <role>', 'swl.role: officer, clerk, auditor, enterprise or verifier')
+    .option('--entity <uscc>', 'swl.entity: the enterprise USCC (enterprise users)')
+    .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        org: string,
+        name: string,
+        f: { role: string; entity?: string; network: string; json?: boolean },
+      ) => {
+        try {
+          const { enrollUser, localCaOptions } = await loadSdk();
+          const label = await enrollUser(localCaOptions(f.network, org), {
+            name,
+            role: f.role,
+            entity: f.entity,
+          });
+          if (f.json) printJson({ identity: label, role: f.role, entity: f.entity });
+          else
+            out(
+              `enrolled ${label} (swl.role=${f.role}${f.entity ? `, swl.entity=${f.entity}` : ''}); use it with --as ${label}`,
+            );
+        } catch (err) {
+          fail(describe(err));
+        }
+      },
+    );
+
+  cmd.addCommand(revokeCommand());
+  addCreateCommand(cmd);
+  addTokenCommands(cmd);
+  return cmd;
+}
+
+/** The token store of an organisation's REST service (its SQLite file in the network's run directory). */
+async function withTokens<T>(
+  network: string,
+  org: string,
+  fn: (tokens: import('@swledger/rest/tokens').TokenStore) => T,
+): Promise<T> {
+  const [{ restPaths }, { openDb }, { TokenStore }] = await Promise.all([
+    lazy<typeof import('@swledger/rest/config')>('@swledger/rest/config'),
+    lazy<typeof import('@swledger/rest/db')>('@swledger/rest/db'),
+    lazy<typeof import('@swledger/rest/tokens')>('@swledger/rest/tokens'),
+  ]);
+  const db = openDb(restPaths(network, org).dbFile);
+  try {
+    return fn(new TokenStore(db));
+  } finally {
+    db.close();
+  }
+}
+
+/** Creates a token for a wallet identity of the organisation; prints the secret once. */
+async function createToken(
+  network: string,
+  label: string,
+  name: string,
+  json: boolean | undefined,
+): Promise<void> {
+  const [org] = label.split(':');
+  const { readIdentity } =
+    await lazy<typeof import('@swledger/rest/identity')>('@swledger/rest/identity');
+  const { resolveLayout } =
+    await lazy<typeof import('@swledger/devnet/layout')>('@swledger/devnet/layout');
+  const identity = readIdentity(resolveLayout({ name: network }).layout.walletDir(), label);
+  const t = await withTokens(network, org ?? '', (tokens) => tokens.create(label, name));
+  if (json) {
+    printJson({ id: t.id, identity: t.identity, name: t.name, token: t.token });
+    return;
+  }
+  out(`token ${t.id} for ${label} (${identity.mspId}, role ${identity.role ?? 'none'}):`);
+  out(`  ${t.token}`);
+  out('It is shown only now; only its SHA-256 is stored. Revoke with:');
+  out(`  swl user token revoke ${org ?? ''} ${t.id}${network === 'dev' ? '' : ` -n ${network}`}`);
+}
+
+/** `swl user create`: register and enrol a user, then create its API token (shown once). */
+function addCreateCommand(cmd: Command): void {
+  cmd
+    .command('create')
+    .description('enrol a user (like `user enroll`) and create its REST API token, shown once')
+    .argument('<org>', 'organisation key (customs, banka, bankb, enterprise)')
+    .argument('<name>', 'user name')
+    .requiredOption('--role <role>', 'swl.role: officer, clerk, auditor, enterprise or verifier')
+    .option('--entity <uscc>', 'swl.entity: the enterprise USCC (enterprise users)')
+    .option('--token-name <text>', 'what the token is for', 'created with swl user create')
+    .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        org: string,
+        name: string,
+        f: { role: string; entity?: string; tokenName: string; network: string; json?: boolean },
+      ) => {
+        try {
+          const { enrollUser, localCaOptions } = await loadSdk();
+          const label = await enrollUser(localCaOptions(f.network, org), {
+            name,
+            role: f.role,
+            entity: f.entity,
+          });
+          if (!f.json) out(`enrolled ${label}`);
+          await createToken(f.network, label, f.tokenName, f.json);
+        } catch (err) {
+          fail(describe(err));
+        }
+      },
+    );
+}
+
+/** `swl user token create|list|revoke`: REST API tokens, each bound to one ledger identity. */
+function addTokenCommands(cmd: Command): void {
+  const token = cmd
+    .command('token')
+    .description("REST API tokens of an organisation's service (stored as SHA-256 hashes)");
+  token
+    .command('create')
+    .description('create a token acting as a wallet identity; the secret is shown once')
+    .argument('<identity>', 'wallet label <org>:<user>, e.g. enterprise:alpha')
+    .option('--name <text>', 'what the token is for', 'created with swl user token create')
+    .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
+    .option('--json', 'print JSON')
+    .action(async (label: string, f: { name: string; network: string; json?: boolean }) => {
+      try {
+        if (!/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/.test(label))
+          throw new Error(`identity '${label}' must look like <org>:<user>`);
+        await createToken(f.network, label, f.name, f.json);
+      } catch (err) {
+        fail(describe(err));
+      }
+    });
+  token
+    .command('list')
+    .description("list an organisation's tokens (never their secrets)")
+    .argument('<org>', 'organisation key')
+    .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
+    .option('--json', 'print JSON')
+    .action(async (org: string, f: { network: string; json?: boolean }) => {
+      try {
+        const list = await withTokens(f.network, org, (tokens) => tokens.list());
+        if (f.json) {
+          printJson(list);
+          return;
+        }
+        printTable(
+          ['ID', 'IDENTITY', 'CREATED', 'LAST USED', 'REVOKED', 'NAME'],
+          list.map((t) => [
+            t.id,
+            t.identity,
+            t.createdAt,
+            t.lastUsedAt ?? '-',
+            t.revokedAt ?? '-',
+            t.name,
+          ]),
+        );
+      } catch (err) {
+        fail(describe(err));
+      }
+    });
+  token
+    .command('revoke')
+    .description('revoke a token at once (the running service refuses it with 401)')
+    .argument('<org>', 'organisation key')
+    .argument('<id>', 'token id (from `token list`)')
+    .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
+    .action(async (org: string, id: string, f: { network: string }) => {
+      try {
+        if (await withTokens(f.network, org, (tokens) => tokens.revoke(id)))
+          out(`revoked token ${id}`);
+        else fail(`NOT_FOUND: no live token ${id} for ${org}`);
+      } catch (err) {
+        fail(describe(err));
+      }
+    });
+}

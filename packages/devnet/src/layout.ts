@@ -1,0 +1,191 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  loadTopology,
+  checkTopology,
+  Topology,
+  ordererPorts,
+  ordererCaPorts,
+  peerOrgPorts,
+  PeerOrgSpec,
+} from './topology';
+
+/** Fabric version the binaries are built from; the cache is keyed by it. */
+export const FABRIC_VERSION = '2.5.9';
+/** Fabric CA version. */
+export const CA_VERSION = '1.5.21';
+
+/** Repository root (this file is packages/devnet/{src,dist}/layout.{ts,js}). */
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+/** Directory holding the cached Fabric binaries. */
+export function fabricHome(): string {
+  const root = process.env.SWL_FABRIC_CACHE ?? join(homedir(), '.cache', 'swledger', 'fabric');
+  return join(root, `${FABRIC_VERSION}-ca${CA_VERSION}`);
+}
+
+/** Options that pick a network instance. */
+export interface NetworkOptions {
+  /** Instance name: its run directory is `<SWL_HOME or repo/.swledger>/<name>`. Default `dev`. */
+  readonly name?: string;
+  /** Port base; default the topology's. */
+  readonly portBase?: number;
+  /** Raft orderers (1 or 3, up to 5); default 1. */
+  readonly orderers?: number;
+  /** Topology file; default network/topology.json. */
+  readonly topologyFile?: string;
+}
+
+/** What `up` records so later commands need no flags. */
+export interface NetworkState {
+  readonly name: string;
+  readonly portBase: number;
+  readonly orderers: number;
+  readonly topology: Topology;
+}
+
+/** All paths and ports of one network instance. */
+export class Layout {
+  readonly runDir: string;
+
+  constructor(readonly state: NetworkState) {
+    this.runDir = runDirOf(state.name);
+  }
+
+  get topology(): Topology {
+    return this.state.topology;
+  }
+  get base(): number {
+    return this.state.portBase;
+  }
+  get channel(): string {
+    return this.topology.channel;
+  }
+
+  path(...parts: string[]): string {
+    return join(this.runDir, ...parts);
+  }
+
+  orgDir(orgKey: string): string {
+    return this.path('orgs', orgKey);
+  }
+  orgMspDir(orgKey: string): string {
+    return join(this.orgDir(orgKey), 'msp');
+  }
+  orgCaCert(orgKey: string): string {
+    return join(this.orgMspDir(orgKey), 'cacerts', 'ca.pem');
+  }
+  adminMspDir(orgKey: string): string {
+    return join(this.orgDir(orgKey), 'admin', 'msp');
+  }
+  nodeDir(orgKey: string, node: string): string {
+    return join(this.orgDir(orgKey), node);
+  }
+  walletDir(): string {
+    return this.path('wallet');
+  }
+  logFile(proc: string): string {
+    return this.path('logs', `${proc}.log`);
+  }
+
+  ordererNames(): string[] {
+    return Array.from({ length: this.state.orderers }, (_, n) => `orderer${n}`);
+  }
+  ordererPorts(n: number) {
+    return ordererPorts(this.base, n);
+  }
+  ordererCaPorts() {
+    return ordererCaPorts(this.base);
+  }
+  peerPorts(org: PeerOrgSpec) {
+    return peerOrgPorts(this.base, org.index);
+  }
+  peerOrg(key: string): PeerOrgSpec {
+    const org = this.topology.peerOrgs.find((o) => o.key === key || o.mspId === key);
+    if (!org)
+      throw new Error(
+        `unknown organisation '${key}' (known: ${this.topology.peerOrgs.map((o) => o.key).join(', ')})`,
+      );
+    return org;
+  }
+  /** Process names, in start order. */
+  processNames(): string[] {
+    return [
+      ...[this.topology.ordererOrg.key, ...this.topology.peerOrgs.map((o) => o.key)].map(
+        (k) => `ca-${k}`,
+      ),
+      ...this.ordererNames(),
+      ...this.topology.peerOrgs.map((o) => `peer0-${o.key}`),
+      'supervisor',
+    ];
+  }
+}
+
+/** Where an instance lives. */
+export function runDirOf(name: string): string {
+  const home = process.env.SWL_HOME ?? join(REPO_ROOT, '.swledger');
+  return join(home, name);
+}
+
+/**
+ * The layout of an existing instance (from its state file), or a new one
+ * from the topology and options when the instance was never started.
+ */
+export function resolveLayout(opts: NetworkOptions = {}): { layout: Layout; existing: boolean } {
+  const name = opts.name ?? 'dev';
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(name))
+    throw new Error(`network name '${name}' must be lower-case letters, digits and dashes`);
+  const stateFile = join(runDirOf(name), 'network.json');
+  if (existsSync(stateFile)) {
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as NetworkState;
+    const state: NetworkState = {
+      ...saved,
+      topology: checkTopology(withKinds(saved.topology), stateFile),
+    };
+    if (opts.portBase !== undefined && opts.portBase !== state.portBase) {
+      throw new Error(
+        `network '${name}' was created with port base ${state.portBase}; to recreate it with ${opts.portBase}, run \`swl network down --purge -n ${name}\` first (this deletes its ledger)`,
+      );
+    }
+    if (opts.orderers !== undefined && opts.orderers !== state.orderers) {
+      throw new Error(
+        `network '${name}' was created with ${state.orderers} orderer(s); to recreate it with ${opts.orderers}, run \`swl network down --purge -n ${name}\` first (this deletes its ledger)`,
+      );
+    }
+    return { layout: new Layout(state), existing: true };
+  }
+  const topology = loadTopology(opts.topologyFile ?? join(REPO_ROOT, 'network', 'topology.json'));
+  const orderers = opts.orderers ?? 1;
+  if (![1, 3, 5].includes(orderers))
+    throw new Error('--orderers must be 1, 3 or 5 (Raft needs an odd count)');
+  const state: NetworkState = {
+    name,
+    portBase: opts.portBase ?? topology.portBase,
+    orderers,
+    topology,
+  };
+  return { layout: new Layout(state), existing: false };
+}
+
+/**
+ * Networks created before organisations had a `kind` in the topology: take
+ * each organisation's kind from the repository's topology file (same MSP ID).
+ */
+function withKinds(topology: Topology): Topology {
+  if (topology.peerOrgs.every((o) => o.kind !== undefined)) return topology;
+  const current = loadTopology(join(REPO_ROOT, 'network', 'topology.json'));
+  const kindOf = (msp: string) => current.peerOrgs.find((o) => o.mspId === msp)?.kind;
+  return {
+    ...topology,
+    peerOrgs: topology.peerOrgs.map((o) => ({ ...o, kind: o.kind ?? kindOf(o.mspId) ?? 'bank' })),
+  };
+}
+
+/** Records the instance's state file (after its crypto material exists). */
+export function saveState(layout: Layout): void {
+  mkdirSync(layout.runDir, { recursive: true, mode: 0o700 });
+  writeFileSync(layout.path('network.json'), JSON.stringify(layout.state, null, 2) + '\n', {
+    mode: 0o600,
+  });
+}

@@ -1,0 +1,808 @@
+/**
+ * The one module that talks to Fabric (fabric-network). Everything else in
+ * swledger speaks business language through the classes built on it.
+ */
+import './quiet';
+import {
+  BlockEvent,
+  BlockListener,
+  Contract,
+  DefaultEventHandlerStrategies,
+  Gateway,
+  GatewayOptions,
+  Network,
+  Query,
+  QueryHandler,
+  TimeoutError,
+  Wallet,
+  Wallets,
+} from 'fabric-network';
+import { Commit, IdentityContext, type Endorser } from 'fabric-common';
+import { common, msp, protos } from 'fabric-protos';
+import { ConnectionProfile } from './profile';
+import {
+  AccessDeniedError,
+  ChaincodeError,
+  chaincodeError,
+  CommitFailedError,
+  CommitUnknownError,
+  EndorsementError,
+  EndorsementPolicyError,
+  isErrorCode,
+  LedgerError,
+  MvccConflictError,
+  OrdererUnavailableError,
+  PeerUnreachableError,
+} from './errors';
+
+/** Where a connection finds its identity and the network. */
+export interface ConnectionOptions {
+  /** Connection profile of the identity's organisation. */
+  readonly profile: ConnectionProfile;
+  /** Directory of a fabric-network file-system wallet (when no {@link wallet} is given). */
+  readonly walletDir?: string;
+  /** A wallet holding the identity (and the TLS client identity), used instead of {@link walletDir}. */
+  readonly wallet?: Wallet;
+  /** Wallet label of the identity (`<org>:<user>`). */
+  readonly identity: string;
+  /** Channel name. Default `tradechannel`. */
+  readonly channel?: string;
+  /** Chaincode name. Default `swledger`. */
+  readonly chaincode?: string;
+  /** Seconds to wait for a commit event before the outcome is *unknown*. Default 30. */
+  readonly commitTimeoutSeconds?: number;
+  /**
+   * Seconds to wait for endorsements. Default 90: a 500-document batch makes
+   * about 5 000 state calls on every endorsing peer (each key is written
+   * with its key-level policy), which takes tens of seconds on a busy
+   * 2-core machine; a dead peer fails at once, not after this wait.
+   */
+  readonly endorseTimeoutSeconds?: number;
+  /**
+   * When a submit counts as committed: `org` (default) once the own
+   * organisation's peer has it (another org's peer while it is down);
+   * `network` once every reachable peer has it, so a read that follows on
+   * any organisation's peer sees it — at the price of waiting for the
+   * slowest peer, and for one that is restarting.
+   */
+  readonly commitScope?: 'org' | 'network';
+  /** Seconds to look for a timed-out transaction on the ledger before giving up. Default 15. */
+  readonly resolveTimeoutSeconds?: number;
+}
+
+/** Options of one submit. */
+export interface SubmitOptions {
+  /**
+   * MSP IDs whose peers endorse. Default: every peer organisation of the
+   * connection profile, which satisfies any key-level policy ("the
+   * accountable org within a majority") and MAJORITY — discovery cannot know
+   * key-level policies. A peer that does not answer is left out and the
+   * remaining endorsements still commit when they satisfy the policies.
+   */
+  readonly endorsingOrgs?: readonly string[];
+  /** Re-endorse and resubmit after a lost race (MVCC conflict, endorsement-policy failure), up to this many times. Default 3. */
+  readonly retries?: number;
+  /**
+   * Called with the transaction id once the transaction is prepared and
+   * before it is sent (again for each retry): store it to find the outcome
+   * after a crash (idempotent APIs).
+   */
+  readonly onPrepared?: (transactionId: string) => void | Promise<void>;
+}
+
+/** Outcome of a committed transaction. */
+export interface Submitted {
+  readonly payload: string;
+  readonly transactionId: string;
+}
+
+/** Options of one evaluate. */
+export interface EvaluateOptions {
+  /** MSP ID of the organisation whose peer must answer. Default: own org's peer first, then any. */
+  readonly peerMsp?: string;
+}
+
+/** A raw chaincode event: name, payload, and where it is on the ledger. */
+export interface RawChaincodeEvent {
+  readonly name: string;
+  readonly payload: string;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+  /** Position of the transaction among its block's transactions (ledger order within the block). */
+  readonly transactionIndex: number;
+}
+
+/**
+ * fabric-common 2.2 builds the transaction from the first proposal response
+ * even when that response carries no endorsement: when a peer whose
+ * chaincode is down answers first (status 500), the transaction is
+ * invalidated as INVALID_ENDORSER_TRANSACTION although the other peers
+ * endorsed it. Endorsed responses are moved to the front before the build.
+ */
+function endorsedResponsesFirst(): void {
+  type Built = { _endorsement?: { _proposalResponses?: { endorsement?: unknown }[] } };
+  const proto = Commit.prototype as unknown as {
+    build(
+      this: Built,
+      ctx: IdentityContext,
+      request?: Built & { endorsement?: Built['_endorsement'] },
+    ): Buffer;
+    swlEndorsedFirst?: boolean;
+  };
+  if (proto.swlEndorsedFirst) return;
+  const build = proto.build;
+  proto.build = function (ctx, request = {}) {
+    const responses = (request.endorsement ?? this._endorsement)?._proposalResponses;
+    responses?.sort((a, b) => Number(Boolean(b?.endorsement)) - Number(Boolean(a?.endorsement)));
+    return build.call(this, ctx, request);
+  };
+  proto.swlEndorsedFirst = true;
+}
+endorsedResponsesFirst();
+
+/**
+ * The gateway option naming the wallet's TLS client identity for mutual TLS;
+ * none (fabric-common's self-signed certificate) when the profile names none.
+ */
+function tlsIdentityOption(profile: ConnectionProfile): Pick<GatewayOptions, 'clientTlsIdentity'> {
+  const label = profile.client.clientTlsIdentity;
+  return label === undefined ? {} : { clientTlsIdentity: label };
+}
+
+/** Sends queries to one organisation's peers first, then any other peer. */
+function preferringQueryHandler(
+  preferredMsp: string,
+  strict: boolean,
+): (network: Network) => QueryHandler {
+  return (network) => ({
+    async evaluate(query: Query): Promise<Buffer> {
+      const channel = network.getChannel();
+      const own = channel.getEndorsers(preferredMsp);
+      const peers: Endorser[] = strict
+        ? own
+        : [...own, ...channel.getEndorsers().filter((p) => !own.includes(p))];
+      if (peers.length === 0)
+        throw new PeerUnreachableError(`no peer of ${preferredMsp} is known on the channel`);
+      const errors: string[] = [];
+      for (const peer of peers) {
+        const results = await query.evaluate([peer]);
+        const result = results[peer.name];
+        if (result instanceof Error) {
+          errors.push(`${peer.name}: ${result.message}`);
+          continue;
+        }
+        if (result && result.isEndorsed) return result.payload;
+        // The chaincode answered with an error: that answer is final.
+        throw new Error(
+          `peer=${peer.name}, status=${result?.status ?? '?'}, message=${result?.message ?? 'no response'}`,
+        );
+      }
+      throw new PeerUnreachableError(`no peer answered: ${errors.join('; ')}`);
+    },
+  });
+}
+
+/** One event listener of a connection, and where it stands. */
+interface Subscription {
+  readonly onEvent: (e: RawChaincodeEvent) => Promise<void>;
+  /** The block being read: a re-attach starts here. */
+  from: bigint;
+  /** Transactions of block `from` already delivered (or being delivered). */
+  readonly delivered: Set<string>;
+  detach: () => void;
+}
+
+/**
+ * A connection to the ledger as one identity. Holds the Fabric handles
+ * privately; converts strings at the edge.
+ */
+export class LedgerConnection {
+  private readonly gateways = new Map<string, Gateway>();
+  private readonly subscriptions = new Set<Subscription>();
+  private reconnecting: Promise<void> | undefined;
+  private readonly channelName: string;
+  /** Name of the chaincode this connection talks to. */
+  readonly chaincodeName: string;
+
+  private constructor(
+    private readonly opts: ConnectionOptions,
+    private gateway: Gateway,
+    private network: Network,
+    /** MSP ID of the identity. */
+    readonly mspId: string,
+  ) {
+    this.channelName = opts.channel ?? 'tradechannel';
+    this.chaincodeName = opts.chaincode ?? 'swledger';
+  }
+
+  /**
+   * Opens a connection (service discovery on, peers addressed as localhost).
+   * @throws LedgerError when the identity is not in the wallet or no peer answers discovery
+   */
+  static async open(opts: ConnectionOptions): Promise<LedgerConnection> {
+    const wallet = await LedgerConnection.wallet(opts);
+    const identity = await wallet.get(opts.identity);
+    if (!identity)
+      throw new LedgerError(
+        'IDENTITY_NOT_FOUND',
+        `identity '${opts.identity}' is not in the wallet ${opts.walletDir ?? '(in memory)'}`,
+      );
+    const gateway = await LedgerConnection.connectGateway(opts, identity.mspId, false);
+    let network: Network;
+    try {
+      network = await gateway.getNetwork(opts.channel ?? 'tradechannel');
+    } catch (err) {
+      gateway.disconnect();
+      throw new PeerUnreachableError(
+        `no peer answered service discovery: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return new LedgerConnection(opts, gateway, network, identity.mspId);
+  }
+
+  private static async wallet(opts: ConnectionOptions): Promise<Wallet> {
+    if (opts.wallet) return opts.wallet;
+    if (opts.walletDir === undefined)
+      throw new LedgerError(
+        'IDENTITY_NOT_FOUND',
+        'connection options name neither a wallet nor a wallet directory',
+      );
+    return Wallets.newFileSystemWallet(opts.walletDir);
+  }
+
+  private static async connectGateway(
+    opts: ConnectionOptions,
+    queryMsp: string,
+    strict: boolean,
+  ): Promise<Gateway> {
+    const wallet = await LedgerConnection.wallet(opts);
+    const options: GatewayOptions = {
+      wallet,
+      identity: opts.identity,
+      // Peers and orderers require a client certificate (mutual TLS): the
+      // organisation's TLS identity from the wallet (its hash is bound into
+      // every proposal and event request).
+      ...tlsIdentityOption(opts.profile),
+      discovery: { enabled: true, asLocalhost: true },
+      eventHandlerOptions: {
+        commitTimeout: opts.commitTimeoutSeconds ?? 30,
+        endorseTimeout: opts.endorseTimeoutSeconds ?? 90,
+        // The commit is reported once the own organisation's peer has it (any
+        // other org's peer while it is down): waiting for every peer would make
+        // each submit wait out an organisation whose peer is restarting.
+        strategy:
+          opts.commitScope === 'network'
+            ? DefaultEventHandlerStrategies.NETWORK_SCOPE_ALLFORTX
+            : DefaultEventHandlerStrategies.PREFER_MSPID_SCOPE_ANYFORTX,
+      },
+      queryHandlerOptions: { timeout: 30, strategy: preferringQueryHandler(queryMsp, strict) },
+    };
+    const gateway = new Gateway();
+    try {
+      await gateway.connect(opts.profile as unknown as Record<string, unknown>, options);
+    } catch (err) {
+      gateway.disconnect();
+      throw new PeerUnreachableError(
+        `could not connect to the network: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return gateway;
+  }
+
+  /** MSP IDs of every peer organisation in the connection profile. */
+  peerOrgs(): string[] {
+    return Object.values(this.opts.profile.organizations)
+      .filter((o) => o.peers.length > 0)
+      .map((o) => o.mspid);
+  }
+
+  private contract(namespace: string): Contract {
+    return this.network.getContract(this.chaincodeName, namespace);
+  }
+
+  /**
+   * Endorses, orders and waits for the commit of one transaction; retries a
+   * lost race (MVCC conflict or endorsement-policy failure) with a fresh
+   * transaction, up to `retries` times.
+   * @throws ChaincodeError (typed per code) when the chaincode refuses
+   * @throws MvccConflictError / EndorsementPolicyError / CommitFailedError when invalidated at commit
+   * @throws CommitUnknownError when the commit was not seen and the ledger does not show it
+   * @throws PeerUnreachableError / EndorsementError when endorsement fails otherwise
+   */
+  async submit(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: SubmitOptions = {},
+  ): Promise<Submitted> {
+    const retries = options.retries ?? 3;
+    let reconnected = false;
+    let ordererWaits = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.submitOnce(namespace, fn, args, options);
+      } catch (err) {
+        // No endorsement at all: nothing reached the orderer, so after a
+        // fresh connection (new discovery, new peer channels) it is safe to try once more.
+        if (!reconnected && err instanceof PeerUnreachableError && nothingOrdered(err)) {
+          reconnected = true;
+          await this.reconnect().catch(() => undefined);
+          continue;
+        }
+        // The ordering service refused it outright (no Raft leader yet, e.g. right
+        // after a restart or an election): nothing was ordered; wait and resend, bounded.
+        if (err instanceof OrdererUnavailableError && ordererWaits < 8) {
+          ordererWaits++;
+          attempt--;
+          await new Promise((r) => setTimeout(r, 250 * 2 ** Math.min(ordererWaits, 4)));
+          continue;
+        }
+        const raceLost = err instanceof MvccConflictError || err instanceof EndorsementPolicyError;
+        if (!raceLost || attempt >= retries) throw err;
+        await new Promise((r) => setTimeout(r, 50 + 100 * attempt));
+      }
+    }
+  }
+
+  private async submitOnce(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: SubmitOptions,
+  ): Promise<Submitted> {
+    const tx = this.contract(namespace).createTransaction(fn);
+    const explicit = options.endorsingOrgs !== undefined && options.endorsingOrgs.length > 0;
+    const orgs = explicit ? options.endorsingOrgs! : this.peerOrgs();
+    const channel = this.network.getChannel();
+    const missing = orgs.filter((msp) => channel.getEndorsers(msp).length === 0);
+    if (explicit && missing.length > 0)
+      throw new PeerUnreachableError(`no known peer of ${missing.join(', ')}`);
+    const peers = orgs.flatMap((msp) => channel.getEndorsers(msp));
+    if (peers.length > 0) tx.setEndorsingPeers(peers);
+    const transactionId = tx.getTransactionId();
+    await options.onPrepared?.(transactionId);
+    try {
+      const payload = await tx.submit(...args);
+      return { payload: payload.toString('utf8'), transactionId };
+    } catch (err) {
+      if (err instanceof TimeoutError || isAmbiguousCommitFailure(err))
+        return this.resolveUnknown(transactionId, err as TimeoutError);
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /** After a commit timeout: looks the transaction up on the ledger; VALID → done, invalid → failed, absent → unknown. */
+  private async resolveUnknown(
+    transactionId: string,
+    cause: TimeoutError & { responses?: { response?: { payload?: Buffer } }[] },
+  ): Promise<Submitted> {
+    const deadline = Date.now() + (this.opts.resolveTimeoutSeconds ?? 15) * 1000;
+    const payload = cause.responses?.[0]?.response?.payload?.toString('utf8') ?? '';
+    while (Date.now() < deadline) {
+      const code = await this.validationCode(transactionId).catch(() => undefined);
+      if (code === 'VALID') return { payload, transactionId };
+      if (code !== undefined)
+        throw commitError(
+          code,
+          `transaction ${transactionId} was invalidated: ${code}`,
+          transactionId,
+          cause,
+        );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new CommitUnknownError(
+      `no commit event for ${transactionId} within the deadline and the ledger does not show it yet: look it up later by its id`,
+      { transactionId, cause },
+    );
+  }
+
+  /**
+   * Evaluates a read-only function on one peer (the own organisation's, or `peerMsp`'s).
+   * @throws ChaincodeError (typed per code), PeerUnreachableError
+   */
+  async evaluate(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: EvaluateOptions = {},
+  ): Promise<string> {
+    try {
+      return await this.evaluateOnce(namespace, fn, args, options);
+    } catch (err) {
+      if (!(err instanceof PeerUnreachableError)) throw err;
+      // A read changes nothing: after a peer outage, refresh discovery and ask again once.
+      await this.reconnect().catch(() => undefined);
+      return this.evaluateOnce(namespace, fn, args, options);
+    }
+  }
+
+  private async evaluateOnce(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: EvaluateOptions,
+  ): Promise<string> {
+    try {
+      const network = options.peerMsp ? await this.networkPinnedTo(options.peerMsp) : this.network;
+      const out = await network
+        .getContract(this.chaincodeName, namespace)
+        .evaluateTransaction(fn, ...args);
+      return out.toString('utf8');
+    } catch (err) {
+      throw mapFabricError(err, undefined);
+    }
+  }
+
+  private async networkPinnedTo(msp: string): Promise<Network> {
+    let gw = this.gateways.get(msp);
+    if (!gw) {
+      gw = await LedgerConnection.connectGateway(this.opts, msp, true);
+      this.gateways.set(msp, gw);
+    }
+    return gw.getNetwork(this.channelName);
+  }
+
+  /** Fabric's validation code of a transaction (e.g. VALID, MVCC_READ_CONFLICT), or undefined if the ledger has no such transaction. */
+  async validationCode(transactionId: string): Promise<string | undefined> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
+      const processed = protos.ProcessedTransaction.decode(bytes);
+      return protos.TxValidationCode[processed.validationCode] ?? String(processed.validationCode);
+    } catch (err) {
+      if (/not found|no such transaction|Failed to get transaction/i.test((err as Error).message))
+        return undefined;
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /**
+   * A committed transaction as the own organisation's peer (never another's) holds it (qscc
+   * GetTransactionByID): its validation code and its signed envelope, or
+   * undefined when the ledger has no such transaction.
+   */
+  async processedTransaction(
+    transactionId: string,
+  ): Promise<{ validationCode: string; envelope: Uint8Array } | undefined> {
+    try {
+      // The own organisation's peer only: another organisation's may be dishonest.
+      const own = await this.networkPinnedTo(this.mspId);
+      const bytes = await own
+        .getContract('qscc')
+        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
+      const processed = protos.ProcessedTransaction.decode(bytes);
+      const code =
+        protos.TxValidationCode[processed.validationCode] ?? String(processed.validationCode);
+      return {
+        validationCode: code,
+        envelope: common.Envelope.encode(processed.transactionEnvelope ?? {}).finish(),
+      };
+    } catch (err) {
+      if (/not found|no such transaction|Failed to get transaction/i.test((err as Error).message))
+        return undefined;
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /**
+   * One block as the own organisation's peer (never another's) holds it (qscc
+   * GetBlockByNumber): each transaction's signed envelope and validation code.
+   */
+  async block(
+    blockNumber: bigint,
+  ): Promise<{ readonly validationCode: string; readonly envelope: Uint8Array }[]> {
+    try {
+      const own = await this.networkPinnedTo(this.mspId);
+      const bytes = await own
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByNumber', this.channelName, blockNumber.toString());
+      const block = common.Block.decode(bytes);
+      const codes = block.metadata?.metadata?.[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
+      return (block.data?.data ?? []).map((envelope, index) => {
+        const code = codes?.[index] ?? protos.TxValidationCode.INVALID_OTHER_REASON;
+        return {
+          validationCode: protos.TxValidationCode[code] ?? String(code),
+          envelope,
+        };
+      });
+    } catch (err) {
+      throw mapFabricError(err, undefined);
+    }
+  }
+
+  /**
+   * The application organisations of the channel and their CA certificates
+   * (root and intermediate, PEM), from the latest configuration block as the
+   * own organisation's peer holds it (cscc GetConfigBlock).
+   */
+  async channelMembers(): Promise<Map<string, readonly string[]>> {
+    try {
+      const own = await this.networkPinnedTo(this.mspId);
+      const bytes = await own
+        .getContract('cscc')
+        .evaluateTransaction('GetConfigBlock', this.channelName);
+      const block = common.Block.decode(bytes);
+      const payload = common.Payload.decode(
+        common.Envelope.decode(block.data?.data?.[0] ?? new Uint8Array()).payload,
+      );
+      const config = common.ConfigEnvelope.decode(payload.data).config;
+      const orgs = config?.channel_group?.groups?.['Application']?.groups ?? {};
+      const members = new Map<string, readonly string[]>();
+      for (const group of Object.values(orgs)) {
+        const value = group.values?.['MSP']?.value;
+        if (!value) continue;
+        const fabric = msp.FabricMSPConfig.decode(msp.MSPConfig.decode(value).config);
+        const certs = [...(fabric.root_certs ?? []), ...(fabric.intermediate_certs ?? [])];
+        members.set(
+          fabric.name,
+          certs.map((c) => Buffer.from(c).toString('utf8')),
+        );
+      }
+      return members;
+    } catch (err) {
+      throw mapFabricError(err, undefined);
+    }
+  }
+
+  /** MSP IDs of the peers whose endorsements a committed transaction carries (qscc GetTransactionByID). */
+  async endorsersOf(transactionId: string): Promise<string[]> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
+      const envelope = protos.ProcessedTransaction.decode(bytes).transactionEnvelope;
+      const payload = common.Payload.decode(envelope?.payload ?? new Uint8Array());
+      const tx = protos.Transaction.decode(payload.data ?? new Uint8Array());
+      const action = protos.ChaincodeActionPayload.decode(
+        tx.actions[0]?.payload ?? new Uint8Array(),
+      );
+      return (action.action?.endorsements ?? []).map(
+        (e) => msp.SerializedIdentity.decode(e.endorser ?? new Uint8Array()).mspid ?? '',
+      );
+    } catch (err) {
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /** Number of the block holding a transaction, read from the ledger query system chaincode (qscc GetBlockByTxID). */
+  async blockNumberOf(transactionId: string): Promise<bigint> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetBlockByTxID', this.channelName, transactionId);
+      const block = common.Block.decode(bytes);
+      return BigInt(block.header?.number?.toString() ?? '0');
+    } catch (err) {
+      throw mapFabricError(err, transactionId);
+    }
+  }
+
+  /** Current height of the channel's ledger as seen by the own organisation's peer (qscc GetChainInfo). */
+  async ledgerHeight(peerMsp?: string): Promise<bigint> {
+    const network = peerMsp ? await this.networkPinnedTo(peerMsp) : this.network;
+    const bytes = await network
+      .getContract('qscc')
+      .evaluateTransaction('GetChainInfo', this.channelName);
+    return BigInt(common.BlockchainInfo.decode(bytes).height.toString());
+  }
+
+  /**
+   * Listens to chaincode events from `startBlock` (inclusive; default the
+   * next block), strictly in ledger order: block by block, and within a block
+   * one valid transaction after another (the next is passed only once the
+   * listener's promise for the previous one resolved). The listener's promise
+   * must resolve only once the event is handled. A {@link reconnect} moves the listener to the new connection
+   * and resumes from the last block it saw, skipping what it already
+   * delivered. Returns a function that stops listening.
+   */
+  async listen(
+    onEvent: (e: RawChaincodeEvent) => Promise<void>,
+    startBlock?: bigint,
+  ): Promise<() => void> {
+    const sub: Subscription = {
+      onEvent,
+      from: startBlock ?? (await this.ledgerHeight()),
+      delivered: new Set(),
+      detach: () => undefined,
+    };
+    await this.attach(sub);
+    this.subscriptions.add(sub);
+    return () => {
+      this.subscriptions.delete(sub);
+      sub.detach();
+    };
+  }
+
+  /** Whether an event listener is open on this connection. */
+  get listening(): boolean {
+    return this.subscriptions.size > 0;
+  }
+
+  /**
+   * A block listener, not a contract listener: fabric-network 2.2 notifies
+   * the transactions of one block to contract listeners concurrently
+   * (blockFromTransactionListener), which interleaves their events.
+   */
+  private async attach(sub: Subscription): Promise<void> {
+    const network = this.network;
+    let attached = true;
+    const listener: BlockListener = async (block: BlockEvent) => {
+      const blockNumber = BigInt(block.blockNumber.toString());
+      if (blockNumber < sub.from) return;
+      if (blockNumber > sub.from) {
+        sub.from = blockNumber;
+        sub.delivered.clear();
+      }
+      for (const [transactionIndex, tx] of block.getTransactionEvents().entries()) {
+        // Detached (a reconnect): the new listener reads this block again and goes on from here.
+        if (!attached) return;
+        // After a re-attach the block `from` is read again: skip what was already delivered.
+        if (!tx.isValid || sub.delivered.has(tx.transactionId)) continue;
+        sub.delivered.add(tx.transactionId);
+        for (const event of tx.getContractEvents()) {
+          if (event.chaincodeId !== this.chaincodeName) continue;
+          await sub.onEvent({
+            name: event.eventName,
+            payload: event.payload?.toString('utf8') ?? '',
+            transactionId: tx.transactionId,
+            blockNumber,
+            transactionIndex,
+          });
+        }
+      }
+    };
+    await network.addBlockListener(listener, { startBlock: Number(sub.from), type: 'full' });
+    sub.detach = () => {
+      attached = false;
+      network.removeBlockListener(listener);
+    };
+  }
+
+  /**
+   * Drops and re-creates the Fabric connections (fresh discovery), e.g. after
+   * a peer outage; event listeners move to the new connection. Concurrent
+   * calls share one reconnection.
+   */
+  reconnect(): Promise<void> {
+    this.reconnecting ??= this.renew().finally(() => {
+      this.reconnecting = undefined;
+    });
+    return this.reconnecting;
+  }
+
+  private async renew(): Promise<void> {
+    this.closePinned();
+    for (const sub of this.subscriptions) sub.detach();
+    disconnectQuietly(this.gateway);
+    this.gateway = await LedgerConnection.connectGateway(this.opts, this.mspId, false);
+    this.network = await this.gateway.getNetwork(this.channelName);
+    for (const sub of this.subscriptions) await this.attach(sub);
+  }
+
+  private closePinned(): void {
+    for (const gw of this.gateways.values()) disconnectQuietly(gw);
+    this.gateways.clear();
+  }
+
+  /** Closes every connection. */
+  close(): void {
+    for (const sub of this.subscriptions) sub.detach();
+    this.subscriptions.clear();
+    this.closePinned();
+    disconnectQuietly(this.gateway);
+  }
+}
+
+/** Whether an error was raised before anything was sent to the ordering service. */
+function nothingOrdered(err: LedgerError): boolean {
+  const cause = err.cause instanceof Error ? err.cause.message : '';
+  return (
+    cause.startsWith('No valid responses from any peers') || cause.includes('DiscoveryService')
+  );
+}
+
+/**
+ * Disconnects a gateway; fabric-network 2.2 throws "eventListener not found"
+ * when commit listeners of transactions still in flight are removed, which
+ * must not stop a reconnect or a close (those transactions resolve by id).
+ */
+function disconnectQuietly(gateway: Gateway): void {
+  try {
+    gateway.disconnect();
+  } catch {
+    /* listeners of in-flight transactions */
+  }
+}
+
+function commitError(
+  code: string,
+  message: string,
+  transactionId: string,
+  cause: unknown,
+): CommitFailedError {
+  if (code === 'MVCC_READ_CONFLICT')
+    return new MvccConflictError(message, { transactionId, cause });
+  if (code === 'ENDORSEMENT_POLICY_FAILURE')
+    return new EndorsementPolicyError(message, { transactionId, cause });
+  return new CommitFailedError(code, message, { transactionId, cause });
+}
+
+/**
+ * Whether a submit failed after it was endorsed in a way that does not say
+ * whether the orderer took it: the commit-event peers went away, or the
+ * broadcast broke without an orderer status. Such an outcome is unknown and
+ * must be looked up by transaction id, never reported as a refusal. A
+ * validation code (TransactionError) and an orderer's explicit status are
+ * definitive.
+ */
+export function isAmbiguousCommitFailure(err: unknown): boolean {
+  const e = err as {
+    name?: string;
+    transactionCode?: unknown;
+    message?: unknown;
+    responses?: { endorsement?: unknown }[];
+  };
+  if (!e || e.name === 'TransactionError' || typeof e.transactionCode === 'string') return false;
+  const endorsed = Array.isArray(e.responses) && e.responses.some((r) => r?.endorsement);
+  if (!endorsed) return false;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return !/^Failed to (commit transaction|send transaction successfully to the committer)/.test(
+    message,
+  );
+}
+
+const CODE_IN_MESSAGE = /message=([A-Z][A-Z_]+): ([^\n]*)/;
+const BARE_CODE = /^([A-Z][A-Z_]+): (.*)$/s;
+
+/** Turns a fabric-network error into the SDK's typed errors; never leaks raw wording as a code. */
+export function mapFabricError(err: unknown, transactionId: string | undefined): LedgerError {
+  if (err instanceof LedgerError) return err;
+  // fabric-network 2.2 declares TransactionError but does not export the class at run time.
+  const commit = err as { name?: string; transactionCode?: string; transactionId?: string };
+  if (commit?.name === 'TransactionError' || typeof commit?.transactionCode === 'string') {
+    const code = commit.transactionCode ?? 'UNKNOWN';
+    const id = transactionId ?? commit.transactionId ?? '';
+    return commitError(code, `transaction ${id} was invalidated at commit: ${code}`, id, err);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (
+    /^Failed to (send transaction successfully to the committer|commit transaction).*(SERVICE_UNAVAILABLE|NOT_FOUND)/s.test(
+      message,
+    )
+  ) {
+    return new OrdererUnavailableError(
+      `the ordering service refused the transaction: ${firstLine(message)}`,
+      { transactionId, cause: err },
+    );
+  }
+  // Every peer refused the proposal's creator (a revoked or expired certificate).
+  if (/\baccess denied\b/i.test(message) && !/status=200/.test(message)) {
+    return new AccessDeniedError(
+      `the peers refuse this identity (access denied): its certificate may have been revoked or expired; ${firstLine(message)}`,
+      { transactionId, cause: err },
+    );
+  }
+  const coded = CODE_IN_MESSAGE.exec(message) ?? BARE_CODE.exec(message);
+  if (coded?.[1] && isErrorCode(coded[1]))
+    return chaincodeError(coded[1], (coded[2] ?? '').trim(), { transactionId, cause: err });
+  if (
+    /UNAVAILABLE|failed to connect|connect ECONNREFUSED|Failed to connect|No peers? (available|found)|is not connected|DEADLINE_EXCEEDED/i.test(
+      message,
+    )
+  ) {
+    return new PeerUnreachableError(`no endorsing peer could be reached: ${firstLine(message)}`, {
+      transactionId,
+      cause: err,
+    });
+  }
+  return new EndorsementError(firstLine(message), { transactionId, cause: err });
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').slice(0, 3).join(' ').slice(0, 500);
+}
+
+export type { ChaincodeError };

@@ -1,0 +1,54 @@
+export * from './errors';
+export { SwlClient } from './client';
+export {
+  ProfileOptions,
+  ProfileError,
+  ProfileErrorCode,
+  profileConnectionOptions,
+} from './profile';
+export {
+  LedgerConnection,
+  ConnectionOptions,
+  SubmitOptions,
+  Submitted,
+  EvaluateOptions,
+  RawChaincodeEvent,
+} from './fabric';
+export { SystemApi, Ping, NoopRecord } from './system';
+export * from './types';
+export { DocumentsApi, DocumentSource, fingerprint } from './documents';
+export { InvoicesApi } from './invoices';
+export { GuaranteesApi, GuaranteeApplication } from './guarantees';
+export {
+  VerifyApi,
+  VerifyOptions,
+  Verification,
+  Check,
+  CheckResult,
+  USABLE_STATUSES,
+} from './verify';
+export {
+  ProvenanceApi,
+  ProvenanceCheck,
+  ProvenanceLedger,
+  ProvenanceResult,
+  TransactionCheck,
+  readableKey,
+} from './provenance';
+export {
+  Watcher,
+  WatcherOptions,
+  WatchAlert,
+  WatchCheckpoint,
+  fileCheckpoint,
+  alertLine,
+} from './watch';
+export {
+  EventStream,
+  EventStreamOptions,
+  EventSource,
+  Checkpoint,
+  LedgerEvent,
+  CHANGE_EVENT,
+} from './events';
+export { sha256OfBuffer, sha256OfFile, sha256OfStream, isSha256 } from './hash';

@@ -1,0 +1,196 @@
+/**
+ * A dishonest majority (BankA, BankB, Enterprise) endorses anything and
+ * chooses the read-write set: forgeries that must still fail the check.
+ */
+import { expect } from 'chai';
+import { ProvenanceApi } from '@swledger/sdk/provenance';
+import { OWNER, hashOf, inputFor } from '../chaincode/fixtures';
+import { keyOf, makeIdentity, TestNetwork, type Identity } from './provenance-fixtures';
+
+const enterprise = makeIdentity('EnterpriseMSP', 'ent1', {
+  'swl.role': 'enterprise',
+  'swl.entity': OWNER,
+});
+const clerkA = makeIdentity('BankAMSP', 'clerk1', { 'swl.role': 'clerk' });
+const ALL: Identity[] = [
+  makeIdentity('CustomsMSP', 'peer0.customs'),
+  makeIdentity('BankAMSP', 'peer0.banka'),
+  makeIdentity('BankBMSP', 'peer0.bankb'),
+  makeIdentity('EnterpriseMSP', 'peer0.enterprise'),
+];
+const MAJORITY = ALL.slice(1);
+
+const register = (input: Record<string, unknown>): readonly string[] => [JSON.stringify(input)];
+
+describe('sdk/provenance: what a dishonest majority cannot pass off', () => {
+  it('finds a write to the namespace through another chaincode INVALID, in the watch too', async () => {
+    const network = new TestNetwork();
+    const honest = await network.endorse(
+      enterprise,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-1')),
+      MAJORITY,
+    );
+    const forged = {
+      ...honest,
+      chaincode: 'evil',
+      writes: [],
+      policies: new Map<string, Uint8Array>(),
+      otherNamespaces: [{ namespace: 'swledger', writes: honest.writes }],
+    };
+    const block = network.commit(forged);
+    const envelope = network.ledger.blocks[block]?.[0]?.envelope ?? new Uint8Array();
+
+    const inWatch = await new ProvenanceApi(network.ledger).checkEnvelope(envelope, 'VALID');
+
+    expect(inWatch?.result).to.equal('INVALID');
+    expect(inWatch?.reason).to.equal('it also wrote the namespaces swledger');
+  });
+
+  it('finds a supersession by a contract registered only afterwards INVALID (its read left out)', async () => {
+    // The writes are made on another ledger where CON-2 exists, then replayed here before CON-2.
+    const elsewhere = new TestNetwork();
+    const first = await elsewhere.submit(
+      enterprise,
+      'document:register',
+      register(inputFor('CONTRACT', 'CON-1', hashOf('c'))),
+      MAJORITY,
+    );
+    const successor = await elsewhere.submit(
+      enterprise,
+      'document:register',
+      register({ ...inputFor('CONTRACT', 'CON-2', hashOf('d')), links: ['CON-1'] }),
+      MAJORITY,
+    );
+    const supersede = await elsewhere.endorse(
+      enterprise,
+      'document:transition',
+      ['CONTRACT', 'CON-1', 'supersede', '{"byDocId":"CON-2"}'],
+      MAJORITY,
+    );
+    const network = new TestNetwork();
+    network.commit(first);
+    network.commit({
+      ...supersede,
+      reads: supersede.reads.filter((r) => !r.key.includes('CON-2')),
+    });
+    network.commit(successor);
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord('CONTRACT', 'CON-1');
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.transactions[1]?.reason).to.equal(
+      'it does not record its read of doc~CONTRACT~CON-2, so the ledger it ran on cannot be known',
+    );
+  });
+
+  it('finds a second copy of the namespace in the write set INVALID', async () => {
+    const network = new TestNetwork();
+    const honest = await network.endorse(
+      enterprise,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-1')),
+      MAJORITY,
+    );
+    const extra = keyOf('state', 'CUSTOMS_DECLARATION', 'DEC-9');
+    network.commit({
+      ...honest,
+      otherNamespaces: [
+        { namespace: 'swledger', writes: [{ key: extra, value: Buffer.from('{}') }] },
+      ],
+    });
+
+    const check = await new ProvenanceApi(network.ledger).checkTransaction(honest.txId);
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.reason).to.include(
+      'it wrote state~CUSTOMS_DECLARATION~DEC-9, which the request does not touch',
+    );
+  });
+
+  it('finds an honest financing VALID', async () => {
+    const network = new TestNetwork();
+    await network.submit(
+      enterprise,
+      'document:register',
+      register(inputFor('COMMERCIAL_INVOICE', 'INV-1', hashOf('e'))),
+      MAJORITY,
+    );
+    await network.submit(clerkA, 'invoice:finance', ['INV-1', 'F-1', '600'], MAJORITY);
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'COMMERCIAL_INVOICE',
+      'INV-1',
+    );
+
+    expect(check.reason).to.match(/^every version of COMMERCIAL_INVOICE INV-1/);
+    expect(check.result).to.equal('VALID');
+  });
+
+  it('finds an endorsement claiming CustomsMSP with a certificate its CA never issued INVALID', async () => {
+    const madeUp = makeIdentity('CustomsMSP', 'peer0.customs', {}, false);
+    const network = new TestNetwork();
+    await network.submit(
+      enterprise,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-9', hashOf('9'))),
+      [madeUp, ...MAJORITY],
+    );
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'CUSTOMS_DECLARATION',
+      'DEC-9',
+    );
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.transactions[0]?.reason).to.equal(
+      "an endorsement claims CustomsMSP, but its certificate was not issued by that organisation's CA",
+    );
+  });
+
+  it('finds an endorsement by a member that is not a peer INVALID', async () => {
+    const network = new TestNetwork();
+    await network.submit(
+      enterprise,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-8', hashOf('8'))),
+      [clerkA, ...MAJORITY],
+    );
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'CUSTOMS_DECLARATION',
+      'DEC-8',
+    );
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.transactions[0]?.reason).to.equal(
+      'an endorsement of BankAMSP was not made by a peer',
+    );
+  });
+
+  it('finds a creator whose certificate its organisation never issued INVALID', async () => {
+    const impostor = makeIdentity(
+      'EnterpriseMSP',
+      'ent1',
+      { 'swl.role': 'enterprise', 'swl.entity': OWNER },
+      false,
+    );
+    const network = new TestNetwork();
+    await network.submit(
+      impostor,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-7', hashOf('7'))),
+      MAJORITY,
+    );
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'CUSTOMS_DECLARATION',
+      'DEC-7',
+    );
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.transactions[0]?.reason).to.equal(
+      "the creator's certificate was not issued by the CA of EnterpriseMSP in the channel configuration",
+    );
+  });
+});

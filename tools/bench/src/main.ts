@@ -1,0 +1,361 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: measures swledger against the network's own baseline
+ * (system:noop, system:ping, Node's crypto) on one network, and prints the
+ * figures as a table and JSON. See --help.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { down, up } from '@swledger/devnet/network';
+import { REPO_ROOT, resolveLayout } from '@swledger/devnet/layout';
+import { benchHashing, HashingFigure } from './hashing';
+import { restPair, startRest } from './rest';
+import { FIGURE_HEADERS, figureRow, num, table } from './report';
+import { instrumentSigning, nodeSignMs } from './signing';
+import { Figure, ratio } from './stats';
+import { batchRounds, DocFactory, readPair, RoundPlan, submitPair } from './workloads';
+
+/** Everything a run can change. */
+export interface BenchOptions {
+  readonly network?: string;
+  readonly name: string;
+  readonly portBase: number;
+  readonly quick: boolean;
+  readonly rounds: number;
+  readonly duration: number;
+  readonly concurrency: number[];
+  readonly readConcurrency: number;
+  readonly docs: number;
+  readonly batchSize: number;
+  readonly fileMb: number;
+  readonly out: string;
+  readonly keep: boolean;
+  readonly rest: boolean;
+}
+
+const QUICK = { rounds: 2, duration: 3, concurrency: [1, 8], docs: 500, fileMb: 32 };
+const FULL = { rounds: 3, duration: 10, concurrency: [1, 8, 32], docs: 1000, fileMb: 256 };
+
+function positive(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be positive`);
+    return n;
+  };
+}
+
+function levels(v: string): number[] {
+  const out = v.split(',').map((s) => Number(s.trim()));
+  if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new InvalidArgumentError('--concurrency takes positive integers, e.g. 1,8,32');
+  return out;
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** The command line. */
+export function program(): Command {
+  return new Command('bench')
+    .description(
+      'Measure swledger against its own baseline on one network: noop vs registration, ping vs verification, batches, file hashing, client CPU and signing. Every figure is the median over rounds; failures never count as throughput.',
+    )
+    .option(
+      '--network <name>',
+      'use this running network instead of starting one (it is left running)',
+    )
+    .option('--name <name>', 'name of the network the bench starts and purges', 'bench')
+    .option(
+      '--port-base <port>',
+      'port base of the network the bench starts',
+      positive('--port-base'),
+      27000,
+    )
+    .option('--quick', `smoke run in under 2 minutes (${JSON.stringify(QUICK)})`)
+    .option('--rounds <n>', `rounds per figure (default ${FULL.rounds})`, positive('--rounds'))
+    .option(
+      '--duration <s>',
+      `seconds per round (default ${FULL.duration})`,
+      positive('--duration'),
+    )
+    .option(
+      '--concurrency <list>',
+      `concurrency levels of the submit comparison (default ${FULL.concurrency.join(',')})`,
+      levels,
+    )
+    .option(
+      '--read-concurrency <n>',
+      'concurrency of ping and verify (default 8)',
+      positive('--read-concurrency'),
+    )
+    .option('--docs <n>', `documents per batch round (default ${FULL.docs})`, positive('--docs'))
+    .option(
+      '--batch-size <n>',
+      'documents per batch transaction (max 500)',
+      positive('--batch-size'),
+      500,
+    )
+    .option(
+      '--file-mb <n>',
+      `size of the hashed file in MiB (default ${FULL.fileMb})`,
+      positive('--file-mb'),
+    )
+    .option('--out <dir>', 'directory of the JSON results', join(REPO_ROOT, 'bench-results'))
+    .option('--keep', 'leave the started network running (and its data) at the end')
+    .option('--no-rest', 'skip the REST service against SDK comparison')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run bench -- --quick\n  npm run bench -- --network dev --rounds 5 --duration 20\n',
+    );
+}
+
+function resolveOptions(raw: Record<string, unknown>): BenchOptions {
+  const base = raw.quick ? QUICK : FULL;
+  const pick = <T>(k: string, d: T): T => (raw[k] === undefined ? d : (raw[k] as T));
+  return {
+    network: raw.network as string | undefined,
+    name: raw.name as string,
+    portBase: raw.portBase as number,
+    quick: Boolean(raw.quick),
+    rounds: Math.round(pick('rounds', base.rounds)),
+    duration: pick('duration', base.duration),
+    concurrency: pick('concurrency', base.concurrency),
+    readConcurrency: Math.round(pick('readConcurrency', 8)),
+    docs: Math.round(pick('docs', base.docs)),
+    batchSize: Math.min(500, Math.round(raw.batchSize as number)),
+    fileMb: Math.round(pick('fileMb', base.fileMb)),
+    out: raw.out as string,
+    keep: Boolean(raw.keep),
+    rest: raw.rest !== false,
+  };
+}
+
+/** Runs every workload; returns the report written as JSON. */
+export async function runBench(opts: BenchOptions): Promise<Record<string, unknown>> {
+  const startedAt = new Date();
+  const networkName = opts.network ?? opts.name;
+  const ownNetwork = opts.network === undefined;
+  if (ownNetwork) {
+    log(`starting network '${networkName}' (port base ${opts.portBase}) ...`);
+    await down({ name: networkName, purge: true });
+    await up({ name: networkName, portBase: opts.portBase, progress: (l) => log(`  ${l}`) });
+  } else if (!resolveLayout({ name: networkName }).existing) {
+    throw new Error(`no network named '${networkName}'`);
+  }
+  const layout = resolveLayout({ name: networkName }).layout;
+  instrumentSigning();
+  // Loaded after the signing hook: the Fabric libraries read argv when loaded.
+  const { connectLocal } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@swledger/devnet/client') as typeof import('@swledger/devnet/client');
+  const alpha = await connectLocal({ as: 'enterprise:alpha', network: networkName });
+  const verifier = await connectLocal({ as: 'banka:verifier', network: networkName });
+  const docs = new DocFactory();
+  const plan: RoundPlan = { rounds: opts.rounds, durationMs: opts.duration * 1000 };
+  try {
+    log('warming up connections ...');
+    for (let i = 0; i < 3; i++) {
+      await alpha.system.noop('warm-up');
+      const d = docs.next();
+      await alpha.documents.register(d, { sha256: d.sha256 });
+      docs.registered.push(d.sha256);
+      await verifier.system.ping();
+    }
+
+    const submit: { noop: Figure; register: Figure }[] = [];
+    for (const c of opts.concurrency) {
+      log(`noop vs register at concurrency ${c} ...`);
+      submit.push(await submitPair(alpha, docs, c, plan, log));
+    }
+    log(`ping vs verify at concurrency ${opts.readConcurrency} ...`);
+    const reads = await readPair(verifier, docs.registered, opts.readConcurrency, plan, log);
+    log(`batch registration: ${opts.docs} documents per round in batches of ${opts.batchSize} ...`);
+    const batch = await batchRounds(alpha, docs, opts.docs, opts.batchSize, opts.rounds, log);
+    log(`hashing a ${opts.fileMb} MiB file ...`);
+    const hashing = await benchHashing(opts.fileMb, opts.rounds);
+    let rest: RestFigures | undefined;
+    if (opts.rest) {
+      log(`REST service vs SDK, register and verify at concurrency ${opts.readConcurrency} ...`);
+      const service = await startRest(networkName, 'enterprise:alpha');
+      try {
+        rest = await restPair(alpha, service, docs, opts.readConcurrency, plan, log);
+      } finally {
+        service.stop();
+      }
+    }
+
+    const bestRegister = submit
+      .map((s) => s.register)
+      .reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+    const register = submit.map((s) => s.register);
+    const signBytes = median0(register.map((f) => f.extra.signedBytesPerSignature ?? NaN));
+    const nodeSign = nodeSignMs(signBytes);
+    const cpu = {
+      registerCpuMsPerTx: bestRegister.extra.cpuMsPerTx ?? NaN,
+      registerSignMsPerTx: bestRegister.extra.signMsPerTx ?? NaN,
+      signaturesPerTx: bestRegister.extra.signaturesPerTx ?? NaN,
+      signedBytesPerSignature: signBytes,
+      signingShare: ratio(
+        bestRegister.extra.signMsPerTx ?? NaN,
+        bestRegister.extra.cpuMsPerTx ?? NaN,
+      ),
+      nodeCryptoSignMs: nodeSign,
+    };
+    const ratios = {
+      registerOverNoop: Object.fromEntries(
+        submit.map((s) => [
+          `c${s.noop.concurrency}`,
+          ratio(s.register.perSecond, s.noop.perSecond),
+        ]),
+      ),
+      verifyOverPing: ratio(reads.verify.perSecond, reads.ping.perSecond),
+      provenanceOverVerify: ratio(reads.provenance.perSecond, reads.verify.perSecond),
+      batchOverSingle: ratio(batch.perSecond, bestRegister.perSecond),
+      sdkHashOverNodeHash: hashing.ratio,
+      restOverSdkRegister: rest
+        ? ratio(rest.restRegister.perSecond, rest.sdkRegister.perSecond)
+        : NaN,
+      restOverSdkVerify: rest ? ratio(rest.restVerify.perSecond, rest.sdkVerify.perSecond) : NaN,
+    };
+
+    printReport(opts, submit, reads, batch, bestRegister, hashing, cpu, ratios, rest);
+    const report = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      command: [
+        'npm run bench',
+        ...(process.argv.length > 2 ? ['--'] : []),
+        ...process.argv.slice(2),
+      ].join(' '),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        platform: process.platform,
+      },
+      network: {
+        name: networkName,
+        startedByBench: ownNetwork,
+        orderers: layout.state.orderers,
+        peerOrgs: layout.topology.peerOrgs.map((o) => o.mspId),
+        batchTimeout: layout.topology.batchTimeout,
+      },
+      options: opts,
+      submit,
+      reads,
+      batch,
+      hashing,
+      rest,
+      cpu,
+      ratios,
+    };
+    mkdirSync(opts.out, { recursive: true });
+    const file = join(opts.out, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    log(`results written to ${file}`);
+    return report;
+  } finally {
+    alpha.close();
+    verifier.close();
+    if (ownNetwork) {
+      log(opts.keep ? `leaving '${networkName}' running` : `stopping and purging '${networkName}'`);
+      if (!opts.keep) await down({ name: networkName, purge: true });
+    }
+  }
+}
+
+type RestFigures = Awaited<ReturnType<typeof restPair>>;
+
+function median0(values: number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return v[v.length >> 1] ?? NaN;
+}
+
+function printReport(
+  opts: BenchOptions,
+  submit: { noop: Figure; register: Figure }[],
+  reads: { ping: Figure; verify: Figure; provenance: Figure },
+  batch: Figure,
+  bestRegister: Figure,
+  hashing: HashingFigure,
+  cpu: Record<string, number>,
+  ratios: {
+    registerOverNoop: Record<string, number>;
+    verifyOverPing: number;
+    provenanceOverVerify: number;
+    batchOverSingle: number;
+    restOverSdkRegister: number;
+    restOverSdkVerify: number;
+  },
+  rest: RestFigures | undefined,
+): void {
+  const rows = [
+    ...submit.flatMap((s) => [figureRow(s.noop, 'tx'), figureRow(s.register, 'tx')]),
+    figureRow(reads.ping, 'queries'),
+    figureRow(reads.verify, 'verifications'),
+    figureRow(reads.provenance, 'verifications'),
+    figureRow(batch, 'documents'),
+    ...(rest
+      ? [rest.sdkRegister, rest.restRegister, rest.sdkVerify, rest.restVerify].map((f) =>
+          figureRow(f),
+        )
+      : []),
+  ];
+  const out: string[] = [
+    '',
+    `swledger bench: ${opts.rounds} rounds of ${opts.duration}s per figure (medians), ${cpus().length} CPUs`,
+    '',
+    table(FIGURE_HEADERS, rows),
+    '',
+    table(
+      ['ratio', 'value'],
+      [
+        ...Object.entries(ratios.registerOverNoop).map(([c, v]) => [
+          `register / noop throughput, concurrency ${c.slice(1)}`,
+          num(v, 2),
+        ]),
+        ['verify / ping throughput', num(ratios.verifyOverPing, 2)],
+        ['verify with provenance / verify throughput', num(ratios.provenanceOverVerify, 2)],
+        [
+          `batch documents/s / single registration tx/s (c=${bestRegister.concurrency})`,
+          num(ratios.batchOverSingle, 1),
+        ],
+        ['REST / SDK registration throughput', num(ratios.restOverSdkRegister, 2)],
+        ['REST / SDK verification throughput', num(ratios.restOverSdkVerify, 2)],
+        [
+          `SDK file hashing / node:crypto (${num(hashing.sdkMbPerSecond, 0)} vs ${num(hashing.rawMbPerSecond, 0)} MB/s, ${hashing.fileMb} MiB)`,
+          num(hashing.ratio, 2),
+        ],
+      ],
+    ),
+    '',
+    table(
+      ['client CPU per registration (c=' + String(bestRegister.concurrency) + ')', 'value'],
+      [
+        ['CPU time per submitted transaction (ms)', num(cpu.registerCpuMsPerTx, 2)],
+        ['of which signing (ms)', num(cpu.registerSignMsPerTx, 2)],
+        ['signing share', `${num((cpu.signingShare ?? NaN) * 100, 0)}%`],
+        ['signatures per transaction', num(cpu.signaturesPerTx, 1)],
+        ['bytes per signed message (median)', num(cpu.signedBytesPerSignature, 0)],
+        ['node:crypto ECDSA P-256 sign of that size (ms)', num(cpu.nodeCryptoSignMs, 3)],
+      ],
+    ),
+    '',
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+if (require.main === module) {
+  const cmd = program();
+  cmd.parse(process.argv);
+  runBench(resolveOptions(cmd.opts()))
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

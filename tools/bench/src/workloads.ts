@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import type { SwlClient } from '@swledger/sdk/client';
+import type { DocumentInput, DocumentRegistration } from '@swledger/sdk/types';
+import { runLoad } from './load';
+import { takeSigningTally } from './signing';
+import { Figure, figure, Round } from './stats';
+
+/** The demo enterprise the bench registers for (network/topology.json). */
+export const BENCH_OWNER = '91310000MA1K4A7B2X';
+
+/** How long and how often each workload runs. */
+export interface RoundPlan {
+  readonly rounds: number;
+  readonly durationMs: number;
+}
+
+/** Document ids and fingerprints unique to one bench run. */
+export class DocFactory {
+  private n = 0;
+  /** Fingerprints registered so far, for the verification workloads. */
+  readonly registered: string[] = [];
+  private readonly run = `${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
+
+  next(): DocumentRegistration {
+    const seq = this.n++;
+    const input: DocumentInput = {
+      type: 'CUSTOMS_DECLARATION',
+      docId: `BENCH-${this.run}-${seq}`,
+      owner: BENCH_OWNER,
+      facts: {
+        direction: 'EXPORT',
+        customsOffice: '2200',
+        declaredValue: '125000.00',
+        currency: 'USD',
+      },
+    };
+    return { ...input, sha256: randomBytes(32).toString('hex') };
+  }
+}
+
+/** Extra figures of a submit round: client CPU and signing per submitted transaction. */
+function submitExtra(cpuOf: () => number, submitted: () => number): () => Record<string, number> {
+  return () => {
+    const sig = takeSigningTally();
+    const n = Math.max(1, submitted());
+    return {
+      cpuMsPerTx: cpuOf() / n,
+      signMsPerTx: sig.ms / n,
+      signaturesPerTx: sig.count / n,
+      signedBytesPerSignature: sig.count > 0 ? sig.bytes / sig.count : NaN,
+    };
+  };
+}
+
+/** A submit round with the CPU and signing figures filled in once it is over. */
+async function submitRound(
+  concurrency: number,
+  plan: RoundPlan,
+  op: (seq: number) => Promise<void>,
+): Promise<Round> {
+  takeSigningTally();
+  const r = await runLoad({ concurrency, durationMs: plan.durationMs, op });
+  const extra = submitExtra(
+    () => r.cpuMs,
+    () => r.ok + r.failed,
+  )();
+  return { ...r, extra };
+}
+
+/** `system:noop` submit against single-document registration, alternating rounds. */
+export async function submitPair(
+  client: SwlClient,
+  docs: DocFactory,
+  concurrency: number,
+  plan: RoundPlan,
+  progress: (line: string) => void,
+): Promise<{ noop: Figure; register: Figure }> {
+  const noop: Round[] = [];
+  const register: Round[] = [];
+  for (let i = 0; i < plan.rounds; i++) {
+    noop.push(
+      await submitRound(concurrency, plan, async (seq) => {
+        await client.system.noop(`bench-${seq}`);
+      }),
+    );
+    register.push(
+      await submitRound(concurrency, plan, async () => {
+        const doc = docs.next();
+        await client.documents.register(doc, { sha256: doc.sha256 });
+        docs.registered.push(doc.sha256);
+      }),
+    );
+    progress(
+      `  c=${concurrency} round ${i + 1}/${plan.rounds}: noop ${noop.at(-1)!.perSecond.toFixed(1)} tx/s, register ${register.at(-1)!.perSecond.toFixed(1)} tx/s`,
+    );
+  }
+  return {
+    noop: figure('noop submit', concurrency, noop),
+    register: figure('register one document', concurrency, register),
+  };
+}
+
+/**
+ * `system:ping` evaluate against verification of a registered SHA-256
+ * (integrity, status and issuer only) and against verification with the
+ * provenance check, alternating rounds.
+ */
+export async function readPair(
+  client: SwlClient,
+  hashes: readonly string[],
+  concurrency: number,
+  plan: RoundPlan,
+  progress: (line: string) => void,
+): Promise<{ ping: Figure; verify: Figure; provenance: Figure }> {
+  if (hashes.length === 0) throw new Error('no registered document to verify');
+  const ping: Round[] = [];
+  const verify: Round[] = [];
+  const provenance: Round[] = [];
+  const verifyOp = (withProvenance: boolean) => async (seq: number) => {
+    const v = await client.verifier.verify(
+      { sha256: hashes[seq % hashes.length]! },
+      { provenance: withProvenance },
+    );
+    if (v.verdict !== 'VALID') throw Object.assign(new Error(v.verdict), { code: v.verdict });
+  };
+  for (let i = 0; i < plan.rounds; i++) {
+    ping.push(
+      await runLoad({
+        concurrency,
+        durationMs: plan.durationMs,
+        op: async () => {
+          await client.system.ping();
+        },
+      }),
+    );
+    verify.push(await runLoad({ concurrency, durationMs: plan.durationMs, op: verifyOp(false) }));
+    provenance.push(
+      await runLoad({ concurrency, durationMs: plan.durationMs, op: verifyOp(true) }),
+    );
+    progress(
+      `  c=${concurrency} round ${i + 1}/${plan.rounds}: ping ${ping.at(-1)!.perSecond.toFixed(1)}/s, verify ${verify.at(-1)!.perSecond.toFixed(1)}/s, verify with provenance ${provenance.at(-1)!.perSecond.toFixed(1)}/s`,
+    );
+  }
+  return {
+    ping: figure('ping evaluate', concurrency, ping),
+    verify: figure('verify by SHA-256 (three checks)', concurrency, verify),
+    provenance: figure('verify with provenance', concurrency, provenance),
+  };
+}
+
+/** Batch registration: `docsPerRound` documents per round in transactions of `batchSize`, one at a time. */
+export async function batchRounds(
+  client: SwlClient,
+  docs: DocFactory,
+  docsPerRound: number,
+  batchSize: number,
+  rounds: number,
+  progress: (line: string) => void,
+): Promise<Figure> {
+  const out: Round[] = [];
+  const txPerRound = Math.max(1, Math.ceil(docsPerRound / batchSize));
+  for (let i = 0; i < rounds; i++) {
+    takeSigningTally();
+    const r = await runLoad({
+      concurrency: 1,
+      durationMs: Number.POSITIVE_INFINITY,
+      maxOps: txPerRound,
+      unitsPerOp: batchSize,
+      op: async () => {
+        const entries = Array.from({ length: batchSize }, () => docs.next());
+        await client.documents.registerBatch(entries);
+        for (const e of entries) docs.registered.push(e.sha256);
+      },
+    });
+    const sig = takeSigningTally();
+    out.push({
+      ...r,
+      extra: {
+        cpuMsPerTx: r.cpuMs / Math.max(1, r.ok + r.failed),
+        signMsPerTx: sig.ms / Math.max(1, r.ok + r.failed),
+      },
+    });
+    progress(`  round ${i + 1}/${rounds}: ${r.perSecond.toFixed(1)} documents/s`);
+  }
+  return figure(`register in batches of ${batchSize}`, 1, out);
+}
