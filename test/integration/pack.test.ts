@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@swledger/devnet/layout';
+import { runSwl, TEST_NETWORK } from './harness';
+import { ALPHA } from './fixtures';
+
+/** Runs a command; resolves with its output, rejects with its stderr on a non-zero exit. */
+function run(cmd: string, args: readonly string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** What an application written against the installed SDK does: connect with the exported files, register, verify. */
+const APP = `
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { SwlClient } = require('@swledger/sdk');
+const org = process.argv[2];
+const owner = process.argv[3];
+(async () => {
+  const client = await SwlClient.fromProfile({
+    profile: join(org, 'connection-enterprise.yaml'),
+    certificate: join(org, 'users', 'alpha@enterprise', 'msp', 'signcerts', 'cert.pem'),
+    privateKey: join(org, 'users', 'alpha@enterprise', 'msp', 'keystore', 'key.pem'),
+    tlsClientCertificate: join(org, 'tls', 'client.crt'),
+    tlsClientKey: join(org, 'tls', 'client.key'),
+    commitScope: 'network',
+  });
+  try {
+    const buffer = Buffer.from('packed:' + Date.now() + ':' + Math.random());
+    const docId = 'INV-PACK-' + Date.now().toString(36);
+    const facts = { seller: owner, buyer: '91440300MA5F8C6D3Y', amount: '10.00', currency: 'USD' };
+    const registered = await client.documents.register(
+      { type: 'COMMERCIAL_INVOICE', docId, owner, facts },
+      { buffer },
+    );
+    const v = await client.verifier.verify({ buffer });
+    console.log(JSON.stringify({ tx: registered.transactionId, verdict: v.verdict, provenance: v.provenance.result, issuerTx: v.issuer.transactionId }));
+  } finally {
+    client.close();
+  }
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+
+describe('the SDK packed with npm and installed in an empty folder', function () {
+  this.timeout(600_000);
+  let tmp: string;
+  let app: string;
+
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'swl-pack-'));
+    const tarballs = join(tmp, 'tarballs');
+    mkdirSync(tarballs);
+    const workspaces = ['@swledger/protocol', '@swledger/chaincode', '@swledger/sdk'];
+    await run(
+      'npm',
+      ['pack', '--pack-destination', tarballs, ...workspaces.flatMap((w) => ['-w', w])],
+      REPO_ROOT,
+    );
+    app = join(tmp, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+    const files = readdirSync(tarballs).map((f) => join(tarballs, f));
+    await run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...files],
+      app,
+    );
+    writeFileSync(join(app, 'app.js'), APP);
+  });
+
+  after(() => {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('installs without the REST service, SQLite, the network tooling or the chaincode runtime', () => {
+    const present = (name: string) => existsSync(join(app, 'node_modules', name));
+
+    const unwanted = [
+      'express',
+      'better-sqlite3',
+      'prom-client',
+      'fabric-shim',
+      '@swledger/rest',
+      '@swledger/devnet',
+      '@swledger/cli',
+    ];
+
+    expect(unwanted.filter(present)).to.deep.equal([]);
+    expect(
+      ['@swledger/sdk', '@swledger/protocol', 'fabric-network'].filter(present),
+    ).to.have.length(3);
+  });
+
+  it('registers and verifies (provenance included) from the installed copy, with exported files only', async () => {
+    const out = join(tmp, 'export');
+    const exported = await runSwl(
+      ['network', 'export', 'enterprise', '--out', out, '--format', 'yaml', '-n', TEST_NETWORK],
+      {},
+    );
+    expect(exported.code, exported.stderr).to.equal(0);
+
+    const stdout = await run(process.execPath, ['app.js', join(out, 'enterprise'), ALPHA], app);
+
+    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;
+    expect(result.verdict).to.equal('VALID');
+    expect(result.provenance).to.equal('VALID');
+    expect(result.issuerTx).to.equal(result.tx);
+  });
+});
