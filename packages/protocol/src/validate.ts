@@ -1,9 +1,23 @@
 import { ErrorCode, fail } from './errors';
 
-const DOC_ID = /^[A-Za-z0-9._/-]{1,64}$/;
-const SHA256 = /^[0-9a-f]{64}$/;
-const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
-const AMOUNT = /^(0|[1-9][0-9]{0,17})(\.[0-9]{1,2})?$/;
+/**
+ * The shapes of the identifiers every interface accepts, defined once: the
+ * chaincode validates with them and the REST schemas are built from them.
+ */
+export const PATTERNS = Object.freeze({
+  /** A document's business number: 1-64 of letters, digits and . _ / - */
+  docId: /^[A-Za-z0-9._/-]{1,64}$/,
+  /** SHA-256 of the exact file bytes, 64 lowercase hex. */
+  sha256: /^[0-9a-f]{64}$/,
+  /** An enterprise's 18-character Unified Social Credit Code. */
+  uscc: /^[0-9A-HJ-NPQRTUWXY]{18}$/,
+  /** A decimal amount: no leading zeros, at most 18 whole and 2 fraction digits. */
+  amount: /^(0|[1-9][0-9]{0,17})(\.[0-9]{1,2})?$/,
+});
+const DOC_ID = PATTERNS.docId;
+const SHA256 = PATTERNS.sha256;
+const USCC = PATTERNS.uscc;
+const AMOUNT = PATTERNS.amount;
 const CUSTOMS_OFFICE = /^[0-9]{4}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -112,6 +126,12 @@ export function formatCents(cents: bigint): string {
   const magnitude = cents < 0n ? -cents : cents;
   const fraction = (magnitude % 100n).toString().padStart(2, '0');
   return `${sign}${(magnitude / 100n).toString()}.${fraction}`;
+}
+
+/** True when `value` is an amount the chaincode accepts (positive, at most 2 fraction digits). */
+export function isAmount(value: string): boolean {
+  const match = AMOUNT.exec(value);
+  return match !== null && /[1-9]/.test(value);
 }
 
 /** A positive amount, normalised to 2 fraction digits. */

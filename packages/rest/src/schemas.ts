@@ -4,22 +4,25 @@
  */
 import { z } from 'zod';
 import { DOC_TYPES } from '@swledger/sdk';
+import { isAmount, PATTERNS } from '@swledger/protocol/validate';
 
 export const DocId = z
   .string()
-  .regex(/^[A-Za-z0-9._/-]{1,64}$/, '1-64 of letters, digits and . _ / -')
+  .regex(PATTERNS.docId, '1-64 of letters, digits and . _ / -')
   .describe('Business number of the document');
 export const Sha256 = z
   .string()
-  .regex(/^[0-9a-f]{64}$/, '64 lowercase hex characters')
+  .regex(PATTERNS.sha256, '64 lowercase hex characters')
   .describe('SHA-256 of the exact file bytes, 64 lowercase hex');
 export const Uscc = z
   .string()
-  .regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'an 18-character USCC')
+  .regex(PATTERNS.uscc, 'an 18-character USCC')
   .describe('Unified Social Credit Code of an enterprise');
 export const Amount = z
   .string()
-  .regex(/^[0-9]{1,15}(\.[0-9]{1,2})?$/, 'a positive decimal with at most 2 fraction digits')
+  .max(21)
+  .regex(PATTERNS.amount, 'a decimal with at most 2 fraction digits and no leading zeros')
+  .refine(isAmount, 'must be positive')
   .describe('Amount as a decimal string, e.g. "1000.00"');
 export const DocType = z.enum(DOC_TYPES as [string, ...string[]]).describe('Document family');
 export const Facts = z
