@@ -4,16 +4,19 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { Layout, fabricHome } from './layout';
 import { ensurePortsFree, httpsStatus, run, startProcess, waitFor, runningPid } from './proc';
-import { PeerOrgSpec, UserSpec } from './topology';
+import { OrgSubject, PeerOrgSpec, UserSpec } from './topology';
 
 const HOSTS = 'localhost,127.0.0.1';
 
@@ -38,6 +41,58 @@ function caPorts(layout: Layout, orgKey: string): { ca: number; caOperations: nu
   return orgKey === layout.topology.ordererOrg.key
     ? layout.ordererCaPorts()
     : layout.peerPorts(layout.peerOrg(orgKey));
+}
+
+/** The organisation (orderer or peer org) a CA belongs to, as its certificates name it. */
+function subjectOf(layout: Layout, orgKey: string): OrgSubject {
+  const t = layout.topology;
+  return orgKey === t.ordererOrg.key ? t.ordererOrg : layout.peerOrg(orgKey);
+}
+
+/**
+ * fabric-ca-client's `--csr.names` value for an organisation: `C=<country>,O=<name>`.
+ * The topology refuses names holding a comma or an equals sign, so the list splits as meant.
+ */
+export function csrNames(subject: OrgSubject): string {
+  return `C=${subject.country},O=${subject.organization}`;
+}
+
+/**
+ * A fabric-ca-server configuration file with its `csr.names` (the subject of
+ * the CA's own certificate and of the TLS certificate it makes itself) set
+ * to the organisation, instead of the template's `O=Hyperledger,
+ * ST=North Carolina`; the rest of the file, comments included, is unchanged.
+ * @throws Error when the text has no `csr` section
+ */
+export function withCsrNames(configYaml: string, subject: OrgSubject): string {
+  const doc = parseDocument(configYaml);
+  if (!doc.has('csr')) throw new Error('fabric-ca-server configuration has no csr section');
+  doc.setIn(['csr', 'names'], [{ C: subject.country, O: subject.organization }]);
+  return doc.toString();
+}
+
+/**
+ * Writes the CA server's configuration file before its first start: the
+ * template fabric-ca-server itself writes (`init` in a scratch home, whose
+ * certificates are thrown away), with the organisation's subject. Without
+ * this file the server writes the template and signs its certificate with
+ * the template's subject.
+ */
+async function writeCaServerConfig(
+  layout: Layout,
+  orgKey: string,
+  env: Readonly<Record<string, string>>,
+): Promise<void> {
+  const file = join(caHome(layout, orgKey), 'fabric-ca-server-config.yaml');
+  if (existsSync(file)) return;
+  const scratch = mkdtempSync(join(tmpdir(), 'swl-ca-init-'));
+  try {
+    await run(bin('fabric-ca-server'), ['init', '--home', scratch], env, scratch);
+    const template = readFileSync(join(scratch, 'fabric-ca-server-config.yaml'), 'utf8');
+    writeFileSync(file, withCsrNames(template, subjectOf(layout, orgKey)), { mode: 0o600 });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** The CA's own certificate: the one root of its organisation (MSP and TLS). */
@@ -73,6 +128,13 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
   if (runningPid(layout, name) === undefined) {
     await ensurePortsFree(name, { CA: ports.ca, 'CA operations': ports.caOperations });
     mkdirSync(home, { recursive: true, mode: 0o700 });
+    const env = {
+      // The bootstrap identity (`-b`) through the environment: not visible in the process list.
+      FABRIC_CA_SERVER_BOOT: `registrar:${secret(layout, `${orgKey}/registrar`)}`,
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${ports.caOperations}`,
+      FABRIC_CA_SERVER_METRICS_PROVIDER: 'disabled',
+    };
+    await writeCaServerConfig(layout, orgKey, env);
     startProcess(layout, {
       name,
       command: bin('fabric-ca-server'),
@@ -92,12 +154,7 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
         HOSTS,
         '--tls.enabled',
       ],
-      env: {
-        // The bootstrap identity (`-b`) through the environment: not visible in the process list.
-        FABRIC_CA_SERVER_BOOT: `registrar:${secret(layout, `${orgKey}/registrar`)}`,
-        FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${ports.caOperations}`,
-        FABRIC_CA_SERVER_METRICS_PROVIDER: 'disabled',
-      },
+      env,
       cwd: home,
     });
   }
@@ -146,6 +203,11 @@ class CaClient {
     ];
   }
 
+  /** Subject fields of every certificate requested: the organisation, not the client's template. */
+  private names(): string[] {
+    return ['--csr.names', csrNames(subjectOf(this.layout, this.orgKey))];
+  }
+
   private env(): Record<string, string> {
     return { FABRIC_CA_CLIENT_HOME: this.home };
   }
@@ -160,7 +222,7 @@ class CaClient {
     mkdirSync(this.home, { recursive: true, mode: 0o700 });
     const pw = secret(this.layout, `${this.orgKey}/registrar`);
     // Secrets go through the environment (FABRIC_CA_CLIENT_URL, …_ID_SECRET), never argv.
-    await run(bin('fabric-ca-client'), ['enroll', ...this.common()], {
+    await run(bin('fabric-ca-client'), ['enroll', ...this.names(), ...this.common()], {
       ...this.env(),
       FABRIC_CA_CLIENT_URL: `https://registrar:${pw}@${this.url}`,
     });
@@ -190,7 +252,7 @@ class CaClient {
   /** Enrols an identity into `dir` (an MSP dir, or a TLS dir with `tls`). */
   async enroll(id: string, dir: string, tls: boolean): Promise<void> {
     const pw = secret(this.layout, `${this.orgKey}/${id}`);
-    const args = ['enroll', '-M', dir, '--csr.hosts', HOSTS, ...this.common()];
+    const args = ['enroll', '-M', dir, '--csr.hosts', HOSTS, ...this.names(), ...this.common()];
     if (tls) args.push('--enrollment.profile', 'tls');
     rmSync(dir, { recursive: true, force: true });
     await run(bin('fabric-ca-client'), args, {

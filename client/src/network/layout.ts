@@ -169,16 +169,35 @@ export function resolveLayout(opts: NetworkOptions = {}): { layout: Layout; exis
 }
 
 /**
- * Networks created before organisations had a `kind` in the topology: take
- * each organisation's kind from the repository's topology file (same MSP ID).
+ * Networks created before organisations had a `kind`, an `organization` or
+ * a `country` in the topology: take each missing field from the repository's
+ * topology file (same MSP ID); failing that, a bank named by its description
+ * (or MSP ID) in country `XX` (ISO 3166's user-assigned code). Their
+ * certificates were issued long ago; this only names later enrolments.
  */
 function withKinds(topology: Topology): Topology {
-  if (topology.peerOrgs.every((o) => o.kind !== undefined)) return topology;
+  const complete = (o: Partial<Topology['ordererOrg']>) =>
+    o.organization !== undefined && o.country !== undefined;
+  if (
+    complete(topology.ordererOrg) &&
+    topology.peerOrgs.every((o) => o.kind !== undefined && complete(o))
+  )
+    return topology;
   const current = loadTopology(join(REPO_ROOT, 'network', 'topology.json'));
-  const kindOf = (msp: string) => current.peerOrgs.find((o) => o.mspId === msp)?.kind;
+  const same = (msp: string) =>
+    [current.ordererOrg, ...current.peerOrgs].find((o) => o.mspId === msp);
+  const fill = <T extends Topology['ordererOrg']>(o: T, name: string): T => ({
+    ...o,
+    organization: o.organization ?? same(o.mspId)?.organization ?? name,
+    country: o.country ?? same(o.mspId)?.country ?? 'XX',
+  });
   return {
     ...topology,
-    peerOrgs: topology.peerOrgs.map((o) => ({ ...o, kind: o.kind ?? kindOf(o.mspId) ?? 'bank' })),
+    ordererOrg: fill(topology.ordererOrg, topology.ordererOrg.mspId),
+    peerOrgs: topology.peerOrgs.map((o) => ({
+      ...fill(o, o.description),
+      kind: o.kind ?? current.peerOrgs.find((c) => c.mspId === o.mspId)?.kind ?? 'bank',
+    })),
   };
 }
 

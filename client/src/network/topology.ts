@@ -7,8 +7,19 @@ export interface UserSpec {
   readonly entity?: string;
 }
 
+/**
+ * Who an organisation is, as every certificate its CA issues names it
+ * (subject `O=<organization>, C=<country>`, the CA's own included).
+ */
+export interface OrgSubject {
+  /** Legal name, 1 to 64 characters (X.509's limit), without the characters special in a distinguished name. */
+  readonly organization: string;
+  /** ISO 3166-1 alpha-2 country code, upper case (`CN`). */
+  readonly country: string;
+}
+
 /** One peer organisation: one peer, one CA, one chaincode server. */
-export interface PeerOrgSpec {
+export interface PeerOrgSpec extends OrgSubject {
   readonly key: string;
   readonly index: number;
   readonly mspId: string;
@@ -16,6 +27,12 @@ export interface PeerOrgSpec {
   readonly kind: 'customs' | 'bank' | 'enterprise';
   readonly description: string;
   readonly users: readonly UserSpec[];
+}
+
+/** The organisation running the ordering service. */
+export interface OrdererOrgSpec extends OrgSubject {
+  readonly key: string;
+  readonly mspId: string;
 }
 
 /** The network as data (network/topology.json). */
@@ -28,7 +45,7 @@ export interface Topology {
   };
   readonly portBase: number;
   readonly batchTimeout: string;
-  readonly ordererOrg: { readonly key: string; readonly mspId: string };
+  readonly ordererOrg: OrdererOrgSpec;
   readonly peerOrgs: readonly PeerOrgSpec[];
 }
 
@@ -36,6 +53,23 @@ const NAME = /^[a-z][a-z0-9]{0,15}$/;
 const MSP = /^[A-Za-z][A-Za-z0-9]{0,31}MSP$/;
 const ROLES = new Set(['officer', 'clerk', 'auditor', 'enterprise', 'verifier']);
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+/** Printable, no characters that are special in a distinguished name or in fabric-ca-client's `--csr.names` list. */
+const ORGANIZATION = /^[^\s,=+"\\<>;#\p{Cc}](?:[^,=+"\\<>;#\p{Cc}]{0,62}[^\s,=+"\\<>;#\p{Cc}])?$/u;
+const COUNTRY = /^[A-Z]{2}$/;
+
+function checkSubject(file: string, who: string, org: Record<string, unknown>): void {
+  const { organization, country } = org;
+  if (typeof organization !== 'string' || !ORGANIZATION.test(organization))
+    fail(
+      file,
+      `${who}: organization must be the organisation's name, 1 to 64 characters without leading or trailing spaces or any of , = + " \\ < > ; # (it goes into certificate subjects as O=)`,
+    );
+  if (typeof country !== 'string' || !COUNTRY.test(country))
+    fail(
+      file,
+      `${who}: country must be an ISO 3166 two-letter code in upper case, such as CN (it goes into certificate subjects as C=); got ${JSON.stringify(country)}`,
+    );
+}
 
 /**
  * Reads and checks a topology file.
@@ -80,6 +114,7 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
   ) {
     fail(file, 'ordererOrg needs key and mspId');
   }
+  checkSubject(file, `ordererOrg ${String(ordererOrg.key)}`, ordererOrg);
   if (!Array.isArray(peerOrgs) || peerOrgs.length < 1)
     fail(file, 'peerOrgs must list at least one organisation');
   const keys = new Set<string>([ordererOrg.key as string]);
@@ -93,6 +128,7 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
     if (typeof key !== 'string' || !NAME.test(key))
       fail(file, `peer org key '${String(key)}' must match ${NAME}`);
     if (typeof mspId !== 'string' || !MSP.test(mspId)) fail(file, `${key}: mspId must end in MSP`);
+    checkSubject(file, key, org);
     if (!Number.isInteger(index) || (index as number) < 1 || (index as number) > 9)
       fail(file, `${key}: index must be 1..9`);
     if (keys.has(key) || msps.has(mspId) || indexes.has(index as number))
