@@ -18,7 +18,17 @@ import { Layout, fabricHome } from './layout';
 import { ensurePortsFree, httpsStatus, run, startProcess, waitFor, runningPid } from './proc';
 import { OrgSubject, PeerOrgSpec, UserSpec } from './topology';
 
-const HOSTS = 'localhost,127.0.0.1';
+/** SANs of certificates used on the root namespace's loopback only (REST services). */
+const LOCAL_HOSTS = 'localhost,127.0.0.1';
+
+/**
+ * SANs of an organisation's node and client certificates: its host address
+ * on an isolated network (peers, CLI and SDK dial it by address), else
+ * `localhost` and `127.0.0.1`.
+ */
+export function certHosts(layout: Layout, orgKey: string): string {
+  return layout.isolated ? layout.addressOf(orgKey) : LOCAL_HOSTS;
+}
 
 /** Label of a user's identity in the network's wallet: `<org>:<user>`. */
 export function walletLabel(orgKey: string, user: string): string {
@@ -95,6 +105,12 @@ async function writeCaServerConfig(
   }
 }
 
+/** `netns` of a process spec: the organisation's namespace when isolated. */
+export function netnsOption(layout: Layout, orgKey: string): { netns?: string } {
+  const netns = layout.netnsOf(orgKey);
+  return netns === undefined ? {} : { netns };
+}
+
 /** The CA's own certificate: the one root of its organisation (MSP and TLS). */
 export function caCertFile(layout: Layout, orgKey: string): string {
   return join(caHome(layout, orgKey), 'ca-cert.pem');
@@ -125,13 +141,16 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
   const name = `ca-${orgKey}`;
   const ports = caPorts(layout, orgKey);
   const home = caHome(layout, orgKey);
+  const bind = layout.bindOf(orgKey);
   if (runningPid(layout, name) === undefined) {
-    await ensurePortsFree(name, { CA: ports.ca, 'CA operations': ports.caOperations });
+    // An isolated organisation's ports are on its own host, which only this network uses.
+    if (!layout.isolated)
+      await ensurePortsFree(name, { CA: ports.ca, 'CA operations': ports.caOperations });
     mkdirSync(home, { recursive: true, mode: 0o700 });
     const env = {
       // The bootstrap identity (`-b`) through the environment: not visible in the process list.
       FABRIC_CA_SERVER_BOOT: `registrar:${secret(layout, `${orgKey}/registrar`)}`,
-      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${ports.caOperations}`,
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${bind}:${ports.caOperations}`,
       FABRIC_CA_SERVER_METRICS_PROVIDER: 'disabled',
     };
     await writeCaServerConfig(layout, orgKey, env);
@@ -143,7 +162,7 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
         '--home',
         home,
         '--address',
-        '127.0.0.1',
+        bind,
         '--port',
         String(ports.ca),
         '--ca.name',
@@ -151,11 +170,12 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
         '--csr.cn',
         `ca.${orgKey}.swledger`,
         '--csr.hosts',
-        HOSTS,
+        certHosts(layout, orgKey),
         '--tls.enabled',
       ],
       env,
       cwd: home,
+      ...netnsOption(layout, orgKey),
     });
   }
   await waitFor(
@@ -163,7 +183,7 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
     async () =>
       existsSync(caCertFile(layout, orgKey)) &&
       (await httpsStatus(
-        `https://localhost:${ports.ca}/cainfo`,
+        `https://${layout.hostOf(orgKey)}:${ports.ca}/cainfo`,
         readFileSync(caCertFile(layout, orgKey), 'utf8'),
       )) === 200,
     30_000,
@@ -191,7 +211,7 @@ class CaClient {
     private readonly orgKey: string,
   ) {
     this.home = layout.path('ca-clients', orgKey);
-    this.url = `localhost:${caPorts(layout, orgKey).ca}`;
+    this.url = `${layout.hostOf(orgKey)}:${caPorts(layout, orgKey).ca}`;
   }
 
   private common(): string[] {
@@ -249,10 +269,15 @@ class CaClient {
     return pw;
   }
 
-  /** Enrols an identity into `dir` (an MSP dir, or a TLS dir with `tls`). */
-  async enroll(id: string, dir: string, tls: boolean): Promise<void> {
+  /** Enrols an identity into `dir` (an MSP dir, or a TLS dir with `tls`), with SANs `hosts`. */
+  async enroll(
+    id: string,
+    dir: string,
+    tls: boolean,
+    hosts = certHosts(this.layout, this.orgKey),
+  ): Promise<void> {
     const pw = secret(this.layout, `${this.orgKey}/${id}`);
-    const args = ['enroll', '-M', dir, '--csr.hosts', HOSTS, ...this.names(), ...this.common()];
+    const args = ['enroll', '-M', dir, '--csr.hosts', hosts, ...this.names(), ...this.common()];
     if (tls) args.push('--enrollment.profile', 'tls');
     rmSync(dir, { recursive: true, force: true });
     await run(bin('fabric-ca-client'), args, {
@@ -413,7 +438,8 @@ export async function enrollRestTls(layout: Layout, org: PeerOrgSpec): Promise<v
   const ca = new CaClient(layout, org.key);
   await ca.enrollRegistrar();
   await ca.register({ id: 'rest', type: 'client' });
-  await ca.enroll('rest', restTlsDir(layout, org.key), true);
+  // REST services run beside the CLI, on the root namespace's loopback, isolated network or not.
+  await ca.enroll('rest', restTlsDir(layout, org.key), true, LOCAL_HOSTS);
 }
 
 /** A TLS key pair and the root that verifies the other side. */
