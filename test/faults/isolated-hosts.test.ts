@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportOrg } from '../../client/src/network/export';
 import { leftovers } from '../../client/src/network/isolate';
-import { Layout } from '../../client/src/network/layout';
+import { Layout, REPO_ROOT } from '../../client/src/network/layout';
 import { down, up } from '../../client/src/network/network';
 import { runningPid } from '../../client/src/network/proc';
 import { ConnectionProfile } from '../../client/src/network/profile';
@@ -16,6 +16,24 @@ import { ALPHA, invoice, newFile } from '../integration/fixtures';
 import { closeQuietly, freshNetwork, kill9, log, purgeNetwork } from './support';
 
 const NAME = 'faults-iso';
+/** A host network of its own, so a `dev` network started with --isolate may run beside it. */
+const HOST_NETWORK = '10.77.26.0/24';
+/** One host named by the topology; the others take the default addresses. */
+const BANKB_HOST = '10.77.26.113';
+
+/** network/topology.json on the scenario's host network, Bank B's host given explicitly. */
+function topologyFile(dir: string): string {
+  const topology = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'network', 'topology.json'), 'utf8'),
+  ) as { hostNetwork?: string; peerOrgs: { key: string; host?: string }[] };
+  topology.hostNetwork = HOST_NETWORK;
+  const bankb = topology.peerOrgs.find((o) => o.key === 'bankb');
+  if (!bankb) throw new Error('the topology has no bankb');
+  bankb.host = BANKB_HOST;
+  const file = join(dir, 'topology.json');
+  writeFileSync(file, JSON.stringify(topology, null, 2));
+  return file;
+}
 
 /** Whether this process may create network namespaces (root with `ip`). */
 function canIsolate(): boolean {
@@ -84,7 +102,12 @@ describe('isolated hosts: each organisation in its own network namespace, nothin
       this.skip();
     }
     out = mkdtempSync(join(tmpdir(), 'swl-iso-'));
-    layout = await freshNetwork({ name: NAME, portBase: 26000, isolate: true });
+    layout = await freshNetwork({
+      name: NAME,
+      portBase: 26000,
+      isolate: true,
+      topologyFile: topologyFile(out),
+    });
   });
   after(async () => {
     if (out) rmSync(out, { recursive: true, force: true });
@@ -144,7 +167,9 @@ describe('isolated hosts: each organisation in its own network namespace, nothin
 
     const urls = Object.values(profile.peers).map((p) => p.url);
 
-    expect(peerTls.subjectAltName).to.equal(`IP Address:${layout.addressOf('bankb')}`);
+    expect(layout.addressOf('bankb')).to.equal(BANKB_HOST);
+    expect(layout.addressOf('customs')).to.equal('10.77.26.11');
+    expect(peerTls.subjectAltName).to.equal(`IP Address:${BANKB_HOST}`);
     expect(urls).to.include(
       `grpcs://${layout.addressOf('customs')}:${layout.peerPorts(layout.peerOrg('customs')).peer}`,
     );
