@@ -99,20 +99,29 @@ async function links(): Promise<string[]> {
 }
 
 /**
- * The namespaces and root-side links of a network named `network` that
- * exist now: `swl-<network>-<org>` namespaces (an org key has no dash, so
- * network `dev` never claims `swl-dev-x-customs`), its bridge and veths.
+ * Which of the given namespace and link names belong to the network named
+ * `network` (pure): `swl-<network>-<org>` namespaces (an org key has no
+ * dash, so network `dev` never claims `swl-dev-x-customs`), its bridge and
+ * its veth ends.
  */
-export async function leftovers(network: string): Promise<{ netns: string[]; links: string[] }> {
+export function ownedBy(
+  network: string,
+  names: { readonly netns: readonly string[]; readonly links: readonly string[] },
+): { netns: string[]; links: string[] } {
   const prefix = `swl-${network}-`;
   const tag = networkTag(network);
   const ours = new RegExp(`^(swlb${tag}|swl[rh]${tag}\\d)$`);
   return {
-    netns: (await namespaces()).filter(
+    netns: names.netns.filter(
       (n) => n.startsWith(prefix) && /^[a-z][a-z0-9]*$/.test(n.slice(prefix.length)),
     ),
-    links: (await links()).filter((l) => ours.test(l)),
+    links: names.links.filter((l) => ours.test(l)),
   };
+}
+
+/** The namespaces and root-side links of a network that exist now. */
+export async function leftovers(network: string): Promise<{ netns: string[]; links: string[] }> {
+  return ownedBy(network, { netns: await namespaces(), links: await links() });
 }
 
 /** Removes every namespace, veth and the bridge of an isolated network (no-op when none exists). */

@@ -6,7 +6,13 @@ import { parse } from 'yaml';
 import { ccaasConnection } from '../../../../client/src/network/chaincode';
 import { ordererEnv, peerEnv, renderConfigtx } from '../../../../client/src/network/config';
 import { certHosts } from '../../../../client/src/network/crypto';
-import { inHost, isolationPlan } from '../../../../client/src/network/isolate';
+import {
+  bridgeName,
+  inHost,
+  isolationPlan,
+  networkTag,
+  ownedBy,
+} from '../../../../client/src/network/isolate';
 import { Layout, REPO_ROOT, resolveLayout, saveState } from '../../../../client/src/network/layout';
 import { allPeerFlags, ordererFlags, peerCliEnv } from '../../../../client/src/network/peercli';
 import { connectionProfile } from '../../../../client/src/network/profile';
@@ -144,6 +150,28 @@ describe('network/isolate: organisations on separate hosts', () => {
     expect(names.filter((n) => n.length > 15)).to.deep.equal([]);
     expect(new Set(names).size).to.equal(names.length);
     expect(other.bridge).to.not.equal(plan.bridge);
+  });
+
+  it("claims only its own network's namespaces and links when cleaning up", () => {
+    const tag = networkTag('dev');
+    const names = {
+      netns: ['swl-dev-customs', 'swl-dev-x-customs', 'swl-devx-banka', 'other', 'swl-dev-'],
+      links: [
+        bridgeName('dev'),
+        `swlr${tag}3`,
+        `swlh${tag}0`,
+        bridgeName('dev-x'),
+        'eth0',
+        `swlr${tag}`,
+      ],
+    };
+
+    const owned = ownedBy('dev', names);
+
+    expect(owned).to.deep.equal({
+      netns: ['swl-dev-customs'],
+      links: [bridgeName('dev'), `swlr${tag}3`, `swlh${tag}0`],
+    });
   });
 
   it('runs a process through ip netns exec in its organisation namespace only when isolated', () => {
