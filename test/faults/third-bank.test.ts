@@ -20,6 +20,8 @@ function topologyWithBankC(dir: string): string {
     key: 'bankc',
     index: 5,
     mspId: 'BankCMSP',
+    organization: 'Bank C',
+    country: 'SG',
     kind: 'bank',
     description: 'Bank C',
     users: [

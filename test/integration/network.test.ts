@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
+import { caCertFile, clientTls } from '@swledger/devnet/crypto';
 import { down, status, up } from '@swledger/devnet/network';
 import { allPeerFlags, ordererFlags, peerCli } from '@swledger/devnet/peercli';
 import { Layout } from '@swledger/devnet/layout';
@@ -56,8 +60,77 @@ async function cliInvoke(
   return res.stderr + res.stdout;
 }
 
+/** The C and O of a certificate's subject, and whether it still says Hyperledger or North Carolina. */
+function subjectOf(pem: string | Buffer): { C?: string; O?: string; template: boolean } {
+  const subject = new X509Certificate(pem).subject;
+  const fields = new Map(subject.split('\n').map((l) => l.split('=', 2) as [string, string]));
+  return {
+    C: fields.get('C'),
+    O: fields.get('O'),
+    template: /Hyperledger|North Carolina/.test(subject),
+  };
+}
+
+/** The TLS certificate a running peer presents (mutual TLS: as the organisation's client). */
+function servedCertificate(layout: Layout, org: string): Promise<Buffer> {
+  const tls = clientTls(layout, org);
+  if (!tls) throw new Error(`${org} has no client TLS pair`);
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: layout.peerPorts(layout.peerOrg(org)).peer,
+      ca: readFileSync(layout.orgCaCert(org)),
+      cert: readFileSync(tls.cert),
+      key: readFileSync(tls.key),
+      servername: 'localhost',
+      ALPNProtocols: ['h2'],
+    });
+    socket.once('secureConnect', () => {
+      const raw = socket.getPeerCertificate().raw;
+      socket.destroy();
+      resolve(raw);
+    });
+    socket.once('error', reject);
+  });
+}
+
 describe('network: a real Fabric network without Docker', function () {
   this.timeout(180_000);
+
+  it('names each organisation and its country in its certificates, as the topology gives them', async () => {
+    const layout = testLayout();
+    const bankb = layout.peerOrg('bankb');
+    const enterprise = layout.peerOrg('enterprise');
+    const orderer = layout.topology.ordererOrg;
+
+    const served = subjectOf(await servedCertificate(layout, 'bankb'));
+    const peer = subjectOf(
+      readFileSync(join(layout.nodeDir('bankb', 'peer0'), 'msp', 'signcerts', 'cert.pem')),
+    );
+    const user = subjectOf(
+      readFileSync(join(userMsp(layout, 'enterprise', 'alpha'), 'signcerts', 'cert.pem')),
+    );
+    const ca = subjectOf(readFileSync(caCertFile(layout, 'enterprise')));
+    const caTls = subjectOf(readFileSync(join(layout.path('ca', 'enterprise'), 'tls-cert.pem')));
+    const ordererNode = subjectOf(
+      readFileSync(join(layout.nodeDir(orderer.key, 'orderer0'), 'tls', 'server.crt')),
+    );
+
+    expect(bankb.country).to.not.equal(enterprise.country);
+    expect(served).to.deep.equal({ C: bankb.country, O: bankb.organization, template: false });
+    expect(peer).to.deep.equal({ C: bankb.country, O: bankb.organization, template: false });
+    for (const cert of [user, ca, caTls])
+      expect(cert).to.deep.equal({
+        C: enterprise.country,
+        O: enterprise.organization,
+        template: false,
+      });
+    expect(ordererNode).to.deep.equal({
+      C: orderer.country,
+      O: orderer.organization,
+      template: false,
+    });
+  });
 
   it('answers ping and commits noop through the peer CLI as a customs officer', async () => {
     const layout = testLayout();

@@ -24,10 +24,17 @@ interface NetFlags {
   readonly portBase?: number;
   readonly orderers?: number;
   readonly topology?: string;
+  readonly isolate?: boolean;
 }
 
 function netOpts(f: NetFlags): NetworkOptions {
-  return { name: f.network, portBase: f.portBase, orderers: f.orderers, topologyFile: f.topology };
+  return {
+    name: f.network,
+    portBase: f.portBase,
+    orderers: f.orderers,
+    topologyFile: f.topology,
+    ...(f.isolate === true ? { isolate: true } : {}),
+  };
 }
 
 interface ExportFlags {
@@ -123,6 +130,10 @@ export function networkCommand(): Command {
       integer('--orderers', 1, 5),
     )
     .option('--topology <file>', 'topology file for a new network (default network/topology.json)')
+    .option(
+      '--isolate',
+      "a new network with each organisation on a host of its own: a network namespace at the topology's host address, on a bridge (root only)",
+    )
     .action(async (f: NetFlags) => {
       const res = await up({ ...netOpts(f), progress });
       const t = res.layout.topology;

@@ -35,7 +35,7 @@ export interface CcaasConnection {
  */
 export function ccaasConnection(layout: Layout, org: PeerOrgSpec): CcaasConnection {
   return {
-    address: `localhost:${layout.peerPorts(org).chaincodeServer}`,
+    address: `${layout.hostOf(org.key)}:${layout.peerPorts(org).chaincodeServer}`,
     dial_timeout: DIAL_TIMEOUT,
     tls_required: true,
     client_auth_required: true,
@@ -170,7 +170,7 @@ export function discoverFlags(layout: Layout, org: PeerOrgSpec): string[] {
   const tls = clientTls(layout, org.key);
   return [
     '--server',
-    `localhost:${layout.peerPorts(org).peer}`,
+    `${layout.hostOf(org.key)}:${layout.peerPorts(org).peer}`,
     '--peerTLSCA',
     layout.orgCaCert(org.key),
     ...(tls ? ['--tlsCert', tls.cert, '--tlsKey', tls.key] : []),

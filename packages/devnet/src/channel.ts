@@ -35,7 +35,7 @@ function osnadminFlags(layout: Layout, n: number): string[] {
   const tls = join(layout.orgDir(key), 'admin', 'tls');
   return [
     '-o',
-    `localhost:${layout.ordererPorts(n).admin}`,
+    `${layout.hostOf(key)}:${layout.ordererPorts(n).admin}`,
     '--ca-file',
     layout.orgCaCert(key),
     '--client-cert',

@@ -89,6 +89,8 @@ export function renderOrdererYaml(layout: Layout): string {
 /** Environment of one peer. */
 export function peerEnv(layout: Layout, org: PeerOrgSpec, cfgDir: string): Record<string, string> {
   const p = layout.peerPorts(org);
+  const host = layout.hostOf(org.key);
+  const bind = layout.bindOf(org.key);
   const node = layout.nodeDir(org.key, 'peer0');
   const tls = join(node, 'tls');
   const data = layout.path('data', `peer0-${org.key}`);
@@ -97,12 +99,12 @@ export function peerEnv(layout: Layout, org: PeerOrgSpec, cfgDir: string): Recor
     FABRIC_CFG_PATH: cfgDir,
     FABRIC_LOGGING_SPEC: 'info:gossip=warn:msp=warn:grpc=warn',
     CORE_PEER_ID: `peer0.${org.key}`,
-    CORE_PEER_ADDRESS: `localhost:${p.peer}`,
-    CORE_PEER_LISTENADDRESS: `127.0.0.1:${p.peer}`,
-    CORE_PEER_CHAINCODEADDRESS: `localhost:${p.chaincodeListen}`,
-    CORE_PEER_CHAINCODELISTENADDRESS: `127.0.0.1:${p.chaincodeListen}`,
-    CORE_PEER_GOSSIP_BOOTSTRAP: `localhost:${p.peer}`,
-    CORE_PEER_GOSSIP_EXTERNALENDPOINT: `localhost:${p.peer}`,
+    CORE_PEER_ADDRESS: `${host}:${p.peer}`,
+    CORE_PEER_LISTENADDRESS: `${bind}:${p.peer}`,
+    CORE_PEER_CHAINCODEADDRESS: `${host}:${p.chaincodeListen}`,
+    CORE_PEER_CHAINCODELISTENADDRESS: `${bind}:${p.chaincodeListen}`,
+    CORE_PEER_GOSSIP_BOOTSTRAP: `${host}:${p.peer}`,
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT: `${host}:${p.peer}`,
     // Peers start before they join the channel, so their first contacts with
     // other orgs fail; retry and refresh membership within seconds, not 25 s.
     CORE_PEER_GOSSIP_RECONNECTINTERVAL: '4s',
@@ -120,7 +122,7 @@ export function peerEnv(layout: Layout, org: PeerOrgSpec, cfgDir: string): Recor
     [CCAAS_CLIENT_KEY_VAR]: join(tls, 'server.key'),
     CORE_PEER_FILESYSTEMPATH: join(data, 'production'),
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: join(data, 'snapshots'),
-    CORE_OPERATIONS_LISTENADDRESS: `127.0.0.1:${p.operations}`,
+    CORE_OPERATIONS_LISTENADDRESS: `${bind}:${p.operations}`,
     CORE_OPERATIONS_TLS_ENABLED: 'true',
     CORE_OPERATIONS_TLS_CERT_FILE: join(tls, 'server.crt'),
     CORE_OPERATIONS_TLS_KEY_FILE: join(tls, 'server.key'),
@@ -132,6 +134,7 @@ export function peerEnv(layout: Layout, org: PeerOrgSpec, cfgDir: string): Recor
 export function ordererEnv(layout: Layout, n: number, cfgDir: string): Record<string, string> {
   const key = layout.topology.ordererOrg.key;
   const p = layout.ordererPorts(n);
+  const bind = layout.bindOf(key);
   const node = layout.nodeDir(key, `orderer${n}`);
   const tls = join(node, 'tls');
   const data = layout.path('data', `orderer${n}`);
@@ -140,7 +143,7 @@ export function ordererEnv(layout: Layout, n: number, cfgDir: string): Record<st
   return {
     FABRIC_CFG_PATH: cfgDir,
     FABRIC_LOGGING_SPEC: 'info:orderer.consensus.etcdraft=info:grpc=warn',
-    ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
+    ORDERER_GENERAL_LISTENADDRESS: bind,
     ORDERER_GENERAL_LISTENPORT: String(p.listen),
     ORDERER_GENERAL_LOCALMSPID: layout.topology.ordererOrg.mspId,
     ORDERER_GENERAL_LOCALMSPDIR: join(node, 'msp'),
@@ -156,7 +159,7 @@ export function ordererEnv(layout: Layout, n: number, cfgDir: string): Record<st
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: join(tls, 'server.key'),
     ORDERER_GENERAL_CLUSTER_ROOTCAS: roots,
     ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-    ORDERER_ADMIN_LISTENADDRESS: `127.0.0.1:${p.admin}`,
+    ORDERER_ADMIN_LISTENADDRESS: `${bind}:${p.admin}`,
     ORDERER_ADMIN_TLS_ENABLED: 'true',
     ORDERER_ADMIN_TLS_CERTIFICATE: join(tls, 'server.crt'),
     ORDERER_ADMIN_TLS_PRIVATEKEY: join(tls, 'server.key'),
@@ -166,7 +169,7 @@ export function ordererEnv(layout: Layout, n: number, cfgDir: string): Record<st
     ORDERER_FILELEDGER_LOCATION: join(data, 'ledger'),
     ORDERER_CONSENSUS_WALDIR: join(data, 'etcdraft', 'wal'),
     ORDERER_CONSENSUS_SNAPDIR: join(data, 'etcdraft', 'snapshot'),
-    ORDERER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${p.operations}`,
+    ORDERER_OPERATIONS_LISTENADDRESS: `${bind}:${p.operations}`,
     ORDERER_OPERATIONS_TLS_ENABLED: 'true',
     ORDERER_OPERATIONS_TLS_CERTIFICATE: join(tls, 'server.crt'),
     ORDERER_OPERATIONS_TLS_PRIVATEKEY: join(tls, 'server.key'),
@@ -206,7 +209,7 @@ export function renderConfigtx(layout: Layout): string {
     },
     OrdererEndpoints: layout
       .ordererNames()
-      .map((_, n) => `localhost:${layout.ordererPorts(n).listen}`),
+      .map((_, n) => `${layout.hostOf(ordererKey)}:${layout.ordererPorts(n).listen}`),
   };
   const peerOrgs = t.peerOrgs.map((org) => {
     const m = org.mspId;
@@ -220,7 +223,7 @@ export function renderConfigtx(layout: Layout): string {
         Admins: signature(`OR('${m}.admin')`),
         Endorsement: signature(`OR('${m}.peer')`),
       },
-      AnchorPeers: [{ Host: 'localhost', Port: layout.peerPorts(org).peer }],
+      AnchorPeers: [{ Host: layout.hostOf(org.key), Port: layout.peerPorts(org).peer }],
     };
   });
   const tls = (n: number) => join(layout.nodeDir(ordererKey, `orderer${n}`), 'tls', 'server.crt');
@@ -238,7 +241,7 @@ export function renderConfigtx(layout: Layout): string {
       BatchSize: { MaxMessageCount: 100, AbsoluteMaxBytes: '10 MB', PreferredMaxBytes: '2 MB' },
       EtcdRaft: {
         Consenters: layout.ordererNames().map((_, n) => ({
-          Host: 'localhost',
+          Host: layout.hostOf(ordererKey),
           Port: layout.ordererPorts(n).listen,
           ClientTLSCert: tls(n),
           ServerTLSCert: tls(n),

@@ -4,18 +4,31 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { Layout, fabricHome } from './layout';
 import { ensurePortsFree, httpsStatus, run, startProcess, waitFor, runningPid } from './proc';
-import { PeerOrgSpec, UserSpec } from './topology';
+import { OrgSubject, PeerOrgSpec, UserSpec } from './topology';
 
-const HOSTS = 'localhost,127.0.0.1';
+/** SANs of certificates used on the root namespace's loopback only (REST services). */
+const LOCAL_HOSTS = 'localhost,127.0.0.1';
+
+/**
+ * SANs of an organisation's node and client certificates: its host address
+ * on an isolated network (peers, CLI and SDK dial it by address), else
+ * `localhost` and `127.0.0.1`.
+ */
+export function certHosts(layout: Layout, orgKey: string): string {
+  return layout.isolated ? layout.addressOf(orgKey) : LOCAL_HOSTS;
+}
 
 /** Label of a user's identity in the network's wallet: `<org>:<user>`. */
 export function walletLabel(orgKey: string, user: string): string {
@@ -38,6 +51,64 @@ function caPorts(layout: Layout, orgKey: string): { ca: number; caOperations: nu
   return orgKey === layout.topology.ordererOrg.key
     ? layout.ordererCaPorts()
     : layout.peerPorts(layout.peerOrg(orgKey));
+}
+
+/** The organisation (orderer or peer org) a CA belongs to, as its certificates name it. */
+function subjectOf(layout: Layout, orgKey: string): OrgSubject {
+  const t = layout.topology;
+  return orgKey === t.ordererOrg.key ? t.ordererOrg : layout.peerOrg(orgKey);
+}
+
+/**
+ * fabric-ca-client's `--csr.names` value for an organisation: `C=<country>,O=<name>`.
+ * The topology refuses names holding a comma or an equals sign, so the list splits as meant.
+ */
+export function csrNames(subject: OrgSubject): string {
+  return `C=${subject.country},O=${subject.organization}`;
+}
+
+/**
+ * A fabric-ca-server configuration file with its `csr.names` (the subject of
+ * the CA's own certificate and of the TLS certificate it makes itself) set
+ * to the organisation, instead of the template's `O=Hyperledger,
+ * ST=North Carolina`; the rest of the file, comments included, is unchanged.
+ * @throws Error when the text has no `csr` section
+ */
+export function withCsrNames(configYaml: string, subject: OrgSubject): string {
+  const doc = parseDocument(configYaml);
+  if (!doc.has('csr')) throw new Error('fabric-ca-server configuration has no csr section');
+  doc.setIn(['csr', 'names'], [{ C: subject.country, O: subject.organization }]);
+  return doc.toString();
+}
+
+/**
+ * Writes the CA server's configuration file before its first start: the
+ * template fabric-ca-server itself writes (`init` in a scratch home, whose
+ * certificates are thrown away), with the organisation's subject. Without
+ * this file the server writes the template and signs its certificate with
+ * the template's subject.
+ */
+async function writeCaServerConfig(
+  layout: Layout,
+  orgKey: string,
+  env: Readonly<Record<string, string>>,
+): Promise<void> {
+  const file = join(caHome(layout, orgKey), 'fabric-ca-server-config.yaml');
+  if (existsSync(file)) return;
+  const scratch = mkdtempSync(join(tmpdir(), 'swl-ca-init-'));
+  try {
+    await run(bin('fabric-ca-server'), ['init', '--home', scratch], env, scratch);
+    const template = readFileSync(join(scratch, 'fabric-ca-server-config.yaml'), 'utf8');
+    writeFileSync(file, withCsrNames(template, subjectOf(layout, orgKey)), { mode: 0o600 });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `netns` of a process spec: the organisation's namespace when isolated. */
+export function netnsOption(layout: Layout, orgKey: string): { netns?: string } {
+  const netns = layout.netnsOf(orgKey);
+  return netns === undefined ? {} : { netns };
 }
 
 /** The CA's own certificate: the one root of its organisation (MSP and TLS). */
@@ -70,9 +141,19 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
   const name = `ca-${orgKey}`;
   const ports = caPorts(layout, orgKey);
   const home = caHome(layout, orgKey);
+  const bind = layout.bindOf(orgKey);
   if (runningPid(layout, name) === undefined) {
-    await ensurePortsFree(name, { CA: ports.ca, 'CA operations': ports.caOperations });
+    // An isolated organisation's ports are on its own host, which only this network uses.
+    if (!layout.isolated)
+      await ensurePortsFree(name, { CA: ports.ca, 'CA operations': ports.caOperations });
     mkdirSync(home, { recursive: true, mode: 0o700 });
+    const env = {
+      // The bootstrap identity (`-b`) through the environment: not visible in the process list.
+      FABRIC_CA_SERVER_BOOT: `registrar:${secret(layout, `${orgKey}/registrar`)}`,
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${bind}:${ports.caOperations}`,
+      FABRIC_CA_SERVER_METRICS_PROVIDER: 'disabled',
+    };
+    await writeCaServerConfig(layout, orgKey, env);
     startProcess(layout, {
       name,
       command: bin('fabric-ca-server'),
@@ -81,7 +162,7 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
         '--home',
         home,
         '--address',
-        '127.0.0.1',
+        bind,
         '--port',
         String(ports.ca),
         '--ca.name',
@@ -89,16 +170,12 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
         '--csr.cn',
         `ca.${orgKey}.swledger`,
         '--csr.hosts',
-        HOSTS,
+        certHosts(layout, orgKey),
         '--tls.enabled',
       ],
-      env: {
-        // The bootstrap identity (`-b`) through the environment: not visible in the process list.
-        FABRIC_CA_SERVER_BOOT: `registrar:${secret(layout, `${orgKey}/registrar`)}`,
-        FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${ports.caOperations}`,
-        FABRIC_CA_SERVER_METRICS_PROVIDER: 'disabled',
-      },
+      env,
       cwd: home,
+      ...netnsOption(layout, orgKey),
     });
   }
   await waitFor(
@@ -106,7 +183,7 @@ export async function startCa(layout: Layout, orgKey: string): Promise<void> {
     async () =>
       existsSync(caCertFile(layout, orgKey)) &&
       (await httpsStatus(
-        `https://localhost:${ports.ca}/cainfo`,
+        `https://${layout.hostOf(orgKey)}:${ports.ca}/cainfo`,
         readFileSync(caCertFile(layout, orgKey), 'utf8'),
       )) === 200,
     30_000,
@@ -134,7 +211,7 @@ class CaClient {
     private readonly orgKey: string,
   ) {
     this.home = layout.path('ca-clients', orgKey);
-    this.url = `localhost:${caPorts(layout, orgKey).ca}`;
+    this.url = `${layout.hostOf(orgKey)}:${caPorts(layout, orgKey).ca}`;
   }
 
   private common(): string[] {
@@ -144,6 +221,11 @@ class CaClient {
       '--caname',
       caName(this.orgKey),
     ];
+  }
+
+  /** Subject fields of every certificate requested: the organisation, not the client's template. */
+  private names(): string[] {
+    return ['--csr.names', csrNames(subjectOf(this.layout, this.orgKey))];
   }
 
   private env(): Record<string, string> {
@@ -160,7 +242,7 @@ class CaClient {
     mkdirSync(this.home, { recursive: true, mode: 0o700 });
     const pw = secret(this.layout, `${this.orgKey}/registrar`);
     // Secrets go through the environment (FABRIC_CA_CLIENT_URL, …_ID_SECRET), never argv.
-    await run(bin('fabric-ca-client'), ['enroll', ...this.common()], {
+    await run(bin('fabric-ca-client'), ['enroll', ...this.names(), ...this.common()], {
       ...this.env(),
       FABRIC_CA_CLIENT_URL: `https://registrar:${pw}@${this.url}`,
     });
@@ -187,10 +269,15 @@ class CaClient {
     return pw;
   }
 
-  /** Enrols an identity into `dir` (an MSP dir, or a TLS dir with `tls`). */
-  async enroll(id: string, dir: string, tls: boolean): Promise<void> {
+  /** Enrols an identity into `dir` (an MSP dir, or a TLS dir with `tls`), with SANs `hosts`. */
+  async enroll(
+    id: string,
+    dir: string,
+    tls: boolean,
+    hosts = certHosts(this.layout, this.orgKey),
+  ): Promise<void> {
     const pw = secret(this.layout, `${this.orgKey}/${id}`);
-    const args = ['enroll', '-M', dir, '--csr.hosts', HOSTS, ...this.common()];
+    const args = ['enroll', '-M', dir, '--csr.hosts', hosts, ...this.names(), ...this.common()];
     if (tls) args.push('--enrollment.profile', 'tls');
     rmSync(dir, { recursive: true, force: true });
     await run(bin('fabric-ca-client'), args, {
@@ -351,7 +438,8 @@ export async function enrollRestTls(layout: Layout, org: PeerOrgSpec): Promise<v
   const ca = new CaClient(layout, org.key);
   await ca.enrollRegistrar();
   await ca.register({ id: 'rest', type: 'client' });
-  await ca.enroll('rest', restTlsDir(layout, org.key), true);
+  // REST services run beside the CLI, on the root namespace's loopback, isolated network or not.
+  await ca.enroll('rest', restTlsDir(layout, org.key), true, LOCAL_HOSTS);
 }
 
 /** A TLS key pair and the root that verifies the other side. */

@@ -9,6 +9,7 @@ import {
   ordererCaPorts,
   peerOrgPorts,
   PeerOrgSpec,
+  hostAddresses,
 } from './topology';
 
 /** Fabric version the binaries are built from; the cache is keyed by it. */
@@ -35,6 +36,11 @@ export interface NetworkOptions {
   readonly orderers?: number;
   /** Topology file; default network/topology.json. */
   readonly topologyFile?: string;
+  /**
+   * Run each organisation in a network namespace of its own, at its host
+   * address on a bridge (root only). Fixed when the network is created.
+   */
+  readonly isolate?: boolean;
 }
 
 /** What `up` records so later commands need no flags. */
@@ -43,6 +49,8 @@ export interface NetworkState {
   readonly portBase: number;
   readonly orderers: number;
   readonly topology: Topology;
+  /** Whether each organisation runs in its own network namespace (absent: no). */
+  readonly isolate?: boolean;
 }
 
 /** All paths and ports of one network instance. */
@@ -61,6 +69,36 @@ export class Layout {
   }
   get channel(): string {
     return this.topology.channel;
+  }
+  /** Whether each organisation runs on a host (network namespace) of its own. */
+  get isolated(): boolean {
+    return this.state.isolate === true;
+  }
+
+  /**
+   * The name others reach an organisation's processes by, in certificates
+   * (SANs), advertised endpoints, profiles and CLI flags: its host address
+   * when isolated, else `localhost`.
+   */
+  hostOf(orgKey: string): string {
+    return this.isolated ? this.addressOf(orgKey) : 'localhost';
+  }
+
+  /** The address an organisation's processes listen on: its host address when isolated, else 127.0.0.1. */
+  bindOf(orgKey: string): string {
+    return this.isolated ? this.addressOf(orgKey) : '127.0.0.1';
+  }
+
+  /** The organisation's host address on the host network (isolated or not). */
+  addressOf(orgKey: string): string {
+    const address = hostAddresses(this.topology).get(orgKey);
+    if (address === undefined) throw new Error(`unknown organisation '${orgKey}'`);
+    return address;
+  }
+
+  /** Network namespace of an organisation's processes; undefined when not isolated. */
+  netnsOf(orgKey: string): string | undefined {
+    return this.isolated ? netnsName(this.state.name, orgKey) : undefined;
   }
 
   path(...parts: string[]): string {
@@ -122,6 +160,11 @@ export class Layout {
   }
 }
 
+/** Network namespace of an organisation of an isolated network: `swl-<network>-<org>`. */
+export function netnsName(network: string, orgKey: string): string {
+  return `swl-${network}-${orgKey}`;
+}
+
 /** Where an instance lives. */
 export function runDirOf(name: string): string {
   const home = process.env.SWL_HOME ?? join(REPO_ROOT, '.swledger');
@@ -148,6 +191,11 @@ export function resolveLayout(opts: NetworkOptions = {}): { layout: Layout; exis
         `network '${name}' was created with port base ${state.portBase}; to recreate it with ${opts.portBase}, run \`swl network down --purge -n ${name}\` first (this deletes its ledger)`,
       );
     }
+    if (opts.isolate !== undefined && opts.isolate !== (state.isolate === true)) {
+      throw new Error(
+        `network '${name}' was created ${state.isolate === true ? 'with' : 'without'} --isolate; to recreate it ${opts.isolate ? 'with' : 'without'}, run \`swl network down --purge -n ${name}\` first (this deletes its ledger)`,
+      );
+    }
     if (opts.orderers !== undefined && opts.orderers !== state.orderers) {
       throw new Error(
         `network '${name}' was created with ${state.orderers} orderer(s); to recreate it with ${opts.orderers}, run \`swl network down --purge -n ${name}\` first (this deletes its ledger)`,
@@ -164,21 +212,41 @@ export function resolveLayout(opts: NetworkOptions = {}): { layout: Layout; exis
     portBase: opts.portBase ?? topology.portBase,
     orderers,
     topology,
+    ...(opts.isolate === true ? { isolate: true } : {}),
   };
   return { layout: new Layout(state), existing: false };
 }
 
 /**
- * Networks created before organisations had a `kind` in the topology: take
- * each organisation's kind from the repository's topology file (same MSP ID).
+ * Networks created before organisations had a `kind`, an `organization` or
+ * a `country` in the topology: take each missing field from the repository's
+ * topology file (same MSP ID); failing that, a bank named by its description
+ * (or MSP ID) in country `XX` (ISO 3166's user-assigned code). Their
+ * certificates were issued long ago; this only names later enrolments.
  */
 function withKinds(topology: Topology): Topology {
-  if (topology.peerOrgs.every((o) => o.kind !== undefined)) return topology;
+  const complete = (o: Partial<Topology['ordererOrg']>) =>
+    o.organization !== undefined && o.country !== undefined;
+  if (
+    complete(topology.ordererOrg) &&
+    topology.peerOrgs.every((o) => o.kind !== undefined && complete(o))
+  )
+    return topology;
   const current = loadTopology(join(REPO_ROOT, 'network', 'topology.json'));
-  const kindOf = (msp: string) => current.peerOrgs.find((o) => o.mspId === msp)?.kind;
+  const same = (msp: string) =>
+    [current.ordererOrg, ...current.peerOrgs].find((o) => o.mspId === msp);
+  const fill = <T extends Topology['ordererOrg']>(o: T, name: string): T => ({
+    ...o,
+    organization: o.organization ?? same(o.mspId)?.organization ?? name,
+    country: o.country ?? same(o.mspId)?.country ?? 'XX',
+  });
   return {
     ...topology,
-    peerOrgs: topology.peerOrgs.map((o) => ({ ...o, kind: o.kind ?? kindOf(o.mspId) ?? 'bank' })),
+    ordererOrg: fill(topology.ordererOrg, topology.ordererOrg.mspId),
+    peerOrgs: topology.peerOrgs.map((o) => ({
+      ...fill(o, o.description),
+      kind: o.kind ?? current.peerOrgs.find((c) => c.mspId === o.mspId)?.kind ?? 'bank',
+    })),
   };
 }
 

@@ -11,7 +11,8 @@ import {
   runDirOf,
   saveState,
 } from './layout';
-import { caCertFile, enrollOrdererOrg, enrollPeerOrg, startCa } from './crypto';
+import { caCertFile, enrollOrdererOrg, enrollPeerOrg, netnsOption, startCa } from './crypto';
+import { leftovers, removeIsolation, setupIsolation } from './isolate';
 import { ordererEnv, peerEnv, renderConfigtx, renderCoreYaml, renderOrdererYaml } from './config';
 import { createGenesisBlock, joinOrderer, joinPeer, ledgerHeight } from './channel';
 import {
@@ -56,7 +57,7 @@ export function ensureBinaries(progress: Progress, install = true): void {
 
 function caUrl(layout: Layout, orgKey: string, port: number): Promise<number> {
   return httpsStatus(
-    `https://localhost:${port}/cainfo`,
+    `https://${layout.hostOf(orgKey)}:${port}/cainfo`,
     readFileSync(caCertFile(layout, orgKey), 'utf8'),
   );
 }
@@ -64,15 +65,15 @@ function caUrl(layout: Layout, orgKey: string, port: number): Promise<number> {
 async function healthy(layout: Layout, orgKey: string, port: number): Promise<boolean> {
   return (
     (await httpsStatus(
-      `https://localhost:${port}/healthz`,
+      `https://${layout.hostOf(orgKey)}:${port}/healthz`,
       readFileSync(layout.orgCaCert(orgKey), 'utf8'),
     )) === 200
   );
 }
 
-function tcpOpen(port: number): Promise<boolean> {
+function tcpOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = createConnection({ host: '127.0.0.1', port });
+    const s = createConnection({ host, port });
     s.setTimeout(1000);
     s.on('connect', () => {
       s.destroy();
@@ -163,6 +164,7 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
     return { layout, alreadyRunning: true, seconds: 0 };
   }
   mkdirSync(layout.runDir, { recursive: true, mode: 0o700 });
+  if (layout.isolated) await isolate(layout, progress);
   const overlap = ephemeralOverlap(layout);
   if (overlap) progress(`warning: ${overlap}`);
   const t = layout.topology;
@@ -195,16 +197,18 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
       for (const [n, name] of layout.ordererNames().entries()) {
         if (runningPid(layout, name) !== undefined) continue;
         const ports = layout.ordererPorts(n);
-        await ensurePortsFree(name, {
-          listen: ports.listen,
-          admin: ports.admin,
-          operations: ports.operations,
-        });
+        if (!layout.isolated)
+          await ensurePortsFree(name, {
+            listen: ports.listen,
+            admin: ports.admin,
+            operations: ports.operations,
+          });
         startProcess(layout, {
           name,
           command: fabricBin('orderer'),
           args: [],
           env: ordererEnv(layout, n, ordererDir),
+          ...netnsOption(layout, t.ordererOrg.key),
         });
       }
       await Promise.all(
@@ -238,16 +242,18 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
         const name = `peer0-${org.key}`;
         if (runningPid(layout, name) !== undefined) continue;
         const ports = layout.peerPorts(org);
-        await ensurePortsFree(name, {
-          peer: ports.peer,
-          'chaincode listen': ports.chaincodeListen,
-          operations: ports.operations,
-        });
+        if (!layout.isolated)
+          await ensurePortsFree(name, {
+            peer: ports.peer,
+            'chaincode listen': ports.chaincodeListen,
+            operations: ports.operations,
+          });
         startProcess(layout, {
           name,
           command: fabricBin('peer'),
           args: ['node', 'start'],
           env: peerEnv(layout, org, coreDir),
+          ...netnsOption(layout, org.key),
         });
       }
       await Promise.all(
@@ -257,7 +263,7 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
             `peer0-${org.key} /healthz and its port (log: ${layout.logFile(`peer0-${org.key}`)})`,
             async () =>
               (await healthy(layout, org.key, layout.peerPorts(org).operations)) &&
-              (await tcpOpen(layout.peerPorts(org).peer)),
+              (await tcpOpen(layout.hostOf(org.key), layout.peerPorts(org).peer)),
             120_000,
             250,
             { layout, name: `peer0-${org.key}` },
@@ -309,6 +315,29 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
   return { layout, alreadyRunning: false, seconds };
 }
 
+/**
+ * Makes the hosts of an isolated network: its namespaces, veths and bridge.
+ * When none of its processes runs (a first start, a start after `down`, or
+ * after a crash), whatever an earlier run left is removed first, so every
+ * host starts clean; a running network keeps its namespaces.
+ */
+async function isolate(layout: Layout, progress: Progress): Promise<void> {
+  const anyRunning = [
+    ...layout.processNames(),
+    ...layout.topology.peerOrgs.map((o) => `cc-${o.key}`),
+  ].some((n) => runningPid(layout, n) !== undefined);
+  if (!anyRunning) {
+    const removed = await removeIsolation(layout.state.name);
+    if (removed.length > 0) progress(`removed what an earlier run left: ${removed.join(', ')}`);
+  }
+  const plan = await timed(progress, 'creating one network namespace per organisation', () =>
+    setupIsolation(layout),
+  );
+  progress(
+    `hosts on bridge ${plan.bridge} (${plan.bridgeAddress}): ${plan.hosts.map((h) => `${h.orgKey} ${h.address}`).join(', ')}`,
+  );
+}
+
 /** Highest ledger height among the given (running) peers; 0 when none answers. */
 async function highestRunningPeer(layout: Layout, orgs: readonly PeerOrgSpec[]): Promise<number> {
   const running = orgs.filter((o) => runningPid(layout, `peer0-${o.key}`) !== undefined);
@@ -319,7 +348,7 @@ async function highestRunningPeer(layout: Layout, orgs: readonly PeerOrgSpec[]):
 async function startSupervisor(layout: Layout): Promise<void> {
   if (runningPid(layout, 'supervisor') !== undefined) return;
   for (const org of layout.topology.peerOrgs)
-    if (runningPid(layout, `cc-${org.key}`) === undefined)
+    if (!layout.isolated && runningPid(layout, `cc-${org.key}`) === undefined)
       await ensurePortsFree(`the chaincode server of ${org.key}`, {
         'chaincode server': layout.peerPorts(org).chaincodeServer,
       });
@@ -422,10 +451,24 @@ export async function down(
   for (const proc of procs) {
     if (await stopProcess(handle, proc)) progress(`stopped ${proc}`);
   }
+  await removeHosts(name, progress);
   if (opts.purge) {
     rmSync(runDir, { recursive: true, force: true });
     progress(`purged ${runDir}`);
   }
+}
+
+/** Removes an isolated network's namespaces, veths and bridge, if any exist (and `ip` is there to list them). */
+async function removeHosts(name: string, progress: Progress): Promise<void> {
+  let found: { netns: string[]; links: string[] };
+  try {
+    found = await leftovers(name);
+  } catch {
+    return;
+  }
+  if (found.netns.length + found.links.length === 0) return;
+  const removed = await removeIsolation(name);
+  progress(`removed network namespaces and links ${removed.join(', ')}`);
 }
 
 /** One row of `status`. */
@@ -477,7 +520,7 @@ export async function status(
   }
   for (const org of t.peerOrgs) {
     const port = layout.peerPorts(org).chaincodeServer;
-    await row(`cc-${org.key}`, port, () => tcpOpen(port), 'LISTENING');
+    await row(`cc-${org.key}`, port, () => tcpOpen(layout.hostOf(org.key), port), 'LISTENING');
   }
   await row('supervisor', 0, async () => true);
   for (const org of t.peerOrgs) {

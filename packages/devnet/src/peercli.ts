@@ -26,7 +26,7 @@ export function peerCliEnv(
     FABRIC_LOGGING_SPEC: 'warning',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: mspDir,
-    CORE_PEER_ADDRESS: `localhost:${layout.peerPorts(org).peer}`,
+    CORE_PEER_ADDRESS: `${layout.hostOf(org.key)}:${layout.peerPorts(org).peer}`,
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: layout.orgCaCert(org.key),
     // A network made before mutual TLS and not restarted since has no client pair (nor needs one).
@@ -53,7 +53,7 @@ export function ordererCa(layout: Layout): string {
 export function ordererFlags(layout: Layout, org?: PeerOrgSpec): string[] {
   return [
     '-o',
-    `localhost:${layout.ordererPorts(0).listen}`,
+    `${layout.hostOf(layout.topology.ordererOrg.key)}:${layout.ordererPorts(0).listen}`,
     '--tls',
     '--cafile',
     ordererCa(layout),
@@ -99,7 +99,7 @@ export function peerCli(
 export function allPeerFlags(layout: Layout): string[] {
   return layout.topology.peerOrgs.flatMap((o) => [
     '--peerAddresses',
-    `localhost:${layout.peerPorts(o).peer}`,
+    `${layout.hostOf(o.key)}:${layout.peerPorts(o).peer}`,
     '--tlsRootCertFiles',
     layout.orgCaCert(o.key),
   ]);

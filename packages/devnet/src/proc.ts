@@ -20,6 +20,8 @@ export interface ProcessSpec {
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Network namespace to run in (`ip netns exec`, which execs the command: same PID). */
+  readonly netns?: string;
 }
 
 interface PidRecord {
@@ -43,7 +45,11 @@ export function startProcess(layout: Layout, spec: ProcessSpec): number {
   mkdirSync(dirname(pidFile(layout, spec.name)), { recursive: true });
   const fd = openSync(log, 'a');
   try {
-    const child = spawn(spec.command, [...spec.args], {
+    const [command, args] =
+      spec.netns === undefined
+        ? [spec.command, [...spec.args]]
+        : ['ip', ['netns', 'exec', spec.netns, spec.command, ...spec.args]];
+    const child = spawn(command, args, {
       cwd: spec.cwd ?? layout.runDir,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -25,11 +25,14 @@ export function connectionProfile(layout: Layout, orgKey: string): ConnectionPro
       certificateAuthorities: [`ca-${org.key}`],
     };
     peers[peerName(org)] = {
-      url: `grpcs://localhost:${layout.peerPorts(org).peer}`,
+      url: `grpcs://${layout.hostOf(org.key)}:${layout.peerPorts(org).peer}`,
       tlsCACerts: { pem: pem(org.key) },
+      // An isolated peer's certificate names the address its URL dials: no
+      // override (TLS forbids an IP address as server name).
       grpcOptions: {
-        'ssl-target-name-override': 'localhost',
-        hostnameOverride: 'localhost',
+        ...(layout.isolated
+          ? {}
+          : { 'ssl-target-name-override': 'localhost', hostnameOverride: 'localhost' }),
         'grpc.keepalive_time_ms': 120000,
       },
     };
@@ -37,7 +40,7 @@ export function connectionProfile(layout: Layout, orgKey: string): ConnectionPro
   const orderers: ConnectionProfile['orderers'] = {};
   layout.ordererNames().forEach((name, n) => {
     orderers[name] = {
-      url: `grpcs://localhost:${layout.ordererPorts(n).listen}`,
+      url: `grpcs://${layout.hostOf(layout.topology.ordererOrg.key)}:${layout.ordererPorts(n).listen}`,
       tlsCACerts: { pem: pem(layout.topology.ordererOrg.key) },
     };
   });
@@ -55,7 +58,7 @@ export function connectionProfile(layout: Layout, orgKey: string): ConnectionPro
     orderers,
     certificateAuthorities: {
       [`ca-${own.key}`]: {
-        url: `https://localhost:${layout.peerPorts(own).ca}`,
+        url: `https://${layout.hostOf(own.key)}:${layout.peerPorts(own).ca}`,
         caName: `ca-${own.key}`,
         tlsCACerts: { pem: [pem(own.key)] },
         httpOptions: { verify: true },

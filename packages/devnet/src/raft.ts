@@ -35,7 +35,7 @@ export async function raftLeader(layout: Layout): Promise<number | undefined> {
   for (let n = 0; n < layout.state.orderers; n++) {
     if (runningPid(layout, `orderer${n}`) === undefined) continue;
     const metrics = await metricsOf(
-      `https://localhost:${layout.ordererPorts(n).operations}/metrics`,
+      `https://${layout.hostOf(org)}:${layout.ordererPorts(n).operations}/metrics`,
       tls,
     );
     const line = metrics

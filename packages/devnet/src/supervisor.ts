@@ -3,6 +3,7 @@ import { mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Layout, REPO_ROOT, resolveLayout } from './layout';
 import { chaincodeClientAuth, packageId } from './chaincode';
+import { inHost } from './isolate';
 import { PeerOrgSpec } from './topology';
 
 /**
@@ -29,35 +30,33 @@ class Supervisor {
     const name = `cc-${org.key}`;
     const tls = join(this.layout.nodeDir(org.key, 'ccserver'), 'tls');
     const fd = openSync(this.layout.logFile(name), 'a');
-    const child = spawn(
-      process.execPath,
-      [
-        join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
-        'server',
-        '--chaincode-address',
-        `127.0.0.1:${this.layout.peerPorts(org).chaincodeServer}`,
-        '--chaincode-id',
-        packageId(this.layout, org),
-        '--chaincode-tls-cert-file',
-        join(tls, 'server.crt'),
-        '--chaincode-tls-key-file',
-        join(tls, 'server.key'),
-        ...clientAuthArgs(this.layout, org),
-        '--module-path',
-        join(REPO_ROOT, 'packages', 'chaincode'),
-      ],
-      {
-        stdio: ['ignore', fd, fd],
-        env: {
-          ...process.env,
-          CORE_CHAINCODE_LOGGING_LEVEL: 'info',
-          // The chaincode's organisation list (majorities, accountable orgs) comes from the topology.
-          SWL_PEER_ORGS: JSON.stringify(
-            this.layout.topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind })),
-          ),
-        },
+    // On an isolated network, inside the organisation's namespace, at its host address.
+    const cmd = inHost(this.layout, org.key, process.execPath, [
+      join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
+      'server',
+      '--chaincode-address',
+      `${this.layout.bindOf(org.key)}:${this.layout.peerPorts(org).chaincodeServer}`,
+      '--chaincode-id',
+      packageId(this.layout, org),
+      '--chaincode-tls-cert-file',
+      join(tls, 'server.crt'),
+      '--chaincode-tls-key-file',
+      join(tls, 'server.key'),
+      ...clientAuthArgs(this.layout, org),
+      '--module-path',
+      join(REPO_ROOT, 'packages', 'chaincode'),
+    ]);
+    const child = spawn(cmd.command, cmd.args, {
+      stdio: ['ignore', fd, fd],
+      env: {
+        ...process.env,
+        CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+        // The chaincode's organisation list (majorities, accountable orgs) comes from the topology.
+        SWL_PEER_ORGS: JSON.stringify(
+          this.layout.topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind })),
+        ),
       },
-    );
+    });
     closeSync(fd);
     this.children.set(org.key, child);
     if (child.pid !== undefined) {

@@ -7,8 +7,30 @@ export interface UserSpec {
   readonly entity?: string;
 }
 
+/**
+ * Who an organisation is, as every certificate its CA issues names it
+ * (subject `O=<organization>, C=<country>`, the CA's own included).
+ */
+export interface OrgSubject {
+  /** Legal name, 1 to 64 characters (X.509's limit), without the characters special in a distinguished name. */
+  readonly organization: string;
+  /** ISO 3166-1 alpha-2 country code, upper case (`CN`). */
+  readonly country: string;
+}
+
+/** Where an organisation's processes run when the network is isolated. */
+export interface HostSpec {
+  /**
+   * IPv4 address of the organisation's host when the network runs isolated
+   * (`swl network up --isolate`): inside `hostNetwork`, neither its network
+   * address, nor the next one (the bridge's), nor its broadcast address. Default: the network's address 10 + the
+   * organisation's index (the orderer organisation's index is 0).
+   */
+  readonly host?: string;
+}
+
 /** One peer organisation: one peer, one CA, one chaincode server. */
-export interface PeerOrgSpec {
+export interface PeerOrgSpec extends OrgSubject, HostSpec {
   readonly key: string;
   readonly index: number;
   readonly mspId: string;
@@ -16,6 +38,12 @@ export interface PeerOrgSpec {
   readonly kind: 'customs' | 'bank' | 'enterprise';
   readonly description: string;
   readonly users: readonly UserSpec[];
+}
+
+/** The organisation running the ordering service. */
+export interface OrdererOrgSpec extends OrgSubject, HostSpec {
+  readonly key: string;
+  readonly mspId: string;
 }
 
 /** The network as data (network/topology.json). */
@@ -28,14 +56,39 @@ export interface Topology {
   };
   readonly portBase: number;
   readonly batchTimeout: string;
-  readonly ordererOrg: { readonly key: string; readonly mspId: string };
+  /**
+   * Private IPv4 network of the hosts of an isolated network (CIDR, prefix
+   * 16 to 28). Default {@link DEFAULT_HOST_NETWORK}.
+   */
+  readonly hostNetwork?: string;
+  readonly ordererOrg: OrdererOrgSpec;
   readonly peerOrgs: readonly PeerOrgSpec[];
 }
+
+/** The private network of isolated hosts unless the topology names one. */
+export const DEFAULT_HOST_NETWORK = '10.77.0.0/24';
 
 const NAME = /^[a-z][a-z0-9]{0,15}$/;
 const MSP = /^[A-Za-z][A-Za-z0-9]{0,31}MSP$/;
 const ROLES = new Set(['officer', 'clerk', 'auditor', 'enterprise', 'verifier']);
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
+/** Printable, no characters that are special in a distinguished name or in fabric-ca-client's `--csr.names` list. */
+const ORGANIZATION = /^[^\s,=+"\\<>;#\p{Cc}](?:[^,=+"\\<>;#\p{Cc}]{0,62}[^\s,=+"\\<>;#\p{Cc}])?$/u;
+const COUNTRY = /^[A-Z]{2}$/;
+
+function checkSubject(file: string, who: string, org: Record<string, unknown>): void {
+  const { organization, country } = org;
+  if (typeof organization !== 'string' || !ORGANIZATION.test(organization))
+    fail(
+      file,
+      `${who}: organization must be the organisation's name, 1 to 64 characters without leading or trailing spaces or any of , = + " \\ < > ; # (it goes into certificate subjects as O=)`,
+    );
+  if (typeof country !== 'string' || !COUNTRY.test(country))
+    fail(
+      file,
+      `${who}: country must be an ISO 3166 two-letter code in upper case, such as CN (it goes into certificate subjects as C=); got ${JSON.stringify(country)}`,
+    );
+}
 
 /**
  * Reads and checks a topology file.
@@ -80,6 +133,7 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
   ) {
     fail(file, 'ordererOrg needs key and mspId');
   }
+  checkSubject(file, `ordererOrg ${String(ordererOrg.key)}`, ordererOrg);
   if (!Array.isArray(peerOrgs) || peerOrgs.length < 1)
     fail(file, 'peerOrgs must list at least one organisation');
   const keys = new Set<string>([ordererOrg.key as string]);
@@ -93,6 +147,7 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
     if (typeof key !== 'string' || !NAME.test(key))
       fail(file, `peer org key '${String(key)}' must match ${NAME}`);
     if (typeof mspId !== 'string' || !MSP.test(mspId)) fail(file, `${key}: mspId must end in MSP`);
+    checkSubject(file, key, org);
     if (!Number.isInteger(index) || (index as number) < 1 || (index as number) > 9)
       fail(file, `${key}: index must be 1..9`);
     if (keys.has(key) || msps.has(mspId) || indexes.has(index as number))
@@ -135,7 +190,108 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
       'peerOrgs need exactly one customs and one enterprise organisation and at least one bank',
     );
   }
+  checkHosts(file, raw as unknown as Topology);
   return raw as unknown as Topology;
+}
+
+/** An IPv4 address as a 32-bit number; undefined when the text is not a dotted quad. */
+export function ipv4(text: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return parts.reduce((acc, p) => acc * 256 + p, 0);
+}
+
+/** A 32-bit number as a dotted quad. */
+export function ipv4Text(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+/** A parsed CIDR network. */
+export interface HostNetwork {
+  /** First address (the network address), as a number. */
+  readonly first: number;
+  readonly prefix: number;
+  /** Number of addresses, network and broadcast included. */
+  readonly size: number;
+}
+
+const PRIVATE: readonly [string, number][] = [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+];
+
+/**
+ * Parses a private IPv4 network (RFC 1918) with a prefix of 16 to 28.
+ * @throws Error saying what is wrong
+ */
+export function parseHostNetwork(cidr: string): HostNetwork {
+  const [address, prefixText, extra] = cidr.split('/');
+  const first = address === undefined ? undefined : ipv4(address);
+  const prefix = Number(prefixText);
+  if (first === undefined || extra !== undefined || !Number.isInteger(prefix))
+    throw new Error(
+      `hostNetwork '${cidr}' must be an IPv4 network such as ${DEFAULT_HOST_NETWORK}`,
+    );
+  if (prefix < 16 || prefix > 28)
+    throw new Error(`hostNetwork '${cidr}': the prefix must be 16 to 28`);
+  const size = 2 ** (32 - prefix);
+  if (first % size !== 0)
+    throw new Error(`hostNetwork '${cidr}': ${address} is not the first address of a /${prefix}`);
+  const inside = PRIVATE.some(([a, p]) => {
+    const start = ipv4(a)!;
+    return prefix >= p && first >= start && first < start + 2 ** (32 - p);
+  });
+  if (!inside)
+    throw new Error(
+      `hostNetwork '${cidr}' must be private (within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)`,
+    );
+  return { first, prefix, size };
+}
+
+/**
+ * The host address of every organisation (orderer organisation first) on
+ * the topology's host network: the topology's `host`, or network + 10 + index.
+ * @throws Error on an address outside the network, reserved (network, bridge, broadcast) or used twice
+ */
+export function hostAddresses(topology: Topology): Map<string, string> {
+  const net = parseHostNetwork(topology.hostNetwork ?? DEFAULT_HOST_NETWORK);
+  const orgs: [string, number, string | undefined][] = [
+    [topology.ordererOrg.key, 0, topology.ordererOrg.host],
+    ...topology.peerOrgs.map((o): [string, number, string | undefined] => [o.key, o.index, o.host]),
+  ];
+  const out = new Map<string, string>();
+  const used = new Map<number, string>();
+  for (const [key, index, given] of orgs) {
+    const n = given === undefined ? net.first + 10 + index : ipv4(given);
+    if (n === undefined) throw new Error(`${key}: host '${String(given)}' is not an IPv4 address`);
+    const text = ipv4Text(n);
+    if (n < net.first + 2 || n >= net.first + net.size - 1)
+      throw new Error(
+        `${key}: host ${text} must be inside hostNetwork ${ipv4Text(net.first)}/${net.prefix}, not its network, first (the bridge's) or broadcast address`,
+      );
+    const other = used.get(n);
+    if (other !== undefined) throw new Error(`${key}: host ${text} is ${other}'s too`);
+    used.set(n, key);
+    out.set(key, text);
+  }
+  return out;
+}
+
+function checkHosts(file: string, topology: Topology): void {
+  const raw = topology as unknown as Record<string, unknown>;
+  if (raw.hostNetwork !== undefined && typeof raw.hostNetwork !== 'string')
+    fail(file, `hostNetwork must be a string such as ${DEFAULT_HOST_NETWORK}`);
+  for (const org of [topology.ordererOrg, ...topology.peerOrgs])
+    if (org.host !== undefined && typeof org.host !== 'string')
+      fail(file, `${org.key}: host must be an IPv4 address string`);
+  try {
+    hostAddresses(topology);
+  } catch (err) {
+    fail(file, (err as Error).message);
+  }
 }
 
 /** Ports of one peer organisation. */

@@ -144,6 +144,24 @@ endorsedResponsesFirst();
  * The gateway option naming the wallet's TLS client identity for mutual TLS;
  * none (fabric-common's self-signed certificate) when the profile names none.
  */
+/**
+ * Whether service discovery's endpoints are rewritten to `localhost`
+ * (fabric-network's `asLocalhost`): only when every peer of the profile is
+ * on this machine's loopback. A network whose peers advertise other hosts
+ * (organisations on separate hosts, any real network) is dialled as it
+ * advertises itself.
+ */
+export function discoveryAsLocalhost(profile: ConnectionProfile): boolean {
+  const hosts = Object.values(profile.peers).map((p) => {
+    try {
+      return new URL(p.url).hostname;
+    } catch {
+      return p.url;
+    }
+  });
+  return hosts.length > 0 && hosts.every((h) => h === 'localhost' || h === '127.0.0.1');
+}
+
 function tlsIdentityOption(profile: ConnectionProfile): Pick<GatewayOptions, 'clientTlsIdentity'> {
   const label = profile.client.clientTlsIdentity;
   return label === undefined ? {} : { clientTlsIdentity: label };
@@ -216,7 +234,7 @@ export class LedgerConnection {
   }
 
   /**
-   * Opens a connection (service discovery on, peers addressed as localhost).
+   * Opens a connection (service discovery on; peers addressed as localhost when the profile's all are).
    * @throws LedgerError when the identity is not in the wallet or no peer answers discovery
    */
   static async open(opts: ConnectionOptions): Promise<LedgerConnection> {
@@ -264,7 +282,7 @@ export class LedgerConnection {
       // organisation's TLS identity from the wallet (its hash is bound into
       // every proposal and event request).
       ...tlsIdentityOption(opts.profile),
-      discovery: { enabled: true, asLocalhost: true },
+      discovery: { enabled: true, asLocalhost: discoveryAsLocalhost(opts.profile) },
       eventHandlerOptions: {
         commitTimeout: opts.commitTimeoutSeconds ?? 30,
         endorseTimeout: opts.endorseTimeoutSeconds ?? 90,

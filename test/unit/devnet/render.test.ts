@@ -257,6 +257,8 @@ describe('network/render', () => {
       key: 'bankc',
       index: 5,
       mspId: 'BankCMSP',
+      organization: 'Bank C',
+      country: 'SG',
       kind: 'bank',
       description: 'Bank C',
       users: [{ name: 'clerk1', role: 'clerk' }],

@@ -14,6 +14,8 @@ describe('network/topology', () => {
       key: 'bankc',
       index: 5,
       mspId: 'BankCMSP',
+      organization: 'Bank C',
+      country: 'SG',
       kind: 'bank',
       description: 'Bank C',
       users: [{ name: 'clerk1', role: 'clerk' }],
@@ -58,6 +60,31 @@ describe('network/topology', () => {
       (t) => ((t.peerOrgs as { kind: string }[])[1]!.kind = 'customs'),
       /exactly one customs/,
     ],
+    [
+      'an organisation without a name for its certificates',
+      (t) => delete (t.peerOrgs as Record<string, unknown>[])[1]!.organization,
+      /banka: organization must be/,
+    ],
+    [
+      'an organisation name with a comma (it would split the subject)',
+      (t) => ((t.peerOrgs as { organization: string }[])[1]!.organization = 'Bank A, Ltd'),
+      /banka: organization must be/,
+    ],
+    [
+      'an organisation name longer than 64 characters',
+      (t) => ((t.peerOrgs as { organization: string }[])[1]!.organization = 'B'.repeat(65)),
+      /banka: organization must be/,
+    ],
+    [
+      'a lower-case country',
+      (t) => ((t.peerOrgs as { country: string }[])[2]!.country = 'cn'),
+      /bankb: country must be an ISO 3166 two-letter code.*got "cn"/,
+    ],
+    [
+      'an orderer organisation without a country',
+      (t) => delete (t.ordererOrg as Record<string, unknown>).country,
+      /ordererOrg orderer: country must be/,
+    ],
     ['a port base out of range', (t) => (t.portBase = 80), /portBase/],
     ['a malformed batch timeout', (t) => (t.batchTimeout = 'fast'), /batchTimeout/],
   ];
@@ -71,6 +98,20 @@ describe('network/topology', () => {
       expect(check).to.throw(message);
     });
   }
+
+  it("keeps each organisation's name and country for its certificates", () => {
+    const t = standard();
+
+    const checked = checkTopology(t);
+
+    expect(checked.ordererOrg.country).to.match(/^[A-Z]{2}$/);
+    expect(checked.peerOrgs.map((o) => [o.key, o.organization, o.country])).to.deep.equal([
+      ['customs', 'Customs Authority', 'CN'],
+      ['banka', 'Bank A', 'CN'],
+      ['bankb', 'Bank B', 'HK'],
+      ['enterprise', 'Single Window Operator', 'CN'],
+    ]);
+  });
 
   it('derives every port from one base without collisions', () => {
     const base = 17000;

@@ -14,7 +14,7 @@ function shimIdentity(mspId: string, certificate: string): ClientIdentity {
 }
 
 describe('sdk/identity', () => {
-  const cases = [
+  const cases: { name: string; msp: string; cn: string; attrs: Record<string, string> }[] = [
     {
       name: 'an enterprise user with attributes',
       msp: 'EnterpriseMSP',
