@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
   Layout,
@@ -37,6 +37,10 @@ import {
 
 /** Receives progress lines. */
 export type Progress = (line: string) => void;
+
+
+/** This package's root (this file is client/{src,dist}/network/network.{ts,js}). */
+const CLIENT_PACKAGE = resolve(__dirname, '..', '..');
 
 const quiet: Progress = () => undefined;
 
@@ -326,9 +330,8 @@ async function startSupervisor(layout: Layout): Promise<void> {
   startProcess(layout, {
     name: 'supervisor',
     command: process.execPath,
-    args: [join(REPO_ROOT, 'client', 'dist', 'network', 'supervisor.js'), layout.state.name],
+    args: [join(CLIENT_PACKAGE, 'dist', 'network', 'supervisor.js'), layout.state.name],
     env: {},
-    cwd: REPO_ROOT,
   });
 }
 

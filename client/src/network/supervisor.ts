@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Layout, REPO_ROOT, resolveLayout } from './layout';
+import { dirname, join } from 'node:path';
+import { Layout, resolveLayout } from './layout';
 import { chaincodeClientAuth, packageId } from './chaincode';
 import { PeerOrgSpec } from './topology';
 
@@ -32,7 +32,7 @@ class Supervisor {
     const child = spawn(
       process.execPath,
       [
-        join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
+        require.resolve('fabric-shim/cli.js'),
         'server',
         '--chaincode-address',
         `127.0.0.1:${this.layout.peerPorts(org).chaincodeServer}`,
@@ -44,7 +44,7 @@ class Supervisor {
         join(tls, 'server.key'),
         ...clientAuthArgs(this.layout, org),
         '--module-path',
-        join(REPO_ROOT, 'chaincode'),
+        dirname(require.resolve('swledger-chaincode/package.json')),
       ],
       {
         stdio: ['ignore', fd, fd],

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../network/layout';
+import { resolve } from 'node:path';
+
+/** The built `swl` of this package (this file is client/{src,dist}/rest/process.{ts,js}). */
+export const SWL_MAIN = resolve(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 
 /** A `swl serve` child process that answers on `url`. */
 export interface RestProcess {
@@ -26,17 +28,7 @@ export async function spawnRestService(
 ): Promise<RestProcess> {
   const child = spawn(
     process.execPath,
-    [
-      join(REPO_ROOT, 'client', 'dist', 'cli', 'main.js'),
-      'serve',
-      '--org',
-      org,
-      '-n',
-      network,
-      '--http',
-      '--port',
-      String(port),
-    ],
+    [SWL_MAIN, 'serve', '--org', org, '-n', network, '--http', '--port', String(port)],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Its output is kept until it answers (for the error), then discarded.

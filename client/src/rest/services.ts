@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { enrollRestTls, restTlsDir } from '../network/crypto';
-import { Layout, REPO_ROOT, resolveLayout } from '../network/layout';
+import { Layout, resolveLayout } from '../network/layout';
 import { httpsStatus, runningPid, startProcess, stopProcess, waitFor } from '../network/proc';
 import { restPaths } from './config';
 import { openDb } from './db';
 import { TokenStore } from './tokens';
+
+/** This package's root (this file is client/{src,dist}/rest/services.{ts,js}). */
+const CLIENT_PACKAGE = resolve(__dirname, '..', '..');
 
 /** Tracked process name of an organisation's REST service. */
 export function restProcessName(org: string): string {
@@ -33,7 +36,7 @@ export interface ServiceInfo {
 export async function startServices(network: string): Promise<ServiceInfo[]> {
   const { layout, existing } = resolveLayout({ name: network });
   if (!existing) throw new Error(`no network named '${network}': start it with 'swl network up'`);
-  const main = join(REPO_ROOT, 'client', 'dist', 'cli', 'main.js');
+  const main = join(CLIENT_PACKAGE, 'dist', 'cli', 'main.js');
   const out: ServiceInfo[] = [];
   for (const org of layout.topology.peerOrgs) {
     await ensureRestTls(layout, org.key);
@@ -45,7 +48,6 @@ export async function startServices(network: string): Promise<ServiceInfo[]> {
         command: process.execPath,
         args: [main, 'serve', '--org', org.key, '-n', network],
         env: { SWL_NETWORK: network },
-        cwd: REPO_ROOT,
       });
     const ca = readFileSync(paths.caFile, 'utf8');
     const url = `https://localhost:${paths.port}`;

@@ -1,4 +1,5 @@
-import { localConnectionOptions, SwlClient } from '../sdk';
+import { SwlClient } from '../sdk';
+import type { ConnectionOptions } from '../sdk/fabric';
 import { alertLine, fileCheckpoint, Watcher, type WatchAlert } from '../sdk/watch';
 import { Metrics } from './metrics';
 
@@ -20,8 +21,8 @@ export class ProvenanceWatch {
   private lastError: string | undefined;
 
   constructor(
-    private readonly network: string,
-    private readonly verifierLabel: string,
+    /** Connection settings of the organisation's verifier identity. */
+    private readonly connectionOptions: () => Promise<ConnectionOptions>,
     private readonly checkpointFile: string,
     private readonly metrics: Metrics,
     private readonly log: (line: string) => void,
@@ -45,9 +46,7 @@ export class ProvenanceWatch {
 
   /** Connects and starts following; a failure to connect is logged and retried by the next start. */
   async start(): Promise<void> {
-    this.client = await SwlClient.open(
-      localConnectionOptions({ as: this.verifierLabel, network: this.network }),
-    );
+    this.client = await SwlClient.open(await this.connectionOptions());
     this.watcher = new Watcher(this.client.connection, {
       checkpoint: fileCheckpoint(this.checkpointFile),
       onChecked: (check) => this.metrics.provenanceChecked.inc({ result: check.result }),
