@@ -38,7 +38,6 @@ import {
 /** Receives progress lines. */
 export type Progress = (line: string) => void;
 
-
 /** This package's root (this file is client/{src,dist}/network/network.{ts,js}). */
 const CLIENT_PACKAGE = resolve(__dirname, '..', '..');
 
