@@ -61,9 +61,10 @@ interface TokenFlags {
   readonly config?: string;
 }
 
-/** The config file a token command names, if any. */
+/** The config file a token command names, if any (`config: ''` ignores `SWL_CONFIG`). */
 function configOf(f: TokenFlags): string | undefined {
-  return f.config ?? (process.env.SWL_CONFIG || undefined);
+  const file = f.config ?? process.env.SWL_CONFIG;
+  return file === '' ? undefined : file;
 }
 
 /**
@@ -168,7 +169,8 @@ function addCreateCommand(cmd: Command): void {
             entity: f.entity,
           });
           if (!f.json) out(`enrolled ${label}`);
-          await createToken({ network: f.network }, label, f.tokenName, f.json);
+          // The user was enrolled into the local network's wallet: its token is that service's.
+          await createToken({ network: f.network, config: '' }, label, f.tokenName, f.json);
         } catch (err) {
           fail(describe(err));
         }
