@@ -62,17 +62,18 @@ export interface CliRun {
 /**
  * Runs the built `swl` as a subprocess, without a default identity
  * (`SWL_AS` unset) and with `env` added (by default the test network as
- * `SWL_NETWORK`).
+ * `SWL_NETWORK`), in `cwd` (default this process's).
  */
 export function runSwl(
   args: readonly string[],
   env: NodeJS.ProcessEnv = { SWL_NETWORK: TEST_NETWORK },
+  cwd?: string,
 ): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [join(REPO_ROOT, 'packages/cli/dist/main.js'), ...args],
-      { env: { ...process.env, SWL_AS: undefined, ...env } },
+      { env: { ...process.env, SWL_AS: undefined, ...env }, ...(cwd ? { cwd } : {}) },
       (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },

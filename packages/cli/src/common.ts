@@ -8,22 +8,64 @@ export interface LedgerFlags {
   readonly as?: string;
   readonly network?: string;
   readonly json?: boolean;
+  /** A config file (as `swl serve --config`); default `SWL_CONFIG`. */
+  readonly config?: string;
+  /** A connection profile, used with {@link identity}. */
+  readonly profile?: string;
+  /** An identity's MSP directory (`users/alpha@enterprise/msp`, or the directory holding it). */
+  readonly identity?: string;
+  /** The mutual-TLS client pair's directory (`client.crt`, `client.key`). */
+  readonly tlsClient?: string;
 }
 
-/** Adds `--as`, `-n/--network` and `--json` to a command. */
+/**
+ * Adds `--as`, `-n/--network`, `--json` and the connection flags to a
+ * command. Three ways to connect, first match wins: `--profile <file>
+ * --identity <dir>`; a config file (`--config <file>` or `SWL_CONFIG`),
+ * acting as its service identity or `--as` one of its users; the local
+ * network's wallet (`--as <org:user>`, default `defaultAs`).
+ */
 export function ledgerOptions(cmd: Command, defaultAs?: string): Command {
   return cmd
     .option(
       '--as <org:user>',
-      "identity from the network's wallet (env SWL_AS)",
-      process.env.SWL_AS ?? defaultAs,
+      "identity: from the network's wallet, or a user of the config file (env SWL_AS)",
+      process.env.SWL_AS,
     )
     .option(
       '-n, --network <name>',
       'network instance (env SWL_NETWORK)',
       process.env.SWL_NETWORK ?? 'dev',
     )
-    .option('--json', 'print JSON instead of tables');
+    .option('--config <file>', 'connect as a config file says (rest.yaml or .json; env SWL_CONFIG)')
+    .option(
+      '--profile <file>',
+      'connect with this Fabric connection profile (JSON or YAML) and --identity',
+    )
+    .option(
+      '--identity <dir>',
+      "the identity's MSP directory (signcerts/, keystore/), with --profile",
+    )
+    .option(
+      '--tls-client <dir>',
+      "the mutual-TLS client pair's directory (client.crt, client.key), with --profile; default <profile's directory>/tls when it exists",
+    )
+    .option('--json', 'print JSON instead of tables')
+    .hook('preAction', (_cmd, action) => {
+      const f = action.opts<LedgerFlags>();
+      if (f.as === undefined && defaultAs !== undefined && connectionKind(f) === 'network')
+        action.setOptionValue('as', defaultAs);
+    });
+}
+
+/** How a ledger command connects, from its flags and the environment. */
+export function connectionKind(
+  f: LedgerFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): 'profile' | 'config' | 'network' {
+  if (f.profile !== undefined || f.identity !== undefined) return 'profile';
+  if (f.config !== undefined || (env.SWL_CONFIG ?? '') !== '') return 'config';
+  return 'network';
 }
 
 /** A commander parser for a whole number in [min, max], refusing anything else by name. */
@@ -47,16 +89,18 @@ export async function withClient<T>(
   flags: LedgerFlags,
   fn: (client: SwlClient) => Promise<T>,
 ): Promise<T | undefined> {
-  if (!flags.as) {
-    fail('choose an identity with --as <org>:<user> (e.g. --as customs:officer1) or set SWL_AS');
+  const kind = connectionKind(flags);
+  if (kind === 'network' && !flags.as) {
+    fail(
+      'choose an identity with --as <org>:<user> (e.g. --as customs:officer1) or set SWL_AS; or connect with --config <file>, or --profile <file> --identity <dir>',
+    );
     return undefined;
   }
   let client: SwlClient | undefined;
   try {
     // Loaded on demand: the Fabric libraries parse process.argv when loaded (and answer --help themselves).
-    const { connectLocal } =
-      lazy<typeof import('@swledger/devnet/client')>('@swledger/devnet/client');
-    client = await connectLocal({ as: flags.as, network: flags.network });
+    const { connectClient } = await lazy<typeof import('./connect')>('./connect');
+    client = await connectClient(kind, flags);
     return await fn(client);
   } catch (err) {
     fail(describe(err));

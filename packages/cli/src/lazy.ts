@@ -6,7 +6,8 @@
  * A CommonJS `require`, not `import()`: the packages are CommonJS, and under
  * TypeScript's node16 module setting `import()` would stay a real ES import.
  *
- * @param id a package specifier, e.g. `@swledger/sdk/client`
+ * @param id a package specifier, e.g. `@swledger/sdk/client`, or a module
+ *   beside this one, e.g. `./connect`
  * @returns the module's exports, typed by the caller
  * @example
  * const { createServer } = lazy<typeof import('@swledger/rest/server')>('@swledger/rest/server');

@@ -226,8 +226,10 @@ export function networkCommand(): Command {
       'after',
       `
 Writes <out>/<org>/connection-<org>.json|yaml, users/<name>@<org>/msp/{signcerts/cert.pem,
-keystore/key.pem,cacerts/ca.pem} and tls/{client.crt,client.key,ca.crt}. Keys are mode 0600.
-Connect with them: SwlClient.fromProfile({ profile, certificate, privateKey, tlsClientCertificate, tlsClientKey }).`,
+keystore/key.pem,cacerts/ca.pem}, tls/{client.crt,client.key,ca.crt}, and (with the user
+verifier) rest.yaml with rest/tls/{server.crt,server.key,ca.crt}. Keys are mode 0600.
+Connect with them: SwlClient.fromProfile({ profile, certificate, privateKey, tlsClientCertificate, tlsClientKey }),
+swl <command> --config <out>/<org>/rest.yaml (or --profile … --identity …), swl serve --config <out>/<org>/rest.yaml.`,
     )
     .action(exportCommand);
   cmd

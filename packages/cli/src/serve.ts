@@ -11,14 +11,26 @@ export function serveCommand(): Command {
     .description(
       "run an organisation's REST service (HTTPS with the network's TLS material) and the verify page",
     )
+    .option(
+      '--config <file>',
+      'config file (rest.yaml or .json): connection profile, identities, database, listener, TLS (env SWL_CONFIG); without it, the local network',
+    )
     .option('--org <org>', 'organisation key (customs, banka, bankb, enterprise)')
     .option('--all', "start every organisation's service as a tracked background process")
     .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
-    .option('--port <port>', "port (default the organisation's REST port: base+100*index+80)")
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--port <port>',
+      "port (env SWL_REST_PORT; default the config file's, or the organisation's REST port: base+100*index+80)",
+    )
+    .option('--host <address>', 'address to listen on (env SWL_REST_HOST; default 127.0.0.1)')
     .option('--http', 'plain HTTP instead of HTTPS (local experiments only)')
+    .addHelpText(
+      'after',
+      '\nPrecedence: flags, then environment (SWL_REST_*), then the config file, then defaults.',
+    )
     .action(
       async (f: {
+        config?: string;
         org?: string;
         all?: boolean;
         network: string;
@@ -33,24 +45,30 @@ export function serveCommand(): Command {
             out(`credentials: ${creds.file}${creds.created ? ' (created)' : ''}`);
             return;
           }
-          if (!f.org) {
-            fail('choose an organisation with --org <org>, or --all');
+          if (!f.org && !f.config && !process.env.SWL_CONFIG) {
+            fail(
+              'choose an organisation with --org <org>, a config file with --config <file>, or --all',
+            );
             return;
           }
           const config = loadConfig({
+            config: f.config,
             org: f.org,
             network: f.network,
             port: f.port,
             host: f.host,
             http: f.http,
           });
-          if (config.tls) await ensureRestTls(resolveLayout({ name: f.network }).layout, f.org);
+          const source = config.source;
+          if (config.tls && source.kind === 'network')
+            await ensureRestTls(resolveLayout({ name: source.network }).layout, config.org);
           // Loaded on demand: the Fabric libraries parse process.argv when loaded.
           const { createServer } =
             await lazy<typeof import('@swledger/rest/server')>('@swledger/rest/server');
           const server = createServer(config);
           const url = await server.listen();
-          out(`swledger REST service of ${f.org} (network ${f.network}) on ${url}`);
+          const from = source.kind === 'network' ? `network ${source.network}` : source.file;
+          out(`swledger REST service of ${config.org} (${from}) on ${url}`);
           out(`  verify page ${url}/   API docs ${url}/api/v1/docs`);
           const stop = () => {
             out('stopping');

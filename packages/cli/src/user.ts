@@ -59,18 +59,45 @@ export function userCommand(): Command {
   return cmd;
 }
 
-/** The token store of an organisation's REST service (its SQLite file in the network's run directory). */
+/** Where a token command finds the service: a local network, or a config file (`--config`, `SWL_CONFIG`). */
+interface TokenFlags {
+  readonly network: string;
+  readonly config?: string;
+}
+
+/** The config file a token command names, if any (`config: ''` ignores `SWL_CONFIG`). */
+function configOf(f: TokenFlags): string | undefined {
+  const file = f.config ?? process.env.SWL_CONFIG;
+  return file === '' ? undefined : file;
+}
+
+/**
+ * The token store of an organisation's REST service: the database of the
+ * config file, or the SQLite file in the network's run directory.
+ */
 async function withTokens<T>(
-  network: string,
+  f: TokenFlags,
   org: string,
   fn: (tokens: import('@swledger/rest/tokens').TokenStore) => T,
 ): Promise<T> {
-  const [{ restPaths }, { openDb }, { TokenStore }] = await Promise.all([
+  const [{ restPaths }, { loadConfigFile }, { openDb }, { TokenStore }] = await Promise.all([
     lazy<typeof import('@swledger/rest/config')>('@swledger/rest/config'),
+    lazy<typeof import('@swledger/rest/configfile')>('@swledger/rest/configfile'),
     lazy<typeof import('@swledger/rest/db')>('@swledger/rest/db'),
     lazy<typeof import('@swledger/rest/tokens')>('@swledger/rest/tokens'),
   ]);
-  const db = openDb(restPaths(network, org).dbFile);
+  const config = configOf(f);
+  let dbFile: string;
+  if (config === undefined) dbFile = restPaths(f.network, org).dbFile;
+  else {
+    const file = loadConfigFile(config);
+    if (file.ledger.org !== org)
+      throw new Error(
+        `CONFIG_CONFLICT: ${file.file} is the service of ${file.ledger.org}, not ${org}`,
+      );
+    dbFile = file.database;
+  }
+  const db = openDb(dbFile);
   try {
     return fn(new TokenStore(db));
   } finally {
@@ -78,20 +105,37 @@ async function withTokens<T>(
   }
 }
 
-/** Creates a token for a wallet identity of the organisation; prints the secret once. */
+/** Role and entity of an identity: from the network's wallet, or the config file's identities. */
+async function lookUp(
+  f: TokenFlags,
+  label: string,
+): Promise<import('@swledger/rest/identity').Identity> {
+  const config = configOf(f);
+  if (config !== undefined) {
+    const [{ loadConfigFile }, { fileIdentities }] = await Promise.all([
+      lazy<typeof import('@swledger/rest/configfile')>('@swledger/rest/configfile'),
+      lazy<typeof import('@swledger/rest/identities')>('@swledger/rest/identities'),
+    ]);
+    return fileIdentities(loadConfigFile(config).ledger).identity(label);
+  }
+  const { readIdentity } =
+    await lazy<typeof import('@swledger/rest/identity')>('@swledger/rest/identity');
+  const { resolveLayout } =
+    await lazy<typeof import('@swledger/devnet/layout')>('@swledger/devnet/layout');
+  return readIdentity(resolveLayout({ name: f.network }).layout.walletDir(), label);
+}
+
+/** Creates a token for an identity of the organisation; prints the secret once. */
 async function createToken(
-  network: string,
+  f: TokenFlags,
   label: string,
   name: string,
   json: boolean | undefined,
 ): Promise<void> {
   const [org] = label.split(':');
-  const { readIdentity } =
-    await lazy<typeof import('@swledger/rest/identity')>('@swledger/rest/identity');
-  const { resolveLayout } =
-    await lazy<typeof import('@swledger/devnet/layout')>('@swledger/devnet/layout');
-  const identity = readIdentity(resolveLayout({ name: network }).layout.walletDir(), label);
-  const t = await withTokens(network, org ?? '', (tokens) => tokens.create(label, name));
+  const identity = await lookUp(f, label);
+  const network = f.network;
+  const t = await withTokens(f, org ?? '', (tokens) => tokens.create(label, name));
   if (json) {
     printJson({ id: t.id, identity: t.identity, name: t.name, token: t.token });
     return;
@@ -99,7 +143,13 @@ async function createToken(
   out(`token ${t.id} for ${label} (${identity.mspId}, role ${identity.role ?? 'none'}):`);
   out(`  ${t.token}`);
   out('It is shown only now; only its SHA-256 is stored. Revoke with:');
-  out(`  swl user token revoke ${org ?? ''} ${t.id}${network === 'dev' ? '' : ` -n ${network}`}`);
+  const where =
+    configOf(f) !== undefined
+      ? ` --config ${configOf(f) ?? ''}`
+      : network === 'dev'
+        ? ''
+        : ` -n ${network}`;
+  out(`  swl user token revoke ${org ?? ''} ${t.id}${where}`);
 }
 
 /** `swl user create`: register and enrol a user, then create its API token (shown once). */
@@ -128,7 +178,8 @@ function addCreateCommand(cmd: Command): void {
             entity: f.entity,
           });
           if (!f.json) out(`enrolled ${label}`);
-          await createToken(f.network, label, f.tokenName, f.json);
+          // The user was enrolled into the local network's wallet: its token is that service's.
+          await createToken({ network: f.network, config: '' }, label, f.tokenName, f.json);
         } catch (err) {
           fail(describe(err));
         }
@@ -143,16 +194,19 @@ function addTokenCommands(cmd: Command): void {
     .description("REST API tokens of an organisation's service (stored as SHA-256 hashes)");
   token
     .command('create')
-    .description('create a token acting as a wallet identity; the secret is shown once')
-    .argument('<identity>', 'wallet label <org>:<user>, e.g. enterprise:alpha')
+    .description(
+      "create a token acting as an identity (the network's wallet, or the config file's users); the secret is shown once",
+    )
+    .argument('<identity>', 'label <org>:<user>, e.g. enterprise:alpha')
     .option('--name <text>', 'what the token is for', 'created with swl user token create')
     .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
+    .option('--config <file>', "the service's config file (env SWL_CONFIG)")
     .option('--json', 'print JSON')
-    .action(async (label: string, f: { name: string; network: string; json?: boolean }) => {
+    .action(async (label: string, f: TokenFlags & { name: string; json?: boolean }) => {
       try {
         if (!/^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/.test(label))
           throw new Error(`identity '${label}' must look like <org>:<user>`);
-        await createToken(f.network, label, f.name, f.json);
+        await createToken(f, label, f.name, f.json);
       } catch (err) {
         fail(describe(err));
       }
@@ -162,10 +216,11 @@ function addTokenCommands(cmd: Command): void {
     .description("list an organisation's tokens (never their secrets)")
     .argument('<org>', 'organisation key')
     .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
+    .option('--config <file>', "the service's config file (env SWL_CONFIG)")
     .option('--json', 'print JSON')
-    .action(async (org: string, f: { network: string; json?: boolean }) => {
+    .action(async (org: string, f: TokenFlags & { json?: boolean }) => {
       try {
-        const list = await withTokens(f.network, org, (tokens) => tokens.list());
+        const list = await withTokens(f, org, (tokens) => tokens.list());
         if (f.json) {
           printJson(list);
           return;
@@ -191,10 +246,10 @@ function addTokenCommands(cmd: Command): void {
     .argument('<org>', 'organisation key')
     .argument('<id>', 'token id (from `token list`)')
     .option('-n, --network <name>', 'network instance', process.env.SWL_NETWORK ?? 'dev')
-    .action(async (org: string, id: string, f: { network: string }) => {
+    .option('--config <file>', "the service's config file (env SWL_CONFIG)")
+    .action(async (org: string, id: string, f: TokenFlags) => {
       try {
-        if (await withTokens(f.network, org, (tokens) => tokens.revoke(id)))
-          out(`revoked token ${id}`);
+        if (await withTokens(f, org, (tokens) => tokens.revoke(id))) out(`revoked token ${id}`);
         else fail(`NOT_FOUND: no live token ${id} for ${org}`);
       } catch (err) {
         fail(describe(err));

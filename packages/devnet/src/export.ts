@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { clientTls } from './crypto';
+import { clientTls, restTlsDir } from './crypto';
 import { Layout } from './layout';
 import { ConnectionProfile, connectionProfile } from './profile';
 
@@ -43,7 +43,25 @@ export interface ExportInput {
   /** The organisation's mutual-TLS client pair; absent on a network made before mutual TLS. */
   readonly tls?: PemPair;
   readonly formats: readonly ProfileFormat[];
+  /** Settings of a `rest.yaml` for `swl serve --config`; absent: none is written. */
+  readonly rest?: RestExport;
 }
+
+/** What the exported `rest.yaml` says beyond the exported files. */
+export interface RestExport {
+  readonly channel: string;
+  readonly chaincode: string;
+  /** The exported user the service acts as for anonymous verification and the watch. */
+  readonly serviceUser: string;
+  /** Every peer organisation of the channel. */
+  readonly organizations: readonly { readonly msp: string; readonly kind: string }[];
+  readonly port: number;
+  /** The service's HTTPS pair; absent: `tls: false`. */
+  readonly serverTls?: PemPair;
+}
+
+/** File name of the exported REST config. */
+export const REST_CONFIG_FILE = 'rest.yaml';
 
 /** A file to write, relative to the export directory. */
 export interface ExportFile {
@@ -111,6 +129,62 @@ export function exportFiles(input: ExportInput): ExportFile[] {
       pub(join(org, 'tls', 'ca.crt'), input.caCert),
     );
   }
+  if (input.rest) files.push(...restFiles(input, input.rest));
+  return files;
+}
+
+/** `rest.yaml` and the service's HTTPS pair: every path relative to the export directory. */
+function restFiles(input: ExportInput, rest: RestExport): ExportFile[] {
+  const org = input.orgKey;
+  const msp = `users/${rest.serviceUser}@${org}/msp`;
+  const files: ExportFile[] = [];
+  if (rest.serverTls)
+    files.push(
+      {
+        path: join(org, 'rest', 'tls', 'server.crt'),
+        content: rest.serverTls.certificate,
+        mode: 0o644,
+      },
+      {
+        path: join(org, 'rest', 'tls', 'server.key'),
+        content: rest.serverTls.privateKey,
+        mode: 0o600,
+      },
+      { path: join(org, 'rest', 'tls', 'ca.crt'), content: input.caCert, mode: 0o644 },
+    );
+  const config = {
+    org,
+    profile: `connection-${org}.${input.formats.includes('yaml') ? 'yaml' : 'json'}`,
+    channel: rest.channel,
+    chaincode: rest.chaincode,
+    ...(input.tls
+      ? { tlsClient: { certificate: 'tls/client.crt', privateKey: 'tls/client.key' } }
+      : {}),
+    identity: {
+      certificate: `${msp}/signcerts/cert.pem`,
+      privateKey: `${msp}/keystore/key.pem`,
+      name: rest.serviceUser,
+    },
+    users: { dir: 'users' },
+    organizations: rest.organizations.map((o) => ({ msp: o.msp, kind: o.kind })),
+    database: 'rest.sqlite',
+    listen: { host: '127.0.0.1', port: rest.port },
+    tls: rest.serverTls
+      ? { certificate: 'rest/tls/server.crt', privateKey: 'rest/tls/server.key' }
+      : false,
+    watch: true,
+  };
+  const header = [
+    `# The REST service of ${org}: swl serve --config ${REST_CONFIG_FILE}`,
+    '# Relative paths are relative to this file. Flags, then SWL_REST_* variables, override it.',
+    `# A token for a user: swl user token create ${org}:<user> --config ${REST_CONFIG_FILE}`,
+    '',
+  ].join('\n');
+  files.push({
+    path: join(org, REST_CONFIG_FILE),
+    content: header + stringify(config),
+    mode: 0o644,
+  });
   return files;
 }
 
@@ -163,6 +237,25 @@ export function exportInput(
   const wallet = layout.walletDir();
   const names = chosenUsers(walletUsers(wallet, org.key), users);
   const tls = clientTls(layout, org.key);
+  const serviceUser = 'verifier';
+  const serverTls = join(restTlsDir(layout, org.key), 'server');
+  const rest: RestExport | undefined = names.includes(serviceUser)
+    ? {
+        channel: layout.channel,
+        chaincode: layout.topology.chaincode.name,
+        serviceUser,
+        organizations: layout.topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind })),
+        port: layout.peerPorts(org).rest,
+        ...(existsSync(`${serverTls}.crt`)
+          ? {
+              serverTls: {
+                certificate: readFileSync(`${serverTls}.crt`, 'utf8'),
+                privateKey: readFileSync(`${serverTls}.key`, 'utf8'),
+              },
+            }
+          : {}),
+      }
+    : undefined;
   return {
     orgKey: org.key,
     profile: connectionProfile(layout, org.key),
@@ -177,6 +270,7 @@ export function exportInput(
         }
       : {}),
     formats,
+    ...(rest ? { rest } : {}),
   };
 }
 
@@ -210,6 +304,8 @@ export function exportOrg(layout: Layout, orgKey: string, opts: ExportOptions): 
       `identity ${u.name}@${input.orgKey}: ${join(dir, 'users', `${u.name}@${input.orgKey}`, 'msp')}`,
     );
   if (input.tls) progress(`mutual-TLS client pair: ${join(dir, 'tls')}`);
+  if (input.rest) progress(`REST service config: ${join(dir, REST_CONFIG_FILE)}`);
+  else progress(`no ${REST_CONFIG_FILE}: it needs the user verifier among the exported users`);
   return {
     dir,
     profiles,

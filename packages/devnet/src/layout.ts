@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   loadTopology,
   checkTopology,
@@ -17,8 +17,44 @@ export const FABRIC_VERSION = '2.5.9';
 /** Fabric CA version. */
 export const CA_VERSION = '1.5.21';
 
-/** Repository root (this file is packages/devnet/{src,dist}/layout.{ts,js}). */
+/**
+ * Root of the source checkout (this file is packages/devnet/{src,dist}/layout.{ts,js}),
+ * for what only a checkout has: network/topology.json, network/builders, scripts/.
+ * Never for run directories (see {@link swlHome}) nor for a package's own files
+ * (resolve those from the package, e.g. `require.resolve('@swledger/chaincode/package.json')`).
+ */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+/** Name of the directory that holds local networks' run directories. */
+export const HOME_DIR_NAME = '.swledger';
+
+/**
+ * Where local networks live: `SWL_HOME` when set; else the nearest
+ * `.swledger/` directory in `cwd` or one of its parents; else
+ * `<cwd>/.swledger` (created by `swl network up`). Never the installed
+ * package's location.
+ */
+export function swlHome(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+  isDir: (path: string) => boolean = isDirectory,
+): string {
+  if (env.SWL_HOME) return resolve(cwd, env.SWL_HOME);
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, HOME_DIR_NAME);
+    if (isDir(candidate)) return candidate;
+    if (dirname(dir) === dir) break;
+  }
+  return join(resolve(cwd), HOME_DIR_NAME);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** Directory holding the cached Fabric binaries. */
 export function fabricHome(): string {
@@ -28,7 +64,7 @@ export function fabricHome(): string {
 
 /** Options that pick a network instance. */
 export interface NetworkOptions {
-  /** Instance name: its run directory is `<SWL_HOME or repo/.swledger>/<name>`. Default `dev`. */
+  /** Instance name: its run directory is `<home>/<name>` (home: {@link swlHome}). Default `dev`. */
   readonly name?: string;
   /** Port base; default the topology's. */
   readonly portBase?: number;
@@ -59,6 +95,11 @@ export class Layout {
 
   constructor(readonly state: NetworkState) {
     this.runDir = runDirOf(state.name);
+  }
+
+  /** The home the run directory is in: child processes get it as `SWL_HOME`. */
+  get home(): string {
+    return dirname(this.runDir);
   }
 
   get topology(): Topology {
@@ -167,8 +208,7 @@ export function netnsName(network: string, orgKey: string): string {
 
 /** Where an instance lives. */
 export function runDirOf(name: string): string {
-  const home = process.env.SWL_HOME ?? join(REPO_ROOT, '.swledger');
-  return join(home, name);
+  return join(swlHome(), name);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
   Layout,
@@ -38,6 +38,9 @@ import {
 
 /** Receives progress lines. */
 export type Progress = (line: string) => void;
+
+/** This package's root (this file is packages/devnet/{src,dist}/network.{ts,js}). */
+const DEVNET_PACKAGE = resolve(__dirname, '..');
 
 const quiet: Progress = () => undefined;
 
@@ -355,9 +358,8 @@ async function startSupervisor(layout: Layout): Promise<void> {
   startProcess(layout, {
     name: 'supervisor',
     command: process.execPath,
-    args: [join(REPO_ROOT, 'packages', 'devnet', 'dist', 'supervisor.js'), layout.state.name],
+    args: [join(DEVNET_PACKAGE, 'dist', 'supervisor.js'), layout.state.name],
     env: {},
-    cwd: REPO_ROOT,
   });
 }
 

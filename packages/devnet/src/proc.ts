@@ -54,6 +54,8 @@ export function startProcess(layout: Layout, spec: ProcessSpec): number {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/root',
+        // The same run directories whatever the child's working directory.
+        SWL_HOME: layout.home,
         ...spec.env,
       },
       detached: true,

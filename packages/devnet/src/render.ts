@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { REPO_ROOT } from './layout';
 import { ordererCaPorts, ordererPorts, peerOrgPorts, PeerOrgSpec, Topology } from './topology';
 
 /** Deployment targets `swl network render` writes. */
@@ -534,15 +533,19 @@ export function renderDeployment(
   });
 }
 
-/** Image tags from the packages' versions (the one I/O step, kept out of rendering). */
-export function imageVersions(root = REPO_ROOT): { chaincodeVersion: string; restVersion: string } {
-  const version = (dir: string) =>
-    (JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { version: string })
-      .version;
-  return {
-    chaincodeVersion: version('packages/chaincode'),
-    restVersion: version('packages/rest'),
-  };
+/**
+ * Image tags from the packages' versions (the one I/O step, kept out of
+ * rendering): the chaincode package as installed, and this package's for
+ * the REST image (the packages are versioned together; this file is
+ * packages/devnet/{src,dist}/render.{ts,js}).
+ */
+export function imageVersions(
+  chaincodePackage = require.resolve('@swledger/chaincode/package.json'),
+  clientPackage = resolve(__dirname, '..', 'package.json'),
+): { chaincodeVersion: string; restVersion: string } {
+  const version = (file: string) =>
+    (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  return { chaincodeVersion: version(chaincodePackage), restVersion: version(clientPackage) };
 }
 
 /** Whether a string names a render target. */

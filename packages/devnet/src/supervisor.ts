@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Layout, REPO_ROOT, resolveLayout } from './layout';
+import { dirname, join } from 'node:path';
+import { Layout, resolveLayout } from './layout';
 import { chaincodeClientAuth, packageId } from './chaincode';
 import { inHost } from './isolate';
 import { PeerOrgSpec } from './topology';
@@ -32,7 +32,7 @@ class Supervisor {
     const fd = openSync(this.layout.logFile(name), 'a');
     // On an isolated network, inside the organisation's namespace, at its host address.
     const cmd = inHost(this.layout, org.key, process.execPath, [
-      join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
+      require.resolve('fabric-shim/cli.js'),
       'server',
       '--chaincode-address',
       `${this.layout.bindOf(org.key)}:${this.layout.peerPorts(org).chaincodeServer}`,
@@ -44,7 +44,7 @@ class Supervisor {
       join(tls, 'server.key'),
       ...clientAuthArgs(this.layout, org),
       '--module-path',
-      join(REPO_ROOT, 'packages', 'chaincode'),
+      dirname(require.resolve('@swledger/chaincode/package.json')),
     ]);
     const child = spawn(cmd.command, cmd.args, {
       stdio: ['ignore', fd, fd],

@@ -2,14 +2,23 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { resolveLayout } from '@swledger/devnet/layout';
 import { type PeerOrgSpec } from '@swledger/devnet/topology';
+import { ConfigError, FileConfig, LimitKey, loadConfigFile } from './configfile';
+import type { FileLedgerSettings } from './identityfiles';
 
 /** What an organisation is on the network. */
 export type OrgKind = PeerOrgSpec['kind'];
 
+/** Where the service's identities and peers come from. */
+export type LedgerSource =
+  /** A network started by `swl network up`: its wallet and connection profiles. */
+  | { readonly kind: 'network'; readonly network: string }
+  /** A config file: a connection profile and identity files. */
+  | { readonly kind: 'files'; readonly file: string; readonly settings: FileLedgerSettings };
+
 /** Everything one REST service instance needs, read and validated once at start-up. */
 export interface ServerConfig {
-  /** Network instance whose wallet and peers the service uses. */
-  readonly network: string;
+  /** The local network, or the config file, the service's identities and peers come from. */
+  readonly source: LedgerSource;
   /** Organisation key the service runs for (its identities, its verifier). */
   readonly org: string;
   /** Address to listen on. */
@@ -53,7 +62,10 @@ export interface ServerConfig {
 
 /** Flags and environment a configuration is read from. */
 export interface ConfigInput {
-  readonly org: string;
+  /** Organisation key; required without a config file, and must match the file's `org` with one. */
+  readonly org?: string;
+  /** Config file (`rest.yaml` or `.json`); default `SWL_CONFIG`; none: the local network. */
+  readonly config?: string;
   readonly network?: string;
   readonly host?: string;
   readonly port?: number | string;
@@ -129,53 +141,90 @@ export function restPaths(network: string, org: string) {
 }
 
 /**
- * Validates flags and environment (`SWL_REST_*`) into a configuration.
- * Defaults: network `SWL_NETWORK` or `dev`, 127.0.0.1, the org's REST port
- * from the layout, HTTPS with the org's `rest` TLS certificate, 1 MiB JSON
+ * Validates flags, environment (`SWL_REST_*`) and, when one is named by
+ * `input.config` or `SWL_CONFIG`, a config file into a configuration.
+ * Precedence, highest first: flags, environment, config file, defaults.
+ *
+ * Without a config file the service runs for an organisation of a local
+ * network (`SWL_NETWORK` or `dev`) with its wallet. Defaults: 127.0.0.1,
+ * the org's REST port from the layout (a config file: 8443), HTTPS with the
+ * org's `rest` TLS certificate (a config file: its `tls`), 1 MiB JSON
  * bodies, 1 GiB uploads (25 MiB for an anonymous verification), 20 requests
  * burst and 10/s per token, 4 event streams per token replaying at most
  * 10 000 blocks, 20 s to send the headers and 15 minutes the whole request,
  * the provenance watch on (`SWL_REST_WATCH=off` turns it off).
- * @throws Error naming the first invalid setting
+ * @throws ConfigError naming the first invalid setting (CONFIG_INVALID), or what is wrong with the config file
  */
 export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const configFile = input.config ?? (env.SWL_CONFIG || undefined);
+  const file = configFile === undefined ? undefined : loadConfigFile(configFile);
+  if (file && input.org !== undefined && input.org !== file.ledger.org)
+    throw new ConfigError(
+      'CONFIG_CONFLICT',
+      `--org ${input.org} contradicts org: ${file.ledger.org} of ${file.file}; drop --org or use that organisation's config file`,
+      'org',
+      file.file,
+    );
+  const limit = (key: LimitKey): number | undefined => file?.limits[key];
+  const fileWatch = file?.watch === undefined ? undefined : file.watch ? 'on' : 'off';
   const parsed = schema.safeParse({
-    org: input.org,
+    org: input.org ?? file?.ledger.org,
     network: input.network ?? env.SWL_NETWORK ?? 'dev',
-    host: input.host ?? env.SWL_REST_HOST ?? '127.0.0.1',
-    port: input.port ?? env.SWL_REST_PORT,
-    http: input.http ?? false,
-    dbFile: input.dbFile ?? env.SWL_REST_DB,
-    maxBodyBytes: input.maxBodyBytes ?? env.SWL_REST_MAX_BODY ?? MiB,
-    maxUploadBytes: input.maxUploadBytes ?? env.SWL_REST_MAX_UPLOAD ?? 1024 * MiB,
+    host: input.host ?? env.SWL_REST_HOST ?? file?.host ?? '127.0.0.1',
+    port: input.port ?? env.SWL_REST_PORT ?? file?.port,
+    http: input.http ?? (file !== undefined && file.tls === undefined),
+    dbFile: input.dbFile ?? env.SWL_REST_DB ?? file?.database,
+    maxBodyBytes: input.maxBodyBytes ?? env.SWL_REST_MAX_BODY ?? limit('maxBodyBytes') ?? MiB,
+    maxUploadBytes:
+      input.maxUploadBytes ?? env.SWL_REST_MAX_UPLOAD ?? limit('maxUploadBytes') ?? 1024 * MiB,
     maxAnonymousUploadBytes:
-      input.maxAnonymousUploadBytes ?? env.SWL_REST_MAX_ANONYMOUS_UPLOAD ?? 25 * MiB,
-    maxStreamsPerToken: input.maxStreamsPerToken ?? env.SWL_REST_MAX_STREAMS ?? 4,
-    maxReplayBlocks: input.maxReplayBlocks ?? env.SWL_REST_MAX_REPLAY_BLOCKS ?? 10_000,
-    headersTimeoutMs: input.headersTimeoutMs ?? env.SWL_REST_HEADERS_TIMEOUT_MS ?? 20_000,
-    requestTimeoutMs: input.requestTimeoutMs ?? env.SWL_REST_REQUEST_TIMEOUT_MS ?? 900_000,
-    rateBurst: input.rateBurst ?? env.SWL_REST_RATE_BURST ?? 20,
-    ratePerSecond: input.ratePerSecond ?? env.SWL_REST_RATE_PER_SECOND ?? 10,
-    idempotencyWaitMs: input.idempotencyWaitMs ?? env.SWL_REST_IDEMPOTENCY_WAIT_MS ?? 20_000,
-    heartbeatMs: input.heartbeatMs ?? env.SWL_REST_HEARTBEAT_MS ?? 15_000,
-    watch: input.watch === undefined ? (env.SWL_REST_WATCH ?? 'on') : input.watch ? 'on' : 'off',
+      input.maxAnonymousUploadBytes ??
+      env.SWL_REST_MAX_ANONYMOUS_UPLOAD ??
+      limit('maxAnonymousUploadBytes') ??
+      25 * MiB,
+    maxStreamsPerToken:
+      input.maxStreamsPerToken ?? env.SWL_REST_MAX_STREAMS ?? limit('maxStreamsPerToken') ?? 4,
+    maxReplayBlocks:
+      input.maxReplayBlocks ?? env.SWL_REST_MAX_REPLAY_BLOCKS ?? limit('maxReplayBlocks') ?? 10_000,
+    headersTimeoutMs:
+      input.headersTimeoutMs ??
+      env.SWL_REST_HEADERS_TIMEOUT_MS ??
+      limit('headersTimeoutMs') ??
+      20_000,
+    requestTimeoutMs:
+      input.requestTimeoutMs ??
+      env.SWL_REST_REQUEST_TIMEOUT_MS ??
+      limit('requestTimeoutMs') ??
+      900_000,
+    rateBurst: input.rateBurst ?? env.SWL_REST_RATE_BURST ?? limit('rateBurst') ?? 20,
+    ratePerSecond:
+      input.ratePerSecond ?? env.SWL_REST_RATE_PER_SECOND ?? limit('ratePerSecond') ?? 10,
+    idempotencyWaitMs:
+      input.idempotencyWaitMs ??
+      env.SWL_REST_IDEMPOTENCY_WAIT_MS ??
+      limit('idempotencyWaitMs') ??
+      20_000,
+    heartbeatMs: input.heartbeatMs ?? env.SWL_REST_HEARTBEAT_MS ?? limit('heartbeatMs') ?? 15_000,
+    watch:
+      input.watch === undefined
+        ? (env.SWL_REST_WATCH ?? fileWatch ?? 'on')
+        : input.watch
+          ? 'on'
+          : 'off',
     failpoint: env.SWL_REST_FAILPOINT || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(
-      `invalid REST service setting ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    const key = issue?.path.join('.') ?? '';
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `invalid REST service setting ${key}: ${key === 'org' && input.org === undefined ? 'choose an organisation with --org <org>, or a config file with --config <file>' : (issue?.message ?? 'invalid')}`,
+      key,
+      file?.file,
     );
   }
   const c = parsed.data;
-  const paths = restPaths(c.network, c.org);
-  return {
-    network: c.network,
-    org: c.org,
-    host: c.host,
-    port: c.port ?? paths.port,
-    tls: c.http ? undefined : { certFile: paths.certFile, keyFile: paths.keyFile },
-    dbFile: c.dbFile ?? paths.dbFile,
+  const limits = {
     maxBodyBytes: c.maxBodyBytes,
     maxUploadBytes: c.maxUploadBytes,
     maxAnonymousUploadBytes: Math.min(c.maxAnonymousUploadBytes, c.maxUploadBytes),
@@ -186,8 +235,45 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     rateLimit: { burst: c.rateBurst, perSecond: c.ratePerSecond },
     idempotencyWaitMs: c.idempotencyWaitMs,
     heartbeatMs: c.heartbeatMs,
-    orgKinds: paths.orgKinds,
     watch: c.watch === 'on',
     failpoint: c.failpoint,
   };
+  if (file) return { ...limits, ...fromFile(file, c) };
+  const paths = restPaths(c.network, c.org);
+  return {
+    ...limits,
+    source: { kind: 'network', network: c.network },
+    org: c.org,
+    host: c.host,
+    port: c.port ?? paths.port,
+    tls: c.http ? undefined : { certFile: paths.certFile, keyFile: paths.keyFile },
+    dbFile: c.dbFile ?? paths.dbFile,
+    orgKinds: paths.orgKinds,
+  };
 }
+
+/** The parts of a configuration a config file gives. @throws ConfigError CONFIG_INVALID without a database */
+function fromFile(
+  file: FileConfig,
+  c: { org: string; host: string; port?: number; http: boolean; dbFile?: string },
+): Pick<ServerConfig, 'source' | 'org' | 'host' | 'port' | 'tls' | 'dbFile' | 'orgKinds'> {
+  if (!c.http && file.tls === undefined)
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `tls: ${file.file} sets tls: false, so the service can only serve plain HTTP; give tls.certificate and tls.privateKey`,
+      'tls',
+      file.file,
+    );
+  return {
+    source: { kind: 'files', file: file.file, settings: file.ledger },
+    org: c.org,
+    host: c.host,
+    port: c.port ?? DEFAULT_FILE_PORT,
+    tls: c.http ? undefined : file.tls,
+    dbFile: c.dbFile ?? file.database,
+    orgKinds: Object.fromEntries(file.ledger.organizations.map((o) => [o.msp, o.kind])),
+  };
+}
+
+/** Port of a service configured by a file that names none. */
+export const DEFAULT_FILE_PORT = 8443;

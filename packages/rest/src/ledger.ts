@@ -1,7 +1,7 @@
 import { SwlClient } from '@swledger/sdk';
-import { Identity, readIdentity } from './identity';
+import { IdentityProvider } from './identities';
+import { Identity } from './identity';
 import { Metrics } from './metrics';
-import { localConnectionOptions } from '@swledger/devnet/client';
 
 /** A connection of the pool and when it was last handed out. */
 interface Pooled {
@@ -20,36 +20,35 @@ export const IDLE_CLOSE_MS = 10 * 60 * 1000;
  */
 export class LedgerPool {
   private readonly clients = new Map<string, Pooled>();
-  private readonly identities = new Map<string, Identity>();
+  private readonly known = new Map<string, Identity>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    readonly network: string,
-    readonly org: string,
+    private readonly identities: IdentityProvider,
     private readonly metrics: Metrics,
-    private readonly open: (label: string) => Promise<SwlClient> = (label) =>
-      SwlClient.open(localConnectionOptions({ as: label, network })),
+    private readonly open: (label: string) => Promise<SwlClient> = async (label) =>
+      SwlClient.open(await identities.connectionOptions(label)),
   ) {
     this.sweeper = setInterval(() => this.closeIdle(Date.now()), 60_000);
     this.sweeper.unref();
   }
 
-  /** The org's read-only identity for public verification. */
+  /** Organisation key the service runs for. */
+  get org(): string {
+    return this.identities.org;
+  }
+
+  /** The org's read-only identity for public verification (and the provenance watch). */
   get verifierLabel(): string {
-    return `${this.org}:verifier`;
+    return this.identities.serviceLabel;
   }
 
-  /** Wallet directory of the network. */
-  get walletDir(): string {
-    return localConnectionOptions({ as: this.verifierLabel, network: this.network }).walletDir;
-  }
-
-  /** Role and entity of an identity, from its certificate. */
+  /** Role and entity of an identity, from its certificate. @throws Error when it is unknown */
   identity(label: string): Identity {
-    let id = this.identities.get(label);
+    let id = this.known.get(label);
     if (!id) {
-      id = readIdentity(this.walletDir, label);
-      this.identities.set(label, id);
+      id = this.identities.identity(label);
+      this.known.set(label, id);
     }
     return id;
   }

@@ -1,6 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT } from '@swledger/devnet/layout';
+import { dirname, join } from 'node:path';
+
+/**
+ * The built `swl` that runs a service as a child process: the CLI package
+ * installed beside this one (it depends on this package, so it is there
+ * whenever a command starts services).
+ */
+export const SWL_MAIN = join(
+  dirname(require.resolve('@swledger/cli/package.json')),
+  'dist',
+  'main.js',
+);
 
 /** A `swl serve` child process that answers on `url`. */
 export interface RestProcess {
@@ -26,17 +36,7 @@ export async function spawnRestService(
 ): Promise<RestProcess> {
   const child = spawn(
     process.execPath,
-    [
-      join(REPO_ROOT, 'packages', 'cli', 'dist', 'main.js'),
-      'serve',
-      '--org',
-      org,
-      '-n',
-      network,
-      '--http',
-      '--port',
-      String(port),
-    ],
+    [SWL_MAIN, 'serve', '--org', org, '-n', network, '--http', '--port', String(port)],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Its output is kept until it answers (for the error), then discarded.

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import express, { Express, NextFunction, Request, Response } from 'express';
-import { REPO_ROOT } from '@swledger/devnet/layout';
 import { ApiRouter, Operation } from './api';
 import { authenticate, raiseAuthFailure } from './auth';
 import { ServerConfig } from './config';
@@ -13,6 +12,7 @@ import { Db, openDb } from './db';
 import { renderDocs } from './docs';
 import { errorMiddleware, HttpError } from './errors';
 import { IdempotencyStore } from './idempotency';
+import { fileIdentities, IdentityProvider, localIdentities } from './identities';
 import { LedgerPool } from './ledger';
 import { Metrics } from './metrics';
 import { ProvenanceWatch } from './watch';
@@ -45,9 +45,12 @@ export interface RestServer {
   close(): Promise<void>;
 }
 
+/** This package's root (this file is packages/rest/{src,dist}/server.{ts,js}). */
+const REST_PACKAGE = resolve(__dirname, '..');
+
 /** Where the verify page's files are: static files beside the sources, compiled scripts in dist. */
-export const WEB_STATIC = join(REPO_ROOT, 'packages', 'rest', 'web', 'static');
-export const WEB_SCRIPTS = join(REPO_ROOT, 'packages', 'rest', 'dist', 'web');
+export const WEB_STATIC = join(REST_PACKAGE, 'web', 'static');
+export const WEB_SCRIPTS = join(REST_PACKAGE, 'dist', 'web');
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -62,7 +65,8 @@ export function createServer(
 ): RestServer {
   const db: Db = openDb(config.dbFile);
   const metrics = new Metrics();
-  const ledger = new LedgerPool(config.network, config.org, metrics);
+  const identities = identityProvider(config.source, config.org);
+  const ledger = new LedgerPool(identities, metrics);
   const tokens = new TokenStore(db);
   const writes = new KeyedWrites(
     new IdempotencyStore(db),
@@ -72,8 +76,7 @@ export function createServer(
   );
   const watch = config.watch
     ? new ProvenanceWatch(
-        config.network,
-        ledger.verifierLabel,
+        () => identities.connectionOptions(identities.serviceLabel),
         ProvenanceWatch.checkpointFor(config.dbFile),
         metrics,
         log,
@@ -220,6 +223,13 @@ export function createServer(
       db.close();
     },
   };
+}
+
+/** The identities of a configuration's source. */
+function identityProvider(source: ServerConfig['source'], org: string): IdentityProvider {
+  return source.kind === 'network'
+    ? localIdentities(source.network, org)
+    : fileIdentities(source.settings);
 }
 
 function defaultLog(line: string): void {

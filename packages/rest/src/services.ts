@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { enrollRestTls, restTlsDir } from '@swledger/devnet/crypto';
-import { Layout, REPO_ROOT, resolveLayout } from '@swledger/devnet/layout';
+import { Layout, resolveLayout } from '@swledger/devnet/layout';
 import { httpsStatus, runningPid, startProcess, stopProcess, waitFor } from '@swledger/devnet/proc';
 import { restPaths } from './config';
 import { openDb } from './db';
+import { SWL_MAIN } from './process';
 import { TokenStore } from './tokens';
 
 /** Tracked process name of an organisation's REST service. */
@@ -33,7 +34,7 @@ export interface ServiceInfo {
 export async function startServices(network: string): Promise<ServiceInfo[]> {
   const { layout, existing } = resolveLayout({ name: network });
   if (!existing) throw new Error(`no network named '${network}': start it with 'swl network up'`);
-  const main = join(REPO_ROOT, 'packages', 'cli', 'dist', 'main.js');
+  const main = SWL_MAIN;
   const out: ServiceInfo[] = [];
   for (const org of layout.topology.peerOrgs) {
     await ensureRestTls(layout, org.key);
@@ -45,7 +46,6 @@ export async function startServices(network: string): Promise<ServiceInfo[]> {
         command: process.execPath,
         args: [main, 'serve', '--org', org.key, '-n', network],
         env: { SWL_NETWORK: network },
-        cwd: REPO_ROOT,
       });
     const ca = readFileSync(paths.caFile, 'utf8');
     const url = `https://localhost:${paths.port}`;

@@ -1,7 +1,7 @@
 import { SwlClient } from '@swledger/sdk';
+import type { ConnectionOptions } from '@swledger/sdk/fabric';
 import { alertLine, fileCheckpoint, Watcher, type WatchAlert } from '@swledger/sdk/watch';
 import { Metrics } from './metrics';
-import { localConnectionOptions } from '@swledger/devnet/client';
 
 /** Alerts kept for GET /api/v1/alerts. */
 const RECENT = 100;
@@ -21,8 +21,8 @@ export class ProvenanceWatch {
   private lastError: string | undefined;
 
   constructor(
-    private readonly network: string,
-    private readonly verifierLabel: string,
+    /** Connection settings of the organisation's verifier identity. */
+    private readonly connectionOptions: () => Promise<ConnectionOptions>,
     private readonly checkpointFile: string,
     private readonly metrics: Metrics,
     private readonly log: (line: string) => void,
@@ -46,9 +46,7 @@ export class ProvenanceWatch {
 
   /** Connects and starts following; a failure to connect is logged and retried by the next start. */
   async start(): Promise<void> {
-    this.client = await SwlClient.open(
-      localConnectionOptions({ as: this.verifierLabel, network: this.network }),
-    );
+    this.client = await SwlClient.open(await this.connectionOptions());
     this.watcher = new Watcher(this.client.connection, {
       checkpoint: fileCheckpoint(this.checkpointFile),
       onChecked: (check) => this.metrics.provenanceChecked.inc({ result: check.result }),

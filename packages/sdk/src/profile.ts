@@ -5,9 +5,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Wallets, X509Identity } from 'fabric-network';
+import type { X509Identity } from 'fabric-network';
 import { parse } from 'yaml';
-import { ConnectionOptions } from './fabric';
+import type { ConnectionOptions } from './fabric';
 import { LedgerError } from './errors';
 
 /** A Fabric common connection profile (the subset swledger writes). */
@@ -156,48 +156,76 @@ export function checkKeyPair(
     );
 }
 
+/** A certificate and its private key, as PEM text. */
+export interface PemIdentity {
+  readonly certificate: string;
+  readonly privateKey: string;
+}
+
+/** Connection settings with the identity given as PEM text rather than files. */
+export interface PemProfileOptions extends Omit<
+  ProfileOptions,
+  'certificate' | 'privateKey' | 'tlsClientCertificate' | 'tlsClientKey'
+> {
+  readonly identity: PemIdentity;
+  /** The mutual-TLS client pair. */
+  readonly tlsClient?: PemIdentity;
+}
+
 /**
  * Connection settings from a connection profile and identity files: an
  * in-memory wallet holds the identity (and the TLS client identity).
  * @throws ProfileError FILE_NOT_FOUND, PROFILE_INVALID, KEY_MISMATCH or MSP_NOT_IN_PROFILE
  */
 export async function profileConnectionOptions(opts: ProfileOptions): Promise<ConnectionOptions> {
-  const parsed = parseProfile(readText(opts.profile, 'connection profile'), opts.profile);
-  const mspId = opts.mspId ?? parsed.client?.organization;
-  const known = Object.entries(parsed.organizations).map(([key, o]) => o?.mspid ?? key);
-  if (mspId === undefined || !known.includes(mspId))
+  const tls = opts.tlsClientCertificate ?? opts.tlsClientKey;
+  if (
+    tls !== undefined &&
+    (opts.tlsClientCertificate === undefined || opts.tlsClientKey === undefined)
+  )
     throw new ProfileError(
-      'MSP_NOT_IN_PROFILE',
-      mspId === undefined
-        ? `${opts.profile} names no client.organization: pass mspId (one of ${known.join(', ')})`
-        : `MSP '${mspId}' is not an organisation of ${opts.profile} (it has ${known.join(', ')})`,
-      opts.profile,
+      'FILE_NOT_FOUND',
+      'pass both tlsClientCertificate and tlsClientKey, or neither',
+      tls,
     );
   const certificate = readText(opts.certificate, 'certificate');
   const privateKey = readText(opts.privateKey, 'private key');
   checkKeyPair(certificate, privateKey, opts.certificate, opts.privateKey);
+  let tlsClient: PemIdentity | undefined;
+  if (opts.tlsClientCertificate !== undefined && opts.tlsClientKey !== undefined) {
+    tlsClient = {
+      certificate: readText(opts.tlsClientCertificate, 'TLS client certificate'),
+      privateKey: readText(opts.tlsClientKey, 'TLS client key'),
+    };
+    checkKeyPair(
+      tlsClient.certificate,
+      tlsClient.privateKey,
+      opts.tlsClientCertificate,
+      opts.tlsClientKey,
+    );
+  }
+  return pemConnectionOptions({ ...opts, identity: { certificate, privateKey }, tlsClient });
+}
+
+/**
+ * Connection settings from a connection profile (a file) and an identity
+ * given as PEM text (key pairs are not checked again here).
+ * @throws ProfileError FILE_NOT_FOUND, PROFILE_INVALID or MSP_NOT_IN_PROFILE
+ */
+export async function pemConnectionOptions(opts: PemProfileOptions): Promise<ConnectionOptions> {
+  const parsed = parseProfile(readText(opts.profile, 'connection profile'), opts.profile);
+  const mspId = profileMspId(parsed, opts.profile, opts.mspId);
+  // Loaded on demand: the Fabric libraries parse process.argv when loaded, and a config file
+  // is checked (parseProfile, checkKeyPair) before any connection.
+  const { Wallets } = await import('fabric-network');
   const wallet = await Wallets.newInMemoryWallet();
-  const identity: X509Identity = {
-    type: 'X.509',
-    mspId,
-    credentials: { certificate, privateKey },
-  };
+  const identity: X509Identity = { type: 'X.509', mspId, credentials: { ...opts.identity } };
   await wallet.put(PROFILE_IDENTITY_LABEL, identity);
-  const tls = opts.tlsClientCertificate ?? opts.tlsClientKey;
-  if (tls !== undefined) {
-    if (opts.tlsClientCertificate === undefined || opts.tlsClientKey === undefined)
-      throw new ProfileError(
-        'FILE_NOT_FOUND',
-        'pass both tlsClientCertificate and tlsClientKey, or neither',
-        tls,
-      );
-    const tlsCert = readText(opts.tlsClientCertificate, 'TLS client certificate');
-    const tlsKey = readText(opts.tlsClientKey, 'TLS client key');
-    checkKeyPair(tlsCert, tlsKey, opts.tlsClientCertificate, opts.tlsClientKey);
+  if (opts.tlsClient !== undefined) {
     const tlsIdentity: X509Identity = {
       type: 'X.509',
       mspId,
-      credentials: { certificate: tlsCert, privateKey: tlsKey },
+      credentials: { ...opts.tlsClient },
     };
     await wallet.put(PROFILE_TLS_LABEL, tlsIdentity);
   }
@@ -213,7 +241,7 @@ export async function profileConnectionOptions(opts: ProfileOptions): Promise<Co
     organizations,
     client: {
       organization: mspId,
-      ...(tls !== undefined ? { clientTlsIdentity: PROFILE_TLS_LABEL } : {}),
+      ...(opts.tlsClient !== undefined ? { clientTlsIdentity: PROFILE_TLS_LABEL } : {}),
     },
   };
   return {
@@ -225,4 +253,23 @@ export async function profileConnectionOptions(opts: ProfileOptions): Promise<Co
     commitTimeoutSeconds: opts.commitTimeoutSeconds,
     commitScope: opts.commitScope,
   };
+}
+
+/**
+ * The MSP ID an identity of a profile acts for: `wanted`, or the profile's
+ * `client.organization`; it must be one of the profile's organisations.
+ * @throws ProfileError MSP_NOT_IN_PROFILE
+ */
+export function profileMspId(parsed: ReceivedProfile, path: string, wanted?: string): string {
+  const mspId = wanted ?? parsed.client?.organization;
+  const known = Object.entries(parsed.organizations).map(([key, o]) => o?.mspid ?? key);
+  if (mspId === undefined || !known.includes(mspId))
+    throw new ProfileError(
+      'MSP_NOT_IN_PROFILE',
+      mspId === undefined
+        ? `${path} names no client.organization: pass mspId (one of ${known.join(', ')})`
+        : `MSP '${mspId}' is not an organisation of ${path} (it has ${known.join(', ')})`,
+      path,
+    );
+  return mspId;
 }

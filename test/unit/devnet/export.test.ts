@@ -84,6 +84,54 @@ describe('network: export of an organisation (profile and identity files)', () =
     expect(parse(files[1]?.content ?? '')).to.deep.equal(JSON.parse(files[0]?.content ?? ''));
   });
 
+  it('writes rest.yaml for swl serve --config: paths relative to it, the service acting as verifier', () => {
+    const files = exportFiles({
+      orgKey: 'enterprise',
+      profile: connectionProfile(layout, 'enterprise'),
+      caCert: 'CA\n',
+      users: [{ name: 'verifier', certificate: 'C\n', privateKey: 'K\n' }],
+      tls: { certificate: 'TC\n', privateKey: 'TK\n' },
+      formats: ['json'],
+      rest: {
+        channel: 'tradechannel',
+        chaincode: 'swledger',
+        serviceUser: 'verifier',
+        organizations: [{ msp: 'EnterpriseMSP', kind: 'enterprise' }],
+        port: 7380,
+        serverTls: { certificate: 'SC\n', privateKey: 'SK\n' },
+      },
+    });
+
+    const rest = files.find((f) => f.path === 'enterprise/rest.yaml');
+    expect(
+      files
+        .filter((f) => f.path.startsWith('enterprise/rest/'))
+        .map((f) => [f.path, f.mode.toString(8)]),
+    ).to.deep.equal([
+      ['enterprise/rest/tls/server.crt', '644'],
+      ['enterprise/rest/tls/server.key', '600'],
+      ['enterprise/rest/tls/ca.crt', '644'],
+    ]);
+    expect(parse(rest?.content ?? '')).to.deep.equal({
+      org: 'enterprise',
+      profile: 'connection-enterprise.json',
+      channel: 'tradechannel',
+      chaincode: 'swledger',
+      tlsClient: { certificate: 'tls/client.crt', privateKey: 'tls/client.key' },
+      identity: {
+        certificate: 'users/verifier@enterprise/msp/signcerts/cert.pem',
+        privateKey: 'users/verifier@enterprise/msp/keystore/key.pem',
+        name: 'verifier',
+      },
+      users: { dir: 'users' },
+      organizations: [{ msp: 'EnterpriseMSP', kind: 'enterprise' }],
+      database: 'rest.sqlite',
+      listen: { host: '127.0.0.1', port: 7380 },
+      tls: { certificate: 'rest/tls/server.crt', privateKey: 'rest/tls/server.key' },
+      watch: true,
+    });
+  });
+
   it('hands out a standard profile: no wallet label, every peer with its TLS CA and host override', () => {
     const profile = portableProfile(connectionProfile(layout, 'enterprise'));
 

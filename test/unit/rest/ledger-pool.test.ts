@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { localIdentities } from '@swledger/rest/identities';
 import { IDLE_CLOSE_MS, LedgerPool } from '@swledger/rest/ledger';
 import { Metrics } from '@swledger/rest/metrics';
 import { SwlClient } from '@swledger/sdk';
@@ -16,7 +17,7 @@ describe('rest/ledger: the pool closes connections nobody uses', () => {
 
   beforeEach(() => {
     opened = [];
-    pool = new LedgerPool('dev', 'enterprise', new Metrics(), (label) => {
+    pool = new LedgerPool(localIdentities('dev', 'enterprise'), new Metrics(), (label) => {
       const c: FakeClient = {
         label,
         closed: false,
