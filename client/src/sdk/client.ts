@@ -1,7 +1,8 @@
 import { usePeerOrgs } from 'swledger-chaincode/dist/domain/orgs';
 import { resolveLayout } from '../network/layout';
 import { connectionProfile } from '../network/profile';
-import { ConnectionOptions, LedgerConnection } from './fabric';
+import type { ConnectionOptions, LedgerConnection, Transport } from './connection';
+import { openConnection } from './transport';
 import { ProfileOptions, profileConnectionOptions } from './profile';
 import { CaOptions } from './ca';
 import { accessDenied } from './errors';
@@ -23,6 +24,8 @@ export interface ClientOptions {
   readonly commitTimeoutSeconds?: number;
   /** When a submit counts as committed: own org's peer (`org`, default) or every reachable peer (`network`). */
   readonly commitScope?: 'org' | 'network';
+  /** Client library: `gateway` or `fabric-network`. Default `SWL_TRANSPORT`, else `gateway`. */
+  readonly transport?: Transport;
 }
 
 /**
@@ -52,6 +55,7 @@ export function localConnectionOptions(
     chaincode: layout.topology.chaincode.name,
     commitTimeoutSeconds: opts.commitTimeoutSeconds,
     commitScope: opts.commitScope,
+    transport: opts.transport,
   };
 }
 
@@ -119,10 +123,10 @@ export class SwlClient {
     return SwlClient.open(await profileConnectionOptions(opts));
   }
 
-  /** Connects with explicit settings (connection profile, wallet, identity). @throws as {@link SwlClient.connect} */
+  /** Connects with explicit settings (connection profile, wallet, identity, transport). @throws as {@link SwlClient.connect} */
   static async open(opts: ConnectionOptions): Promise<SwlClient> {
     try {
-      return new SwlClient(await LedgerConnection.open(opts));
+      return new SwlClient(await openConnection(opts));
     } catch (err) {
       throw accessDenied(err) ?? err;
     }

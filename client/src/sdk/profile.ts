@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import { Wallets, X509Identity } from 'fabric-network';
 import { parse } from 'yaml';
 import type { ConnectionProfile } from '../network/profile';
-import { ConnectionOptions } from './fabric';
+import type { ConnectionOptions, Transport } from './connection';
 import { LedgerError } from './errors';
 
 /** Codes of {@link ProfileError}. */
@@ -58,6 +58,8 @@ export interface ProfileOptions {
   readonly commitTimeoutSeconds?: number;
   /** When a submit counts as committed (see {@link ConnectionOptions.commitScope}). */
   readonly commitScope?: 'org' | 'network';
+  /** Client library: `gateway` or `fabric-network`. Default `SWL_TRANSPORT`, else `gateway`. */
+  readonly transport?: Transport;
 }
 
 /** Wallet labels of the in-memory wallet {@link profileConnectionOptions} builds. */
@@ -197,5 +199,6 @@ export async function profileConnectionOptions(opts: ProfileOptions): Promise<Co
     chaincode: opts.chaincode,
     commitTimeoutSeconds: opts.commitTimeoutSeconds,
     commitScope: opts.commitScope,
+    transport: opts.transport,
   };
 }
