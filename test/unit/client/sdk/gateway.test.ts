@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import type { ConnectionProfile } from '../../../../client/src/network/profile';
+import { PeerUnreachableError } from '../../../../client/src/sdk/errors';
+import { ownPeerEndpoint } from '../../../../client/src/sdk/gateway';
+import { peerAddress } from '../../../../client/src/sdk/grpc';
+
+function profile(): ConnectionProfile {
+  const peer = (port: number) => ({
+    url: `grpcs://localhost:${port}`,
+    tlsCACerts: { pem: `CA ${port}` },
+    grpcOptions: { 'ssl-target-name-override': 'localhost' },
+  });
+  return {
+    name: 'p',
+    version: '1.0.0',
+    client: { organization: 'BankAMSP' },
+    organizations: {
+      CustomsMSP: { mspid: 'CustomsMSP', peers: ['peer0.customs'], certificateAuthorities: [] },
+      BankAMSP: { mspid: 'BankAMSP', peers: ['peer0.banka'], certificateAuthorities: [] },
+      EmptyMSP: { mspid: 'EmptyMSP', peers: [], certificateAuthorities: [] },
+    },
+    peers: { 'peer0.customs': peer(7051), 'peer0.banka': peer(7151) },
+    orderers: {},
+    certificateAuthorities: {},
+  };
+}
+
+describe('sdk/gateway: the own peer of a connection profile', () => {
+  it("connects to the own organisation's peer, with its CA, name override and the client TLS pair", () => {
+    const endpoint = ownPeerEndpoint(profile(), 'BankAMSP', { cert: 'CERT', key: 'KEY' });
+
+    expect(endpoint).to.deep.equal({
+      address: 'localhost:7151',
+      tlsRootCert: 'CA 7151',
+      serverName: 'localhost',
+      clientCert: 'CERT',
+      clientKey: 'KEY',
+    });
+  });
+
+  it('goes without a client pair when the profile names no TLS identity', () => {
+    const endpoint = ownPeerEndpoint(profile(), 'CustomsMSP', undefined);
+
+    expect(endpoint).to.deep.equal({
+      address: 'localhost:7051',
+      tlsRootCert: 'CA 7051',
+      serverName: 'localhost',
+    });
+  });
+
+  it('refuses an organisation without a peer in the profile: PEER_UNREACHABLE', () => {
+    const attempts = ['EmptyMSP', 'GhostMSP'].map((msp) => {
+      try {
+        return ownPeerEndpoint(profile(), msp, undefined);
+      } catch (err) {
+        return err;
+      }
+    });
+
+    for (const err of attempts) {
+      expect(err).to.be.instanceOf(PeerUnreachableError);
+      expect((err as PeerUnreachableError).code).to.equal('PEER_UNREACHABLE');
+    }
+  });
+
+  it('reads host:port from grpcs://, grpc:// and bare addresses', () => {
+    const addresses = ['grpcs://peer0.org:7051', 'grpc://localhost:7', 'host:1'].map(peerAddress);
+
+    expect(addresses).to.deep.equal(['peer0.org:7051', 'localhost:7', 'host:1']);
+  });
+});
