@@ -74,6 +74,32 @@ export function ownPeerEndpoint(
   };
 }
 
+/**
+ * Positions of chaincode events arriving in ledger order (one event per
+ * transaction), across the streams of one listener: the ordinal of each
+ * transaction among its block's transactions with an event, and which
+ * arrivals repeat one already delivered (a stream opened by a reconnect
+ * while an event was being handled starts at the checkpoint before it).
+ */
+export class EventOrder {
+  private block: bigint | undefined;
+  private ordinal = -1;
+  private readonly delivered = new Set<string>();
+
+  /** The transaction's ordinal in its block, or undefined when it was delivered already. */
+  next(blockNumber: bigint, transactionId: string): number | undefined {
+    if (this.block !== undefined && blockNumber < this.block) return undefined;
+    if (blockNumber === this.block && this.delivered.has(transactionId)) return undefined;
+    if (blockNumber !== this.block) {
+      this.block = blockNumber;
+      this.ordinal = -1;
+      this.delivered.clear();
+    }
+    this.delivered.add(transactionId);
+    return ++this.ordinal;
+  }
+}
+
 /** One event listener and where it stands. */
 interface Subscription {
   readonly onEvent: (e: RawChaincodeEvent) => Promise<void>;
@@ -81,10 +107,8 @@ interface Subscription {
   readonly from: bigint;
   /** The last event handled: a new stream resumes after it. */
   readonly checkpointer: Checkpointer;
-  /** Block of the last event delivered, and the ordinal of its transaction in that block. */
-  block: bigint | undefined;
-  ordinal: number;
-  lastTransaction: string | undefined;
+  /** Positions of the events delivered so far. */
+  readonly order: EventOrder;
   stream: CloseableAsyncIterable<ChaincodeEvent> | undefined;
   stopped: boolean;
 }
@@ -381,9 +405,7 @@ export class GatewayConnection implements LedgerConnection {
       onEvent,
       from,
       checkpointer: checkpointers.inMemory(),
-      block: undefined,
-      ordinal: -1,
-      lastTransaction: undefined,
+      order: new EventOrder(),
       stream: undefined,
       stopped: false,
     };
@@ -435,21 +457,14 @@ export class GatewayConnection implements LedgerConnection {
 
   private async deliver(sub: Subscription, event: ChaincodeEvent): Promise<void> {
     if (sub.stopped) return;
-    if (event.blockNumber !== sub.block) {
-      sub.block = event.blockNumber;
-      sub.ordinal = -1;
-      sub.lastTransaction = undefined;
-    }
-    if (event.transactionId !== sub.lastTransaction) {
-      sub.ordinal++;
-      sub.lastTransaction = event.transactionId;
-    }
+    const transactionIndex = sub.order.next(event.blockNumber, event.transactionId);
+    if (transactionIndex === undefined) return;
     await sub.onEvent({
       name: event.eventName,
       payload: Buffer.from(event.payload).toString('utf8'),
       transactionId: event.transactionId,
       blockNumber: event.blockNumber,
-      transactionIndex: sub.ordinal,
+      transactionIndex,
     });
     if (!sub.stopped) await sub.checkpointer.checkpointChaincodeEvent(event);
   }

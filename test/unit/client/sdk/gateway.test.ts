@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ConnectionProfile } from '../../../../client/src/network/profile';
 import { PeerUnreachableError } from '../../../../client/src/sdk/errors';
-import { ownPeerEndpoint } from '../../../../client/src/sdk/gateway';
+import { EventOrder, ownPeerEndpoint } from '../../../../client/src/sdk/gateway';
 import { peerAddress } from '../../../../client/src/sdk/grpc';
 
 function profile(): ConnectionProfile {
@@ -67,5 +67,34 @@ describe('sdk/gateway: the own peer of a connection profile', () => {
     const addresses = ['grpcs://peer0.org:7051', 'grpc://localhost:7', 'host:1'].map(peerAddress);
 
     expect(addresses).to.deep.equal(['peer0.org:7051', 'localhost:7', 'host:1']);
+  });
+});
+
+describe('sdk/gateway: EventOrder', () => {
+  it('numbers the transactions of each block in arrival order, from 0 in every block', () => {
+    const order = new EventOrder();
+
+    const positions = [
+      order.next(5n, 'a'),
+      order.next(5n, 'b'),
+      order.next(7n, 'c'),
+      order.next(7n, 'd'),
+      order.next(8n, 'e'),
+    ];
+
+    expect(positions).to.deep.equal([0, 1, 0, 1, 0]);
+  });
+
+  it('skips what a resumed stream repeats, and goes on numbering after it', () => {
+    const order = new EventOrder();
+    order.next(4n, 'old');
+    order.next(5n, 'a');
+    order.next(5n, 'b');
+
+    const repeated = [order.next(4n, 'old'), order.next(5n, 'a'), order.next(5n, 'b')];
+    const fresh = [order.next(5n, 'c'), order.next(6n, 'd')];
+
+    expect(repeated).to.deep.equal([undefined, undefined, undefined]);
+    expect(fresh).to.deep.equal([2, 0]);
   });
 });
