@@ -89,10 +89,12 @@ export interface SubmitOptions {
   /**
    * MSP IDs whose peers endorse. Default: on `gateway`, the peer's Gateway
    * plans endorsement from the chaincode's policy and the key-level policies
-   * of the keys the transaction writes; on `fabric-network`, every peer
-   * organisation of the connection profile (discovery cannot know key-level
-   * policies there). A peer that does not answer is left out and the
-   * remaining endorsements still commit when they satisfy the policies.
+   * of the keys the transaction writes (another plan is tried when a peer
+   * does not answer); on `fabric-network`, every peer organisation of the
+   * connection profile (discovery cannot know key-level policies there).
+   * Named organisations must all endorse on `gateway`; on `fabric-network`
+   * one that does not answer is left out and the remaining endorsements
+   * still commit when they satisfy the policies.
    */
   readonly endorsingOrgs?: readonly string[];
   /** Re-endorse and resubmit after a lost race (MVCC conflict, endorsement-policy failure), up to this many times. Default 3. */
