@@ -1,6 +1,7 @@
 /**
  * The Gateway transport (@hyperledger/fabric-gateway): one gRPC connection
- * to the own organisation's peer, whose Gateway service plans endorsement
+ * to the own organisation's peer (another organisation's while none of the
+ * own answers, until a reconnect finds it again), whose Gateway service plans endorsement
  * (from the chaincode's policy and the key-level policies of the keys a
  * transaction writes), assembles and orders the transaction, reports its
  * commit status and streams chaincode events.
@@ -48,30 +49,45 @@ import { openWallet, walletIdentity } from './wallet';
 const EVALUATE_SECONDS = 30;
 /** Seconds the Gateway may take to hand a transaction to the ordering service. */
 const SUBMIT_SECONDS = 30;
+/** Seconds a peer may take to answer when a connection picks its Gateway peer. */
+const PROBE_SECONDS = 10;
 /** Pause before an event stream that broke is opened again. */
 const EVENT_RETRY_MS = 1000;
 
 const deadline = (seconds: number) => ({ deadline: Date.now() + seconds * 1000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The own organisation's first peer in the profile, with the TLS material to reach it. */
-export function ownPeerEndpoint(
+/**
+ * The peers whose Gateway a connection may use, in order of preference:
+ * the own organisation's (in profile order), then the other organisations'
+ * (used only while the own ones do not answer), with the TLS material to
+ * reach them.
+ * @throws PeerUnreachableError when the profile names no peer of the own organisation
+ */
+export function gatewayEndpoints(
   profile: ConnectionProfile,
   mspId: string,
   clientTls: { readonly cert: string; readonly key: string } | undefined,
-): PeerEndpoint {
-  const org = Object.values(profile.organizations).find((o) => o.mspid === mspId);
-  const name = org?.peers[0];
-  const peer = name === undefined ? undefined : profile.peers[name];
-  if (name === undefined || peer === undefined)
+): PeerEndpoint[] {
+  const orgs = Object.values(profile.organizations);
+  const own = orgs.filter((o) => o.mspid === mspId);
+  const names = [...own, ...orgs.filter((o) => o.mspid !== mspId)].flatMap((o) => o.peers);
+  const endpoints = names.flatMap((name) => {
+    const peer = profile.peers[name];
+    if (peer === undefined) return [];
+    const override = peer.grpcOptions['ssl-target-name-override'];
+    return [
+      {
+        address: peerAddress(peer.url),
+        tlsRootCert: peer.tlsCACerts.pem,
+        ...(typeof override === 'string' ? { serverName: override } : {}),
+        ...(clientTls ? { clientCert: clientTls.cert, clientKey: clientTls.key } : {}),
+      },
+    ];
+  });
+  if (!own.some((o) => o.peers.some((name) => profile.peers[name] !== undefined)))
     throw new PeerUnreachableError(`the connection profile names no peer of ${mspId}`);
-  const override = peer.grpcOptions['ssl-target-name-override'];
-  return {
-    address: peerAddress(peer.url),
-    tlsRootCert: peer.tlsCACerts.pem,
-    ...(typeof override === 'string' ? { serverName: override } : {}),
-    ...(clientTls ? { clientCert: clientTls.cert, clientKey: clientTls.key } : {}),
-  };
+  return endpoints;
 }
 
 /**
@@ -134,7 +150,8 @@ export class GatewayConnection implements LedgerConnection {
 
   private constructor(
     private readonly opts: ConnectionOptions,
-    private readonly connectHandles: () => Handles,
+    private readonly endpoints: readonly PeerEndpoint[],
+    private readonly connectHandles: (endpoint: PeerEndpoint) => Handles,
     private handles: Handles,
     readonly mspId: string,
   ) {
@@ -149,8 +166,9 @@ export class GatewayConnection implements LedgerConnection {
 
   /**
    * Connects to the own organisation's peer (mutual TLS with the profile's
-   * client TLS identity) and checks that it answers and accepts the identity.
-   * @throws LedgerError IDENTITY_NOT_FOUND; AccessDeniedError when the peer refuses the identity; PeerUnreachableError when it does not answer
+   * client TLS identity; another organisation's while none of the own
+   * answers) and checks that it answers and accepts the identity.
+   * @throws LedgerError IDENTITY_NOT_FOUND; AccessDeniedError when the peer refuses the identity; PeerUnreachableError when no peer answers
    */
   static async open(opts: ConnectionOptions): Promise<GatewayConnection> {
     const wallet = await openWallet(opts);
@@ -159,7 +177,7 @@ export class GatewayConnection implements LedgerConnection {
     const tlsLabel = opts.profile.client.clientTlsIdentity;
     const tls: X509Identity | undefined =
       tlsLabel === undefined ? undefined : await walletIdentity(wallet, tlsLabel, where);
-    const endpoint = ownPeerEndpoint(
+    const endpoints = gatewayEndpoints(
       opts.profile,
       identity.mspId,
       tls && { cert: tls.credentials.certificate, key: tls.credentials.privateKey },
@@ -169,7 +187,7 @@ export class GatewayConnection implements LedgerConnection {
       ? createHash('sha256').update(new X509Certificate(tls.credentials.certificate).raw).digest()
       : undefined;
     const channel = opts.channel ?? 'tradechannel';
-    const connectHandles = (): Handles => {
+    const connectHandles = (endpoint: PeerEndpoint): Handles => {
       const client = newGrpcClient(endpoint);
       const gateway = connect({
         client,
@@ -182,14 +200,16 @@ export class GatewayConnection implements LedgerConnection {
       });
       return { client, gateway, network: gateway.getNetwork(channel) };
     };
+    const own = endpoints[0]!;
     const connection = new GatewayConnection(
       opts,
+      endpoints,
       connectHandles,
-      connectHandles(),
+      connectHandles(own),
       identity.mspId,
     );
     try {
-      await connection.ledgerHeight(identity.mspId);
+      await connection.reconnect();
     } catch (err) {
       connection.close();
       throw accessDenied(err) ?? err;
@@ -479,13 +499,38 @@ export class GatewayConnection implements LedgerConnection {
 
   private async renew(): Promise<void> {
     const old = this.handles;
-    this.handles = this.connectHandles();
+    this.handles = await this.firstAnswering();
     for (const sub of this.subscriptions) {
       const stream = sub.stream;
       sub.stream = await this.openStream(sub).catch(() => undefined);
       stream?.close();
     }
     closeQuietly(old);
+  }
+
+  /**
+   * A connection to the first peer, in order of preference, whose Gateway
+   * answers (a ledger-height read on the peer itself).
+   * @throws the own peer's refusal of the identity at once; PeerUnreachableError when none answers
+   */
+  private async firstAnswering(): Promise<Handles> {
+    let first: unknown;
+    for (const endpoint of this.endpoints) {
+      const handles = this.connectHandles(endpoint);
+      try {
+        await handles.network
+          .getContract('qscc')
+          .newProposal('GetChainInfo', { arguments: [this.channelName] })
+          .evaluate(deadline(PROBE_SECONDS));
+        return handles;
+      } catch (err) {
+        closeQuietly(handles);
+        const mapped = mapGatewayError(err, undefined);
+        if (!(mapped instanceof PeerUnreachableError)) throw mapped;
+        first ??= mapped;
+      }
+    }
+    throw first ?? new PeerUnreachableError('the connection profile names no peer');
   }
 
   /** {@inheritDoc LedgerConnection.close} */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ConnectionProfile } from '../../../../client/src/network/profile';
 import { PeerUnreachableError } from '../../../../client/src/sdk/errors';
-import { EventOrder, ownPeerEndpoint } from '../../../../client/src/sdk/gateway';
+import { EventOrder, gatewayEndpoints } from '../../../../client/src/sdk/gateway';
 import { peerAddress } from '../../../../client/src/sdk/grpc';
 
 function profile(): ConnectionProfile {
@@ -25,23 +25,32 @@ function profile(): ConnectionProfile {
   };
 }
 
-describe('sdk/gateway: the own peer of a connection profile', () => {
-  it("connects to the own organisation's peer, with its CA, name override and the client TLS pair", () => {
-    const endpoint = ownPeerEndpoint(profile(), 'BankAMSP', { cert: 'CERT', key: 'KEY' });
+describe('sdk/gateway: the Gateway peers of a connection profile', () => {
+  it("prefers the own organisation's peer, then the others', with each CA, the name override and the client TLS pair", () => {
+    const endpoints = gatewayEndpoints(profile(), 'BankAMSP', { cert: 'CERT', key: 'KEY' });
 
-    expect(endpoint).to.deep.equal({
-      address: 'localhost:7151',
-      tlsRootCert: 'CA 7151',
-      serverName: 'localhost',
-      clientCert: 'CERT',
-      clientKey: 'KEY',
-    });
+    expect(endpoints).to.deep.equal([
+      {
+        address: 'localhost:7151',
+        tlsRootCert: 'CA 7151',
+        serverName: 'localhost',
+        clientCert: 'CERT',
+        clientKey: 'KEY',
+      },
+      {
+        address: 'localhost:7051',
+        tlsRootCert: 'CA 7051',
+        serverName: 'localhost',
+        clientCert: 'CERT',
+        clientKey: 'KEY',
+      },
+    ]);
   });
 
   it('goes without a client pair when the profile names no TLS identity', () => {
-    const endpoint = ownPeerEndpoint(profile(), 'CustomsMSP', undefined);
+    const endpoints = gatewayEndpoints(profile(), 'CustomsMSP', undefined);
 
-    expect(endpoint).to.deep.equal({
+    expect(endpoints[0]).to.deep.equal({
       address: 'localhost:7051',
       tlsRootCert: 'CA 7051',
       serverName: 'localhost',
@@ -51,7 +60,7 @@ describe('sdk/gateway: the own peer of a connection profile', () => {
   it('refuses an organisation without a peer in the profile: PEER_UNREACHABLE', () => {
     const attempts = ['EmptyMSP', 'GhostMSP'].map((msp) => {
       try {
-        return ownPeerEndpoint(profile(), msp, undefined);
+        return gatewayEndpoints(profile(), msp, undefined);
       } catch (err) {
         return err;
       }
