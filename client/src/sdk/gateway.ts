@@ -57,6 +57,11 @@ const EVENT_RETRY_MS = 1000;
 const deadline = (seconds: number) => ({ deadline: Date.now() + seconds * 1000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A peer whose Gateway a connection may use, and its organisation. */
+export interface GatewayPeer extends PeerEndpoint {
+  readonly mspId: string;
+}
+
 /**
  * The peers whose Gateway a connection may use, in order of preference:
  * the own organisation's (in profile order), then the other organisations'
@@ -68,16 +73,19 @@ export function gatewayEndpoints(
   profile: ConnectionProfile,
   mspId: string,
   clientTls: { readonly cert: string; readonly key: string } | undefined,
-): PeerEndpoint[] {
+): GatewayPeer[] {
   const orgs = Object.values(profile.organizations);
   const own = orgs.filter((o) => o.mspid === mspId);
-  const names = [...own, ...orgs.filter((o) => o.mspid !== mspId)].flatMap((o) => o.peers);
-  const endpoints = names.flatMap((name) => {
+  const named = [...own, ...orgs.filter((o) => o.mspid !== mspId)].flatMap((o) =>
+    o.peers.map((name) => ({ name, mspId: o.mspid })),
+  );
+  const endpoints = named.flatMap(({ name, mspId: org }) => {
     const peer = profile.peers[name];
     if (peer === undefined) return [];
     const override = peer.grpcOptions['ssl-target-name-override'];
     return [
       {
+        mspId: org,
         address: peerAddress(peer.url),
         tlsRootCert: peer.tlsCACerts.pem,
         ...(typeof override === 'string' ? { serverName: override } : {}),
@@ -131,6 +139,8 @@ interface Subscription {
 
 /** The parts of a Gateway connection that a reconnect replaces. */
 interface Handles {
+  /** The organisation of the Gateway peer. */
+  readonly mspId: string;
   readonly client: GrpcClient;
   readonly gateway: Gateway;
   readonly network: Network;
@@ -150,8 +160,8 @@ export class GatewayConnection implements LedgerConnection {
 
   private constructor(
     private readonly opts: ConnectionOptions,
-    private readonly endpoints: readonly PeerEndpoint[],
-    private readonly connectHandles: (endpoint: PeerEndpoint) => Handles,
+    private readonly endpoints: readonly GatewayPeer[],
+    private readonly connectHandles: (endpoint: GatewayPeer) => Handles,
     private handles: Handles,
     readonly mspId: string,
   ) {
@@ -187,7 +197,7 @@ export class GatewayConnection implements LedgerConnection {
       ? createHash('sha256').update(new X509Certificate(tls.credentials.certificate).raw).digest()
       : undefined;
     const channel = opts.channel ?? 'tradechannel';
-    const connectHandles = (endpoint: PeerEndpoint): Handles => {
+    const connectHandles = (endpoint: GatewayPeer): Handles => {
       const client = newGrpcClient(endpoint);
       const gateway = connect({
         client,
@@ -198,7 +208,7 @@ export class GatewayConnection implements LedgerConnection {
         signer,
         ...(tlsClientCertificateHash ? { tlsClientCertificateHash } : {}),
       });
-      return { client, gateway, network: gateway.getNetwork(channel) };
+      return { mspId: endpoint.mspId, client, gateway, network: gateway.getNetwork(channel) };
     };
     const own = endpoints[0]!;
     const connection = new GatewayConnection(
@@ -353,17 +363,31 @@ export class GatewayConnection implements LedgerConnection {
     args: readonly string[],
     options: EvaluateOptions,
   ): Promise<string> {
-    const bytes = await this.evaluateOn(this.contract(namespace), fn, args, options.peerMsp);
+    const bytes = await this.evaluateOn(
+      (network) => network.getContract(this.chaincodeName, namespace),
+      fn,
+      args,
+      options.peerMsp,
+    );
     return Buffer.from(bytes).toString('utf8');
   }
 
   private async evaluateOn(
-    contract: Contract,
+    contract: (network: Network) => Contract,
     fn: string,
     args: readonly string[],
     peerMsp: string | undefined,
   ): Promise<Uint8Array> {
-    const proposal = contract.newProposal(fn, {
+    // Another organisation's Gateway relays the answer unsigned: what is asked of the
+    // own peer (what provenance trusts) goes through the own organisation's Gateway only.
+    if (peerMsp === this.mspId && this.handles.mspId !== this.mspId) {
+      await this.reconnect().catch(() => undefined);
+      if (this.handles.mspId !== this.mspId)
+        throw new PeerUnreachableError(
+          `no peer of ${this.mspId} answers: reads of the own organisation's ledger go to it only`,
+        );
+    }
+    const proposal = contract(this.handles.network).newProposal(fn, {
       arguments: [...args],
       ...(peerMsp === undefined ? {} : { endorsingOrganizations: [peerMsp] }),
     });
@@ -380,7 +404,7 @@ export class GatewayConnection implements LedgerConnection {
     args: readonly string[],
     peerMsp: string | undefined,
   ): Promise<Uint8Array> {
-    return this.evaluateOn(this.handles.network.getContract(chaincode), fn, args, peerMsp);
+    return this.evaluateOn((network) => network.getContract(chaincode), fn, args, peerMsp);
   }
 
   validationCode(transactionId: string): Promise<string | undefined> {

@@ -31,6 +31,7 @@ describe('sdk/gateway: the Gateway peers of a connection profile', () => {
 
     expect(endpoints).to.deep.equal([
       {
+        mspId: 'BankAMSP',
         address: 'localhost:7151',
         tlsRootCert: 'CA 7151',
         serverName: 'localhost',
@@ -38,6 +39,7 @@ describe('sdk/gateway: the Gateway peers of a connection profile', () => {
         clientKey: 'KEY',
       },
       {
+        mspId: 'CustomsMSP',
         address: 'localhost:7051',
         tlsRootCert: 'CA 7051',
         serverName: 'localhost',
@@ -51,6 +53,7 @@ describe('sdk/gateway: the Gateway peers of a connection profile', () => {
     const endpoints = gatewayEndpoints(profile(), 'CustomsMSP', undefined);
 
     expect(endpoints[0]).to.deep.equal({
+      mspId: 'CustomsMSP',
       address: 'localhost:7051',
       tlsRootCert: 'CA 7051',
       serverName: 'localhost',
