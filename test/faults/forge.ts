@@ -31,8 +31,12 @@ import { canonicalJson } from '../../chaincode/src/domain/serialize';
 import { Layout, REPO_ROOT } from '../../client/src/network/layout';
 import { alive, runningPid } from '../../client/src/network/proc';
 import { LedgerError, localConnectionOptions } from '../../client/src/sdk';
+import { installEndorsedResponsesFirst } from '../../client/src/sdk/endorsedfirst';
 import { mapFabricError } from '../../client/src/sdk/fabric';
 import { log, sleep } from './support';
+
+// The forgers drive fabric-network themselves, as the SDK's fabric-network transport does.
+installEndorsedResponsesFirst();
 
 /** Replaced by the forged chaincode with the transaction's id, so forged values look honest. */
 export const TXID = '$TXID';

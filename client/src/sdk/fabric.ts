@@ -46,8 +46,6 @@ import {
   PeerUnreachableError,
 } from './errors';
 
-installEndorsedResponsesFirst();
-
 /**
  * The gateway option naming the wallet's TLS client identity for mutual TLS;
  * none (fabric-common's self-signed certificate) when the profile names none.
@@ -136,6 +134,8 @@ export class FabricNetworkConnection implements LedgerConnection {
    * @throws LedgerError when the identity is not in the wallet or no peer answers discovery
    */
   static async open(opts: ConnectionOptions): Promise<FabricNetworkConnection> {
+    // fabric-common's Commit is used by this transport only: patched when it is first used.
+    installEndorsedResponsesFirst();
     const wallet = await openWallet(opts);
     const identity = await wallet.get(opts.identity);
     if (!identity)
