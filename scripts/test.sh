@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: sets everything up, checks types, lint and format, runs the unit
 # tests, then the integration tests on one shared test network (`itest`,
-# ports from 17000, started fresh and stopped at the end).
+# ports from 17000, started fresh) on the default transport (the peer
+# Gateway), then the suite's core again on the fabric-network transport
+# against the same network, which is stopped at the end.
 # Then the fault-injection scenarios, each on a network of its own.
 # Ends with one line: "N passed, N failed". Exit status non-zero on any failure.
 set -uo pipefail
@@ -49,7 +51,13 @@ check "typecheck (tests and sources)" npx tsc -p tsconfig.json --noEmit
 check "eslint" npx eslint .
 check "prettier" npx prettier --check .
 suite unit --timeout 20000 'test/unit/**/*.test.ts'
-suite integration --config .mocharc.integration.json 'test/integration/**/*.test.ts'
+# The network stays up for the second transport's run, which reuses it and stops it.
+SWL_TEST_KEEP=1 suite integration --config .mocharc.integration.json 'test/integration/**/*.test.ts'
+SWL_TRANSPORT=fabric-network SWL_TEST_REUSE=1 suite integration-fabric-network \
+  --config .mocharc.integration.json \
+  test/integration/documents.test.ts test/integration/events.test.ts \
+  test/integration/endorsement.test.ts test/integration/provenance.test.ts \
+  'test/integration/sdk/*.test.ts' 'test/integration/badinput/*.test.ts'
 suite faults --config .mocharc.faults.json 'test/faults/**/*.test.ts'
 check "bench --quick (smoke run, no speed asserted)" node tools/bench/dist/main.js --quick --out test-results/bench
 finish

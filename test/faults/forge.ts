@@ -31,9 +31,13 @@ import { canonicalJson } from '@swledger/protocol/serialize';
 import { Layout, REPO_ROOT } from '@swledger/devnet/layout';
 import { alive, runningPid } from '@swledger/devnet/proc';
 import { LedgerError } from '@swledger/sdk';
+import { installEndorsedResponsesFirst } from '@swledger/sdk/endorsedfirst';
 import { mapFabricError } from '@swledger/sdk/fabric';
 import { log, sleep } from './support';
 import { localConnectionOptions } from '@swledger/devnet/client';
+
+// The forgers drive fabric-network themselves, as the SDK's fabric-network transport does.
+installEndorsedResponsesFirst();
 
 /** Replaced by the forged chaincode with the transaction's id, so forged values look honest. */
 export const TXID = '$TXID';

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@swledger/devnet/layout';
@@ -14,6 +22,24 @@ function run(cmd: string, args: readonly string[], cwd: string): Promise<string>
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr || err.message}`));
       else resolve(stdout);
     });
+  });
+}
+
+/** Runs an installed `swl`; resolves with its exit code and output. */
+function execSwl(
+  swl: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      swl,
+      args,
+      { cwd, env: { ...process.env, SWL_AS: undefined, SWL_HOME: join(cwd, 'none') } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -42,21 +68,25 @@ const owner = process.argv[3];
       { buffer },
     );
     const v = await client.verifier.verify({ buffer });
-    console.log(JSON.stringify({ tx: registered.transactionId, verdict: v.verdict, provenance: v.provenance.result, issuerTx: v.issuer.transactionId }));
+    console.log(JSON.stringify({ sha256: v.sha256, tx: registered.transactionId, verdict: v.verdict, provenance: v.provenance.result, issuerTx: v.issuer.transactionId }));
   } finally {
     client.close();
   }
 })().catch((err) => { console.error(err); process.exit(1); });
 `;
 
-describe('the SDK packed with npm and installed in an empty folder', function () {
+describe('the SDK and the CLI packed with npm and installed in an empty folder', function () {
   this.timeout(600_000);
   let tmp: string;
   let app: string;
+  let tarballs: string;
+  let exported: string;
+  /** The fingerprint the installed SDK registered. */
+  let sha256 = '';
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'swl-pack-'));
-    const tarballs = join(tmp, 'tarballs');
+    tarballs = join(tmp, 'tarballs');
     mkdirSync(tarballs);
     const workspaces = ['@swledger/protocol', '@swledger/chaincode', '@swledger/sdk'];
     await run(
@@ -100,18 +130,70 @@ describe('the SDK packed with npm and installed in an empty folder', function ()
   });
 
   it('registers and verifies (provenance included) from the installed copy, with exported files only', async () => {
-    const out = join(tmp, 'export');
-    const exported = await runSwl(
-      ['network', 'export', 'enterprise', '--out', out, '--format', 'yaml', '-n', TEST_NETWORK],
+    exported = join(tmp, 'export');
+    const res = await runSwl(
+      [
+        'network',
+        'export',
+        'enterprise',
+        '--out',
+        exported,
+        '--format',
+        'yaml',
+        '-n',
+        TEST_NETWORK,
+      ],
       {},
     );
-    expect(exported.code, exported.stderr).to.equal(0);
+    expect(res.code, res.stderr).to.equal(0);
 
-    const stdout = await run(process.execPath, ['app.js', join(out, 'enterprise'), ALPHA], app);
+    const stdout = await run(
+      process.execPath,
+      ['app.js', join(exported, 'enterprise'), ALPHA],
+      app,
+    );
 
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;
     expect(result.verdict).to.equal('VALID');
     expect(result.provenance).to.equal('VALID');
     expect(result.issuerTx).to.equal(result.tx);
+    sha256 = result.sha256 ?? '';
+  });
+
+  it('runs the installed swl against the network with a profile and an identity directory', async () => {
+    const more = ['@swledger/devnet', '@swledger/rest', '@swledger/cli'];
+    await run(
+      'npm',
+      ['pack', '--pack-destination', tarballs, ...more.flatMap((w) => ['-w', w])],
+      REPO_ROOT,
+    );
+    const files = readdirSync(tarballs).map((f) => join(tarballs, f));
+    await run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...files],
+      app,
+    );
+    const org = join(exported, 'enterprise');
+    const swl = join(app, 'node_modules', '.bin', 'swl');
+
+    const verified = await execSwl(
+      swl,
+      [
+        'verify',
+        sha256,
+        '--profile',
+        join(org, 'connection-enterprise.yaml'),
+        '--identity',
+        join(org, 'users', 'alpha@enterprise'),
+        '--json',
+      ],
+      app,
+    );
+
+    expect([verified.stderr, verified.code]).to.deep.equal(['', 0]);
+    expect(JSON.parse(verified.stdout)).to.deep.include({ verdict: 'VALID' });
+    expect(realpathSync(swl)).to.equal(
+      join(app, 'node_modules', '@swledger', 'cli', 'dist', 'main.js'),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { usePeerOrgs } from '@swledger/protocol/orgs';
 import { SwlClient } from '@swledger/sdk';
 import { type CaOptions } from '@swledger/sdk/ca';
-import { type ConnectionOptions } from '@swledger/sdk/fabric';
+import { type ConnectionOptions, type Transport } from '@swledger/sdk/connection';
 import { resolveLayout } from './layout';
 import { connectionProfile } from './profile';
 
@@ -15,6 +15,8 @@ export interface LocalClientOptions {
   readonly commitTimeoutSeconds?: number;
   /** When a submit counts as committed: own org's peer (`org`, default) or every reachable peer (`network`). */
   readonly commitScope?: 'org' | 'network';
+  /** Client library: `gateway` or `fabric-network`. Default `SWL_TRANSPORT`, else `gateway`. */
+  readonly transport?: Transport;
 }
 
 /**
@@ -44,6 +46,7 @@ export function localConnectionOptions(
     chaincode: layout.topology.chaincode.name,
     commitTimeoutSeconds: opts.commitTimeoutSeconds,
     commitScope: opts.commitScope,
+    transport: opts.transport,
   };
 }
 

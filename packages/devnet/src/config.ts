@@ -71,6 +71,12 @@ export function renderCoreYaml(layout: Layout): string {
   chaincode.keepalive = 0;
   // Batches of 500 documents make thousands of shim round trips.
   chaincode.executetimeout = '300s';
+  // The Gateway service (the SDK's default transport) plans endorsement and
+  // orders for its clients. Each endorsement it asks of a peer may take as
+  // long as the chaincode may run (its default, 30 s, cuts large batches off).
+  const gateway = section(doc, 'peer', 'gateway');
+  gateway.enabled = true;
+  gateway.endorsementTimeout = chaincode.executetimeout;
   const dir = layout.path('config', 'peer');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'core.yaml'), stringify(doc));

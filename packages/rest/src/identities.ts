@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { usePeerOrgs } from '@swledger/protocol/orgs';
 import { localConnectionOptions } from '@swledger/devnet/client';
 import { certificateAttributes } from '@swledger/sdk/envelope';
-import type { ConnectionOptions } from '@swledger/sdk/fabric';
+import type { ConnectionOptions } from '@swledger/sdk/connection';
 import { pemConnectionOptions, type PemIdentity } from '@swledger/sdk/profile';
 import { Identity, readIdentity } from './identity';
 import { FileLedgerSettings, mspFiles, serviceLabelOf, walletPem } from './identityfiles';

@@ -1,5 +1,5 @@
 import { SwlClient } from '@swledger/sdk';
-import type { ConnectionOptions } from '@swledger/sdk/fabric';
+import type { ConnectionOptions } from '@swledger/sdk/connection';
 import { alertLine, fileCheckpoint, Watcher, type WatchAlert } from '@swledger/sdk/watch';
 import { Metrics } from './metrics';
 

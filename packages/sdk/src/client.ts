@@ -1,4 +1,5 @@
-import { ConnectionOptions, LedgerConnection } from './fabric';
+import type { ConnectionOptions, LedgerConnection } from './connection';
+import { openConnection } from './transport';
 import { ProfileOptions, profileConnectionOptions } from './profile';
 import { accessDenied } from './errors';
 import { DocumentsApi } from './documents';
@@ -60,12 +61,12 @@ export class SwlClient {
   }
 
   /**
-   * Connects with explicit settings (connection profile, wallet, identity).
+   * Connects with explicit settings (connection profile, wallet, identity, transport).
    * @throws AccessDeniedError when the peers refuse the identity (revoked or expired certificate); PeerUnreachableError when no peer answers
    */
   static async open(opts: ConnectionOptions): Promise<SwlClient> {
     try {
-      return new SwlClient(await LedgerConnection.open(opts));
+      return new SwlClient(await openConnection(opts));
     } catch (err) {
       throw accessDenied(err) ?? err;
     }

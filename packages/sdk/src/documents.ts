@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { LedgerConnection, SubmitOptions } from './fabric';
+import type { LedgerConnection, SubmitOptions } from './connection';
 import { sha256OfBuffer, sha256OfFile, sha256OfStream } from './hash';
 import {
   BatchResult,

@@ -170,3 +170,17 @@ export class CommitUnknownError extends LedgerError {
     this.name = CommitUnknownError.name;
   }
 }
+
+/** The typed error for a transaction invalidated at commit with Fabric's validation code `code`. */
+export function commitError(
+  code: string,
+  message: string,
+  transactionId: string,
+  cause?: unknown,
+): CommitFailedError {
+  if (code === 'MVCC_READ_CONFLICT')
+    return new MvccConflictError(message, { transactionId, cause });
+  if (code === 'ENDORSEMENT_POLICY_FAILURE')
+    return new EndorsementPolicyError(message, { transactionId, cause });
+  return new CommitFailedError(code, message, { transactionId, cause });
+}

@@ -1,4 +1,4 @@
-import { RawChaincodeEvent } from './fabric';
+import type { RawChaincodeEvent } from './connection';
 import { Change, ChangeEvent } from './types';
 
 /** Name of the chaincode event carrying every change of a transaction. */

@@ -1,6 +1,7 @@
 /**
- * The one module that talks to Fabric (fabric-network). Everything else in
- * swledger speaks business language through the classes built on it.
+ * The fabric-network 2.2 transport: for networks whose peers do not run the
+ * Gateway service. The SDK's client-side endorsement, with a custom query
+ * handler and errors classified from fabric-network's messages.
  */
 import './quiet';
 import {
@@ -14,17 +15,27 @@ import {
   Query,
   QueryHandler,
   TimeoutError,
-  Wallet,
-  Wallets,
 } from 'fabric-network';
-import { Commit, IdentityContext, type Endorser } from 'fabric-common';
-import { common, msp, protos } from 'fabric-protos';
+import { type Endorser } from 'fabric-common';
 import { ConnectionProfile } from './profile';
+import type {
+  ConnectionOptions,
+  EvaluateOptions,
+  LedgerConnection,
+  ProcessedTransaction,
+  RawChaincodeEvent,
+  SubmitOptions,
+  Submitted,
+  TransactionStatus,
+} from './connection';
+import { installEndorsedResponsesFirst } from './endorsedfirst';
+import { openWallet } from './wallet';
+import { LedgerQueries } from './ledgerqueries';
 import {
   AccessDeniedError,
   ChaincodeError,
   chaincodeError,
-  CommitFailedError,
+  commitError,
   CommitUnknownError,
   EndorsementError,
   EndorsementPolicyError,
@@ -34,111 +45,6 @@ import {
   OrdererUnavailableError,
   PeerUnreachableError,
 } from './errors';
-
-/** Where a connection finds its identity and the network. */
-export interface ConnectionOptions {
-  /** Connection profile of the identity's organisation. */
-  readonly profile: ConnectionProfile;
-  /** Directory of a fabric-network file-system wallet (when no {@link wallet} is given). */
-  readonly walletDir?: string;
-  /** A wallet holding the identity (and the TLS client identity), used instead of {@link walletDir}. */
-  readonly wallet?: Wallet;
-  /** Wallet label of the identity (`<org>:<user>`). */
-  readonly identity: string;
-  /** Channel name. Default `tradechannel`. */
-  readonly channel?: string;
-  /** Chaincode name. Default `swledger`. */
-  readonly chaincode?: string;
-  /** Seconds to wait for a commit event before the outcome is *unknown*. Default 30. */
-  readonly commitTimeoutSeconds?: number;
-  /**
-   * Seconds to wait for endorsements. Default 90: a 500-document batch makes
-   * about 5 000 state calls on every endorsing peer (each key is written
-   * with its key-level policy), which takes tens of seconds on a busy
-   * 2-core machine; a dead peer fails at once, not after this wait.
-   */
-  readonly endorseTimeoutSeconds?: number;
-  /**
-   * When a submit counts as committed: `org` (default) once the own
-   * organisation's peer has it (another org's peer while it is down);
-   * `network` once every reachable peer has it, so a read that follows on
-   * any organisation's peer sees it — at the price of waiting for the
-   * slowest peer, and for one that is restarting.
-   */
-  readonly commitScope?: 'org' | 'network';
-  /** Seconds to look for a timed-out transaction on the ledger before giving up. Default 15. */
-  readonly resolveTimeoutSeconds?: number;
-}
-
-/** Options of one submit. */
-export interface SubmitOptions {
-  /**
-   * MSP IDs whose peers endorse. Default: every peer organisation of the
-   * connection profile, which satisfies any key-level policy ("the
-   * accountable org within a majority") and MAJORITY — discovery cannot know
-   * key-level policies. A peer that does not answer is left out and the
-   * remaining endorsements still commit when they satisfy the policies.
-   */
-  readonly endorsingOrgs?: readonly string[];
-  /** Re-endorse and resubmit after a lost race (MVCC conflict, endorsement-policy failure), up to this many times. Default 3. */
-  readonly retries?: number;
-  /**
-   * Called with the transaction id once the transaction is prepared and
-   * before it is sent (again for each retry): store it to find the outcome
-   * after a crash (idempotent APIs).
-   */
-  readonly onPrepared?: (transactionId: string) => void | Promise<void>;
-}
-
-/** Outcome of a committed transaction. */
-export interface Submitted {
-  readonly payload: string;
-  readonly transactionId: string;
-}
-
-/** Options of one evaluate. */
-export interface EvaluateOptions {
-  /** MSP ID of the organisation whose peer must answer. Default: own org's peer first, then any. */
-  readonly peerMsp?: string;
-}
-
-/** A raw chaincode event: name, payload, and where it is on the ledger. */
-export interface RawChaincodeEvent {
-  readonly name: string;
-  readonly payload: string;
-  readonly transactionId: string;
-  readonly blockNumber: bigint;
-  /** Position of the transaction among its block's transactions (ledger order within the block). */
-  readonly transactionIndex: number;
-}
-
-/**
- * fabric-common 2.2 builds the transaction from the first proposal response
- * even when that response carries no endorsement: when a peer whose
- * chaincode is down answers first (status 500), the transaction is
- * invalidated as INVALID_ENDORSER_TRANSACTION although the other peers
- * endorsed it. Endorsed responses are moved to the front before the build.
- */
-function endorsedResponsesFirst(): void {
-  type Built = { _endorsement?: { _proposalResponses?: { endorsement?: unknown }[] } };
-  const proto = Commit.prototype as unknown as {
-    build(
-      this: Built,
-      ctx: IdentityContext,
-      request?: Built & { endorsement?: Built['_endorsement'] },
-    ): Buffer;
-    swlEndorsedFirst?: boolean;
-  };
-  if (proto.swlEndorsedFirst) return;
-  const build = proto.build;
-  proto.build = function (ctx, request = {}) {
-    const responses = (request.endorsement ?? this._endorsement)?._proposalResponses;
-    responses?.sort((a, b) => Number(Boolean(b?.endorsement)) - Number(Boolean(a?.endorsement)));
-    return build.call(this, ctx, request);
-  };
-  proto.swlEndorsedFirst = true;
-}
-endorsedResponsesFirst();
 
 /**
  * The gateway option naming the wallet's TLS client identity for mutual TLS;
@@ -211,11 +117,14 @@ interface Subscription {
 }
 
 /**
- * A connection to the ledger as one identity. Holds the Fabric handles
- * privately; converts strings at the edge.
+ * A {@link LedgerConnection} on fabric-network 2.2: discovery, endorsement
+ * by every peer organisation unless told otherwise, commit events from the
+ * peers. Holds the Fabric handles privately; converts strings at the edge.
  */
-export class LedgerConnection {
+export class FabricNetworkConnection implements LedgerConnection {
+  readonly transport = 'fabric-network';
   private readonly gateways = new Map<string, Gateway>();
+  private readonly queries: LedgerQueries;
   private readonly subscriptions = new Set<Subscription>();
   private reconnecting: Promise<void> | undefined;
   private readonly channelName: string;
@@ -231,21 +140,28 @@ export class LedgerConnection {
   ) {
     this.channelName = opts.channel ?? 'tradechannel';
     this.chaincodeName = opts.chaincode ?? 'swledger';
+    this.queries = new LedgerQueries(
+      (chaincode, fn, args, peerMsp) => this.systemQuery(chaincode, fn, args, peerMsp),
+      this.channelName,
+      mspId,
+    );
   }
 
   /**
    * Opens a connection (service discovery on; peers addressed as localhost when the profile's all are).
    * @throws LedgerError when the identity is not in the wallet or no peer answers discovery
    */
-  static async open(opts: ConnectionOptions): Promise<LedgerConnection> {
-    const wallet = await LedgerConnection.wallet(opts);
+  static async open(opts: ConnectionOptions): Promise<FabricNetworkConnection> {
+    // fabric-common's Commit is used by this transport only: patched when it is first used.
+    installEndorsedResponsesFirst();
+    const wallet = await openWallet(opts);
     const identity = await wallet.get(opts.identity);
     if (!identity)
       throw new LedgerError(
         'IDENTITY_NOT_FOUND',
         `identity '${opts.identity}' is not in the wallet ${opts.walletDir ?? '(in memory)'}`,
       );
-    const gateway = await LedgerConnection.connectGateway(opts, identity.mspId, false);
+    const gateway = await FabricNetworkConnection.connectGateway(opts, identity.mspId, false);
     let network: Network;
     try {
       network = await gateway.getNetwork(opts.channel ?? 'tradechannel');
@@ -256,17 +172,7 @@ export class LedgerConnection {
         { cause: err },
       );
     }
-    return new LedgerConnection(opts, gateway, network, identity.mspId);
-  }
-
-  private static async wallet(opts: ConnectionOptions): Promise<Wallet> {
-    if (opts.wallet) return opts.wallet;
-    if (opts.walletDir === undefined)
-      throw new LedgerError(
-        'IDENTITY_NOT_FOUND',
-        'connection options name neither a wallet nor a wallet directory',
-      );
-    return Wallets.newFileSystemWallet(opts.walletDir);
+    return new FabricNetworkConnection(opts, gateway, network, identity.mspId);
   }
 
   private static async connectGateway(
@@ -274,7 +180,7 @@ export class LedgerConnection {
     queryMsp: string,
     strict: boolean,
   ): Promise<Gateway> {
-    const wallet = await LedgerConnection.wallet(opts);
+    const wallet = await openWallet(opts);
     const options: GatewayOptions = {
       wallet,
       identity: opts.identity,
@@ -456,155 +362,57 @@ export class LedgerConnection {
   private async networkPinnedTo(msp: string): Promise<Network> {
     let gw = this.gateways.get(msp);
     if (!gw) {
-      gw = await LedgerConnection.connectGateway(this.opts, msp, true);
+      gw = await FabricNetworkConnection.connectGateway(this.opts, msp, true);
       this.gateways.set(msp, gw);
     }
     return gw.getNetwork(this.channelName);
   }
 
-  /** Fabric's validation code of a transaction (e.g. VALID, MVCC_READ_CONFLICT), or undefined if the ledger has no such transaction. */
-  async validationCode(transactionId: string): Promise<string | undefined> {
+  /** Evaluates a qscc/cscc function on `peerMsp`'s peer only, or the own org's first then any. */
+  private async systemQuery(
+    chaincode: 'qscc' | 'cscc',
+    fn: string,
+    args: readonly string[],
+    peerMsp: string | undefined,
+  ): Promise<Uint8Array> {
     try {
-      const bytes = await this.network
-        .getContract('qscc')
-        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
-      const processed = protos.ProcessedTransaction.decode(bytes);
-      return protos.TxValidationCode[processed.validationCode] ?? String(processed.validationCode);
-    } catch (err) {
-      if (/not found|no such transaction|Failed to get transaction/i.test((err as Error).message))
-        return undefined;
-      throw mapFabricError(err, transactionId);
-    }
-  }
-
-  /**
-   * A committed transaction as the own organisation's peer (never another's) holds it (qscc
-   * GetTransactionByID): its validation code and its signed envelope, or
-   * undefined when the ledger has no such transaction.
-   */
-  async processedTransaction(
-    transactionId: string,
-  ): Promise<{ validationCode: string; envelope: Uint8Array } | undefined> {
-    try {
-      // The own organisation's peer only: another organisation's may be dishonest.
-      const own = await this.networkPinnedTo(this.mspId);
-      const bytes = await own
-        .getContract('qscc')
-        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
-      const processed = protos.ProcessedTransaction.decode(bytes);
-      const code =
-        protos.TxValidationCode[processed.validationCode] ?? String(processed.validationCode);
-      return {
-        validationCode: code,
-        envelope: common.Envelope.encode(processed.transactionEnvelope ?? {}).finish(),
-      };
-    } catch (err) {
-      if (/not found|no such transaction|Failed to get transaction/i.test((err as Error).message))
-        return undefined;
-      throw mapFabricError(err, transactionId);
-    }
-  }
-
-  /**
-   * One block as the own organisation's peer (never another's) holds it (qscc
-   * GetBlockByNumber): each transaction's signed envelope and validation code.
-   */
-  async block(
-    blockNumber: bigint,
-  ): Promise<{ readonly validationCode: string; readonly envelope: Uint8Array }[]> {
-    try {
-      const own = await this.networkPinnedTo(this.mspId);
-      const bytes = await own
-        .getContract('qscc')
-        .evaluateTransaction('GetBlockByNumber', this.channelName, blockNumber.toString());
-      const block = common.Block.decode(bytes);
-      const codes = block.metadata?.metadata?.[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
-      return (block.data?.data ?? []).map((envelope, index) => {
-        const code = codes?.[index] ?? protos.TxValidationCode.INVALID_OTHER_REASON;
-        return {
-          validationCode: protos.TxValidationCode[code] ?? String(code),
-          envelope,
-        };
-      });
+      const network = peerMsp ? await this.networkPinnedTo(peerMsp) : this.network;
+      return await network.getContract(chaincode).evaluateTransaction(fn, ...args);
     } catch (err) {
       throw mapFabricError(err, undefined);
     }
   }
 
-  /**
-   * The application organisations of the channel and their CA certificates
-   * (root and intermediate, PEM), from the latest configuration block as the
-   * own organisation's peer holds it (cscc GetConfigBlock).
-   */
-  async channelMembers(): Promise<Map<string, readonly string[]>> {
-    try {
-      const own = await this.networkPinnedTo(this.mspId);
-      const bytes = await own
-        .getContract('cscc')
-        .evaluateTransaction('GetConfigBlock', this.channelName);
-      const block = common.Block.decode(bytes);
-      const payload = common.Payload.decode(
-        common.Envelope.decode(block.data?.data?.[0] ?? new Uint8Array()).payload,
-      );
-      const config = common.ConfigEnvelope.decode(payload.data).config;
-      const orgs = config?.channel_group?.groups?.['Application']?.groups ?? {};
-      const members = new Map<string, readonly string[]>();
-      for (const group of Object.values(orgs)) {
-        const value = group.values?.['MSP']?.value;
-        if (!value) continue;
-        const fabric = msp.FabricMSPConfig.decode(msp.MSPConfig.decode(value).config);
-        const certs = [...(fabric.root_certs ?? []), ...(fabric.intermediate_certs ?? [])];
-        members.set(
-          fabric.name,
-          certs.map((c) => Buffer.from(c).toString('utf8')),
-        );
-      }
-      return members;
-    } catch (err) {
-      throw mapFabricError(err, undefined);
-    }
+  validationCode(transactionId: string): Promise<string | undefined> {
+    return this.queries.validationCode(transactionId);
   }
 
-  /** MSP IDs of the peers whose endorsements a committed transaction carries (qscc GetTransactionByID). */
-  async endorsersOf(transactionId: string): Promise<string[]> {
-    try {
-      const bytes = await this.network
-        .getContract('qscc')
-        .evaluateTransaction('GetTransactionByID', this.channelName, transactionId);
-      const envelope = protos.ProcessedTransaction.decode(bytes).transactionEnvelope;
-      const payload = common.Payload.decode(envelope?.payload ?? new Uint8Array());
-      const tx = protos.Transaction.decode(payload.data ?? new Uint8Array());
-      const action = protos.ChaincodeActionPayload.decode(
-        tx.actions[0]?.payload ?? new Uint8Array(),
-      );
-      return (action.action?.endorsements ?? []).map(
-        (e) => msp.SerializedIdentity.decode(e.endorser ?? new Uint8Array()).mspid ?? '',
-      );
-    } catch (err) {
-      throw mapFabricError(err, transactionId);
-    }
+  transactionStatus(transactionId: string): Promise<TransactionStatus> {
+    return this.queries.transactionStatus(transactionId);
   }
 
-  /** Number of the block holding a transaction, read from the ledger query system chaincode (qscc GetBlockByTxID). */
-  async blockNumberOf(transactionId: string): Promise<bigint> {
-    try {
-      const bytes = await this.network
-        .getContract('qscc')
-        .evaluateTransaction('GetBlockByTxID', this.channelName, transactionId);
-      const block = common.Block.decode(bytes);
-      return BigInt(block.header?.number?.toString() ?? '0');
-    } catch (err) {
-      throw mapFabricError(err, transactionId);
-    }
+  blockNumberOf(transactionId: string): Promise<bigint> {
+    return this.queries.blockNumberOf(transactionId);
   }
 
-  /** Current height of the channel's ledger as seen by the own organisation's peer (qscc GetChainInfo). */
-  async ledgerHeight(peerMsp?: string): Promise<bigint> {
-    const network = peerMsp ? await this.networkPinnedTo(peerMsp) : this.network;
-    const bytes = await network
-      .getContract('qscc')
-      .evaluateTransaction('GetChainInfo', this.channelName);
-    return BigInt(common.BlockchainInfo.decode(bytes).height.toString());
+  processedTransaction(transactionId: string): Promise<ProcessedTransaction | undefined> {
+    return this.queries.processedTransaction(transactionId);
+  }
+
+  block(blockNumber: bigint): Promise<ProcessedTransaction[]> {
+    return this.queries.block(blockNumber);
+  }
+
+  channelMembers(): Promise<Map<string, readonly string[]>> {
+    return this.queries.channelMembers();
+  }
+
+  endorsersOf(transactionId: string): Promise<string[]> {
+    return this.queries.endorsersOf(transactionId);
+  }
+
+  ledgerHeight(peerMsp?: string): Promise<bigint> {
+    return this.queries.ledgerHeight(peerMsp);
   }
 
   /**
@@ -695,7 +503,7 @@ export class LedgerConnection {
     this.closePinned();
     for (const sub of this.subscriptions) sub.detach();
     disconnectQuietly(this.gateway);
-    this.gateway = await LedgerConnection.connectGateway(this.opts, this.mspId, false);
+    this.gateway = await FabricNetworkConnection.connectGateway(this.opts, this.mspId, false);
     this.network = await this.gateway.getNetwork(this.channelName);
     for (const sub of this.subscriptions) await this.attach(sub);
   }
@@ -733,19 +541,6 @@ function disconnectQuietly(gateway: Gateway): void {
   } catch {
     /* listeners of in-flight transactions */
   }
-}
-
-function commitError(
-  code: string,
-  message: string,
-  transactionId: string,
-  cause: unknown,
-): CommitFailedError {
-  if (code === 'MVCC_READ_CONFLICT')
-    return new MvccConflictError(message, { transactionId, cause });
-  if (code === 'ENDORSEMENT_POLICY_FAILURE')
-    return new EndorsementPolicyError(message, { transactionId, cause });
-  return new CommitFailedError(code, message, { transactionId, cause });
 }
 
 /**

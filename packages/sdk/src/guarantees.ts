@@ -1,5 +1,5 @@
 import { DocumentsApi, DocumentSource } from './documents';
-import { LedgerConnection, SubmitOptions } from './fabric';
+import type { LedgerConnection, SubmitOptions } from './connection';
 import { Committed, FullView } from './types';
 
 /** What an enterprise applies for. */

@@ -13,7 +13,16 @@ export {
   Submitted,
   EvaluateOptions,
   RawChaincodeEvent,
-} from './fabric';
+  ProcessedTransaction,
+  TransactionStatus,
+  Transport,
+  TRANSPORTS,
+  TRANSPORT_ENV,
+  resolveTransport,
+} from './connection';
+export { openConnection } from './transport';
+export { GatewayConnection } from './gateway';
+export { FabricNetworkConnection } from './fabric';
 export { SystemApi, Ping, NoopRecord } from './system';
 export * from './types';
 export { DocumentsApi, DocumentSource, fingerprint } from './documents';

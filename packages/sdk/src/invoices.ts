@@ -1,4 +1,4 @@
-import { LedgerConnection, SubmitOptions } from './fabric';
+import type { LedgerConnection, SubmitOptions } from './connection';
 import { Committed, FullView } from './types';
 
 /** Invoice financing across banks. */

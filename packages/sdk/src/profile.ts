@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { X509Identity } from 'fabric-network';
 import { parse } from 'yaml';
-import type { ConnectionOptions } from './fabric';
+import type { ConnectionOptions, Transport } from './connection';
 import { LedgerError } from './errors';
 
 /** A Fabric common connection profile (the subset swledger writes). */
@@ -85,6 +85,8 @@ export interface ProfileOptions {
   readonly commitTimeoutSeconds?: number;
   /** When a submit counts as committed (see {@link ConnectionOptions.commitScope}). */
   readonly commitScope?: 'org' | 'network';
+  /** Client library: `gateway` or `fabric-network`. Default `SWL_TRANSPORT`, else `gateway`. */
+  readonly transport?: Transport;
 }
 
 /** Wallet labels of the in-memory wallet {@link profileConnectionOptions} builds. */
@@ -252,6 +254,7 @@ export async function pemConnectionOptions(opts: PemProfileOptions): Promise<Con
     chaincode: opts.chaincode,
     commitTimeoutSeconds: opts.commitTimeoutSeconds,
     commitScope: opts.commitScope,
+    transport: opts.transport,
   };
 }
 

@@ -1,4 +1,4 @@
-import { LedgerConnection } from './fabric';
+import type { LedgerConnection } from './connection';
 
 /** What `ping` answers. */
 export interface Ping {

@@ -1,7 +1,7 @@
 import { isUsable, USABLE_STATUSES } from '@swledger/protocol/view';
 import { DocumentsApi, DocumentSource, fingerprint } from './documents';
 import { NotFoundError, LedgerError } from './errors';
-import { LedgerConnection } from './fabric';
+import type { LedgerConnection } from './connection';
 import { isSha256 } from './hash';
 import { ProvenanceApi, type TransactionCheck } from './provenance';
 import { FullView, HistoryEntry, RecordView } from './types';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ describe('SDK: a 50 MB file is hashed streaming, registered and verified', funct
     const fd = openSync(file, 'w');
     for (let i = 0; i < 50; i++) {
       const chunk = Buffer.alloc(MB, i);
+      // A fresh file each run: the suite may run twice on one network (once per transport).
+      if (i === 0) randomBytes(32).copy(chunk);
       writeSync(fd, chunk);
       hash.update(chunk);
     }

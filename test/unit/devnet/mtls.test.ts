@@ -24,6 +24,10 @@ type Yaml = Record<string, unknown>;
 /** The parts of Fabric's sample core.yaml that renderCoreYaml edits. */
 const SAMPLE_CORE = `
 peer:
+  gateway:
+    enabled: false
+    endorsementTimeout: 30s
+    broadcastTimeout: 30s
   tls:
     enabled: false
     clientAuthRequired: false
@@ -116,6 +120,19 @@ describe('network: mutual TLS in the rendered configs', () => {
         ],
       },
     ]);
+  });
+
+  it('core.yaml: the Gateway service is on, and waits for an endorsement as long as the chaincode may run', () => {
+    put(join(fabricHome(), 'sampleconfig', 'core.yaml'), SAMPLE_CORE);
+
+    const doc = parse(readFileSync(join(renderCoreYaml(layout), 'core.yaml'), 'utf8')) as Yaml;
+
+    expect(at(doc, 'peer', 'gateway')).to.deep.equal({
+      enabled: true,
+      endorsementTimeout: at(doc, 'chaincode', 'executetimeout'),
+      broadcastTimeout: '30s',
+    });
+    expect(at(doc, 'chaincode', 'executetimeout')).to.equal('300s');
   });
 
   it("peer env: the peer's own TLS pair is the client pair its builder hands to the chaincode client", () => {

@@ -1,0 +1,574 @@
+/**
+ * The Gateway transport (@hyperledger/fabric-gateway): one gRPC connection
+ * to the own organisation's peer (another organisation's while none of the
+ * own answers, until a reconnect finds it again), whose Gateway service plans endorsement
+ * (from the chaincode's policy and the key-level policies of the keys a
+ * transaction writes), assembles and orders the transaction, reports its
+ * commit status and streams chaincode events.
+ */
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import {
+  checkpointers,
+  connect,
+  type ChaincodeEvent,
+  type Checkpointer,
+  type CloseableAsyncIterable,
+  type Contract,
+  type Gateway,
+  type GrpcClient,
+  type Network,
+  signers,
+} from '@hyperledger/fabric-gateway';
+import type { X509Identity } from 'fabric-network';
+import type { ConnectionProfile } from './profile';
+import type {
+  ConnectionOptions,
+  EvaluateOptions,
+  LedgerConnection,
+  ProcessedTransaction,
+  RawChaincodeEvent,
+  SubmitOptions,
+  Submitted,
+  TransactionStatus,
+} from './connection';
+import {
+  CommitUnknownError,
+  commitError,
+  EndorsementPolicyError,
+  MvccConflictError,
+  OrdererUnavailableError,
+  PeerUnreachableError,
+  accessDenied,
+} from './errors';
+import { isAmbiguousGatewayFailure, mapGatewayError, validationCodeName } from './gatewayerrors';
+import { newGrpcClient, peerAddress, type PeerEndpoint } from './grpc';
+import { LedgerQueries } from './ledgerqueries';
+import { openWallet, walletIdentity } from './wallet';
+
+/** Seconds an evaluate (chaincode or qscc read) may take. */
+const EVALUATE_SECONDS = 30;
+/** Seconds the Gateway may take to hand a transaction to the ordering service. */
+const SUBMIT_SECONDS = 30;
+/** Seconds a peer may take to answer when a connection picks its Gateway peer. */
+const PROBE_SECONDS = 10;
+/** Pause before an event stream that broke is opened again. */
+const EVENT_RETRY_MS = 1000;
+
+const deadline = (seconds: number) => ({ deadline: Date.now() + seconds * 1000 });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A peer whose Gateway a connection may use, and its organisation. */
+export interface GatewayPeer extends PeerEndpoint {
+  readonly mspId: string;
+}
+
+/**
+ * The peers whose Gateway a connection may use, in order of preference:
+ * the own organisation's (in profile order), then the other organisations'
+ * (used only while the own ones do not answer), with the TLS material to
+ * reach them.
+ * @throws PeerUnreachableError when the profile names no peer of the own organisation
+ */
+export function gatewayEndpoints(
+  profile: ConnectionProfile,
+  mspId: string,
+  clientTls: { readonly cert: string; readonly key: string } | undefined,
+): GatewayPeer[] {
+  const orgs = Object.values(profile.organizations);
+  const own = orgs.filter((o) => o.mspid === mspId);
+  const named = [...own, ...orgs.filter((o) => o.mspid !== mspId)].flatMap((o) =>
+    o.peers.map((name) => ({ name, mspId: o.mspid })),
+  );
+  const endpoints = named.flatMap(({ name, mspId: org }) => {
+    const peer = profile.peers[name];
+    if (peer === undefined) return [];
+    const override = peer.grpcOptions['ssl-target-name-override'];
+    return [
+      {
+        mspId: org,
+        address: peerAddress(peer.url),
+        tlsRootCert: peer.tlsCACerts.pem,
+        ...(typeof override === 'string' ? { serverName: override } : {}),
+        ...(clientTls ? { clientCert: clientTls.cert, clientKey: clientTls.key } : {}),
+      },
+    ];
+  });
+  if (!own.some((o) => o.peers.some((name) => profile.peers[name] !== undefined)))
+    throw new PeerUnreachableError(`the connection profile names no peer of ${mspId}`);
+  return endpoints;
+}
+
+/**
+ * Positions of chaincode events arriving in ledger order (one event per
+ * transaction), across the streams of one listener: the ordinal of each
+ * transaction among its block's transactions with an event, and which
+ * arrivals repeat one already delivered (a stream opened by a reconnect
+ * while an event was being handled starts at the checkpoint before it).
+ */
+export class EventOrder {
+  private block: bigint | undefined;
+  private ordinal = -1;
+  private readonly delivered = new Set<string>();
+
+  /** The transaction's ordinal in its block, or undefined when it was delivered already. */
+  next(blockNumber: bigint, transactionId: string): number | undefined {
+    if (this.block !== undefined && blockNumber < this.block) return undefined;
+    if (blockNumber === this.block && this.delivered.has(transactionId)) return undefined;
+    if (blockNumber !== this.block) {
+      this.block = blockNumber;
+      this.ordinal = -1;
+      this.delivered.clear();
+    }
+    this.delivered.add(transactionId);
+    return ++this.ordinal;
+  }
+}
+
+/** One event listener and where it stands. */
+interface Subscription {
+  readonly onEvent: (e: RawChaincodeEvent) => Promise<void>;
+  /** First block to read while no event was handled. */
+  readonly from: bigint;
+  /** The last event handled: a new stream resumes after it. */
+  readonly checkpointer: Checkpointer;
+  /** Positions of the events delivered so far. */
+  readonly order: EventOrder;
+  stream: CloseableAsyncIterable<ChaincodeEvent> | undefined;
+  stopped: boolean;
+}
+
+/** The parts of a Gateway connection that a reconnect replaces. */
+interface Handles {
+  /** The organisation of the Gateway peer. */
+  readonly mspId: string;
+  readonly client: GrpcClient;
+  readonly gateway: Gateway;
+  readonly network: Network;
+}
+
+/**
+ * A {@link LedgerConnection} on the peer's Gateway service. Holds the
+ * Fabric handles privately; converts bytes at the edge.
+ */
+export class GatewayConnection implements LedgerConnection {
+  readonly transport = 'gateway';
+  readonly chaincodeName: string;
+  private readonly channelName: string;
+  private readonly queries: LedgerQueries;
+  private readonly subscriptions = new Set<Subscription>();
+  private reconnecting: Promise<void> | undefined;
+
+  private constructor(
+    private readonly opts: ConnectionOptions,
+    private readonly endpoints: readonly GatewayPeer[],
+    private readonly connectHandles: (endpoint: GatewayPeer) => Handles,
+    private handles: Handles,
+    readonly mspId: string,
+  ) {
+    this.channelName = opts.channel ?? 'tradechannel';
+    this.chaincodeName = opts.chaincode ?? 'swledger';
+    this.queries = new LedgerQueries(
+      (chaincode, fn, args, peerMsp) => this.systemQuery(chaincode, fn, args, peerMsp),
+      this.channelName,
+      mspId,
+    );
+  }
+
+  /**
+   * Connects to the own organisation's peer (mutual TLS with the profile's
+   * client TLS identity; another organisation's while none of the own
+   * answers) and checks that it answers and accepts the identity.
+   * @throws LedgerError IDENTITY_NOT_FOUND; AccessDeniedError when the peer refuses the identity; PeerUnreachableError when no peer answers
+   */
+  static async open(opts: ConnectionOptions): Promise<GatewayConnection> {
+    const wallet = await openWallet(opts);
+    const where = opts.walletDir ?? '(in memory)';
+    const identity = await walletIdentity(wallet, opts.identity, where);
+    const tlsLabel = opts.profile.client.clientTlsIdentity;
+    const tls: X509Identity | undefined =
+      tlsLabel === undefined ? undefined : await walletIdentity(wallet, tlsLabel, where);
+    const endpoints = gatewayEndpoints(
+      opts.profile,
+      identity.mspId,
+      tls && { cert: tls.credentials.certificate, key: tls.credentials.privateKey },
+    );
+    const signer = signers.newPrivateKeySigner(createPrivateKey(identity.credentials.privateKey));
+    const tlsClientCertificateHash = tls
+      ? createHash('sha256').update(new X509Certificate(tls.credentials.certificate).raw).digest()
+      : undefined;
+    const channel = opts.channel ?? 'tradechannel';
+    const connectHandles = (endpoint: GatewayPeer): Handles => {
+      const client = newGrpcClient(endpoint);
+      const gateway = connect({
+        client,
+        identity: {
+          mspId: identity.mspId,
+          credentials: Buffer.from(identity.credentials.certificate),
+        },
+        signer,
+        ...(tlsClientCertificateHash ? { tlsClientCertificateHash } : {}),
+      });
+      return { mspId: endpoint.mspId, client, gateway, network: gateway.getNetwork(channel) };
+    };
+    const own = endpoints[0]!;
+    const connection = new GatewayConnection(
+      opts,
+      endpoints,
+      connectHandles,
+      connectHandles(own),
+      identity.mspId,
+    );
+    try {
+      await connection.reconnect();
+    } catch (err) {
+      connection.close();
+      throw accessDenied(err) ?? err;
+    }
+    return connection;
+  }
+
+  private contract(namespace: string): Contract {
+    return this.handles.network.getContract(this.chaincodeName, namespace);
+  }
+
+  /** {@inheritDoc LedgerConnection.submit} */
+  async submit(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: SubmitOptions = {},
+  ): Promise<Submitted> {
+    const retries = options.retries ?? 3;
+    let reconnected = false;
+    let ordererWaits = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.submitOnce(namespace, fn, args, options);
+      } catch (err) {
+        // Not endorsed: nothing reached the orderer; a fresh connection may help once.
+        if (!reconnected && err instanceof PeerUnreachableError) {
+          reconnected = true;
+          await this.reconnect().catch(() => undefined);
+          attempt--;
+          continue;
+        }
+        // Every orderer refused it outright (no Raft leader yet): nothing was ordered; wait and resend, bounded.
+        if (err instanceof OrdererUnavailableError && ordererWaits < 8) {
+          ordererWaits++;
+          attempt--;
+          await sleep(250 * 2 ** Math.min(ordererWaits, 4));
+          continue;
+        }
+        const raceLost = err instanceof MvccConflictError || err instanceof EndorsementPolicyError;
+        if (!raceLost || attempt >= retries) throw err;
+        await sleep(50 + 100 * attempt);
+      }
+    }
+  }
+
+  private async submitOnce(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: SubmitOptions,
+  ): Promise<Submitted> {
+    const orgs = options.endorsingOrgs ?? [];
+    const proposal = this.contract(namespace).newProposal(fn, {
+      arguments: [...args],
+      ...(orgs.length > 0 ? { endorsingOrganizations: [...orgs] } : {}),
+    });
+    const transactionId = proposal.getTransactionId();
+    await options.onPrepared?.(transactionId);
+    const endorsed = await proposal
+      .endorse(deadline(this.opts.endorseTimeoutSeconds ?? 90))
+      .catch((err: unknown) => {
+        throw mapGatewayError(err, transactionId);
+      });
+    const payload = Buffer.from(endorsed.getResult()).toString('utf8');
+    let status: TransactionStatus;
+    try {
+      const commit = await endorsed.submit(deadline(SUBMIT_SECONDS));
+      const seen = await commit.getStatus(deadline(this.opts.commitTimeoutSeconds ?? 30));
+      status = { validationCode: validationCodeName(seen.code), blockNumber: seen.blockNumber };
+    } catch (err) {
+      if (!isAmbiguousGatewayFailure(err)) throw mapGatewayError(err, transactionId);
+      status = await this.resolveUnknown(transactionId, err);
+    }
+    if (status.validationCode !== 'VALID')
+      throw commitError(
+        status.validationCode,
+        `transaction ${transactionId} was invalidated at commit: ${status.validationCode}`,
+        transactionId,
+      );
+    if (this.opts.commitScope === 'network') await this.awaitEveryPeer(status.blockNumber);
+    return { payload, transactionId };
+  }
+
+  /** After a commit status that did not come in time: looks the transaction up on the ledger; absent → unknown. */
+  private async resolveUnknown(transactionId: string, cause: unknown): Promise<TransactionStatus> {
+    const until = Date.now() + (this.opts.resolveTimeoutSeconds ?? 15) * 1000;
+    while (Date.now() < until) {
+      const code = await this.validationCode(transactionId).catch(() => undefined);
+      if (code !== undefined)
+        return { validationCode: code, blockNumber: await this.blockNumberOf(transactionId) };
+      await sleep(1000);
+    }
+    throw new CommitUnknownError(
+      `no commit status for ${transactionId} within the deadline and the ledger does not show it yet: look it up later by its id`,
+      { transactionId, cause },
+    );
+  }
+
+  /**
+   * Waits until every other organisation's peer has the block (its height
+   * passes it), bounded by the commit timeout; a peer that does not answer
+   * is not waited for.
+   */
+  private async awaitEveryPeer(blockNumber: bigint): Promise<void> {
+    const others = Object.values(this.opts.profile.organizations)
+      .filter((o) => o.peers.length > 0 && o.mspid !== this.mspId)
+      .map((o) => o.mspid);
+    const until = Date.now() + (this.opts.commitTimeoutSeconds ?? 30) * 1000;
+    await Promise.all(
+      others.map(async (msp) => {
+        for (let pause = 20; Date.now() < until; pause = Math.min(pause * 2, 500)) {
+          const height = await this.ledgerHeight(msp).catch(() => undefined);
+          if (height === undefined || height > blockNumber) return;
+          await sleep(pause);
+        }
+      }),
+    );
+  }
+
+  /** {@inheritDoc LedgerConnection.evaluate} */
+  async evaluate(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: EvaluateOptions = {},
+  ): Promise<string> {
+    try {
+      return await this.evaluateOnce(namespace, fn, args, options);
+    } catch (err) {
+      if (!(err instanceof PeerUnreachableError)) throw err;
+      // A read changes nothing: after a peer outage, connect afresh and ask again once.
+      await this.reconnect().catch(() => undefined);
+      return this.evaluateOnce(namespace, fn, args, options);
+    }
+  }
+
+  private async evaluateOnce(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: EvaluateOptions,
+  ): Promise<string> {
+    const bytes = await this.evaluateOn(
+      (network) => network.getContract(this.chaincodeName, namespace),
+      fn,
+      args,
+      options.peerMsp,
+    );
+    return Buffer.from(bytes).toString('utf8');
+  }
+
+  private async evaluateOn(
+    contract: (network: Network) => Contract,
+    fn: string,
+    args: readonly string[],
+    peerMsp: string | undefined,
+  ): Promise<Uint8Array> {
+    // Another organisation's Gateway relays the answer unsigned: what is asked of the
+    // own peer (what provenance trusts) goes through the own organisation's Gateway only.
+    if (peerMsp === this.mspId && this.handles.mspId !== this.mspId) {
+      await this.reconnect().catch(() => undefined);
+      if (this.handles.mspId !== this.mspId)
+        throw new PeerUnreachableError(
+          `no peer of ${this.mspId} answers: reads of the own organisation's ledger go to it only`,
+        );
+    }
+    const proposal = contract(this.handles.network).newProposal(fn, {
+      arguments: [...args],
+      ...(peerMsp === undefined ? {} : { endorsingOrganizations: [peerMsp] }),
+    });
+    try {
+      return await proposal.evaluate(deadline(EVALUATE_SECONDS));
+    } catch (err) {
+      throw mapGatewayError(err, undefined);
+    }
+  }
+
+  private systemQuery(
+    chaincode: 'qscc' | 'cscc',
+    fn: string,
+    args: readonly string[],
+    peerMsp: string | undefined,
+  ): Promise<Uint8Array> {
+    return this.evaluateOn((network) => network.getContract(chaincode), fn, args, peerMsp);
+  }
+
+  validationCode(transactionId: string): Promise<string | undefined> {
+    return this.queries.validationCode(transactionId);
+  }
+
+  transactionStatus(transactionId: string): Promise<TransactionStatus> {
+    return this.queries.transactionStatus(transactionId);
+  }
+
+  blockNumberOf(transactionId: string): Promise<bigint> {
+    return this.queries.blockNumberOf(transactionId);
+  }
+
+  processedTransaction(transactionId: string): Promise<ProcessedTransaction | undefined> {
+    return this.queries.processedTransaction(transactionId);
+  }
+
+  block(blockNumber: bigint): Promise<ProcessedTransaction[]> {
+    return this.queries.block(blockNumber);
+  }
+
+  channelMembers(): Promise<Map<string, readonly string[]>> {
+    return this.queries.channelMembers();
+  }
+
+  endorsersOf(transactionId: string): Promise<string[]> {
+    return this.queries.endorsersOf(transactionId);
+  }
+
+  ledgerHeight(peerMsp?: string): Promise<bigint> {
+    return this.queries.ledgerHeight(peerMsp);
+  }
+
+  /** {@inheritDoc LedgerConnection.listen} */
+  async listen(
+    onEvent: (e: RawChaincodeEvent) => Promise<void>,
+    startBlock?: bigint,
+  ): Promise<() => void> {
+    const from = startBlock ?? (await this.ledgerHeight(this.mspId));
+    const sub: Subscription = {
+      onEvent,
+      from,
+      checkpointer: checkpointers.inMemory(),
+      order: new EventOrder(),
+      stream: undefined,
+      stopped: false,
+    };
+    sub.stream = await this.openStream(sub);
+    this.subscriptions.add(sub);
+    void this.pump(sub);
+    return () => {
+      this.subscriptions.delete(sub);
+      sub.stopped = true;
+      sub.stream?.close();
+    };
+  }
+
+  get listening(): boolean {
+    return this.subscriptions.size > 0;
+  }
+
+  private openStream(sub: Subscription): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    return this.handles.network
+      .getChaincodeEvents(this.chaincodeName, {
+        checkpoint: sub.checkpointer,
+        startBlock: sub.from,
+      })
+      .catch((err: unknown) => {
+        throw mapGatewayError(err, undefined);
+      });
+  }
+
+  /**
+   * Delivers a subscription's events one after another; when its stream
+   * breaks (a peer restart) or is replaced (a reconnect), reads on from
+   * the checkpoint of the last event handled.
+   */
+  private async pump(sub: Subscription): Promise<void> {
+    while (!sub.stopped) {
+      const stream = sub.stream;
+      try {
+        if (stream) for await (const event of stream) await this.deliver(sub, event);
+      } catch {
+        /* the stream broke or was closed: open it again below unless stopped */
+      }
+      if (sub.stopped) return;
+      if (sub.stream === stream) {
+        await sleep(EVENT_RETRY_MS);
+        sub.stream = await this.openStream(sub).catch(() => undefined);
+      }
+    }
+  }
+
+  private async deliver(sub: Subscription, event: ChaincodeEvent): Promise<void> {
+    if (sub.stopped) return;
+    const transactionIndex = sub.order.next(event.blockNumber, event.transactionId);
+    if (transactionIndex === undefined) return;
+    await sub.onEvent({
+      name: event.eventName,
+      payload: Buffer.from(event.payload).toString('utf8'),
+      transactionId: event.transactionId,
+      blockNumber: event.blockNumber,
+      transactionIndex,
+    });
+    if (!sub.stopped) await sub.checkpointer.checkpointChaincodeEvent(event);
+  }
+
+  /** {@inheritDoc LedgerConnection.reconnect} */
+  reconnect(): Promise<void> {
+    this.reconnecting ??= this.renew().finally(() => {
+      this.reconnecting = undefined;
+    });
+    return this.reconnecting;
+  }
+
+  private async renew(): Promise<void> {
+    const old = this.handles;
+    this.handles = await this.firstAnswering();
+    for (const sub of this.subscriptions) {
+      const stream = sub.stream;
+      sub.stream = await this.openStream(sub).catch(() => undefined);
+      stream?.close();
+    }
+    closeQuietly(old);
+  }
+
+  /**
+   * A connection to the first peer, in order of preference, whose Gateway
+   * answers (a ledger-height read on the peer itself).
+   * @throws the own peer's refusal of the identity at once; PeerUnreachableError when none answers
+   */
+  private async firstAnswering(): Promise<Handles> {
+    let first: unknown;
+    for (const endpoint of this.endpoints) {
+      const handles = this.connectHandles(endpoint);
+      try {
+        await handles.network
+          .getContract('qscc')
+          .newProposal('GetChainInfo', { arguments: [this.channelName] })
+          .evaluate(deadline(PROBE_SECONDS));
+        return handles;
+      } catch (err) {
+        closeQuietly(handles);
+        const mapped = mapGatewayError(err, undefined);
+        if (!(mapped instanceof PeerUnreachableError)) throw mapped;
+        first ??= mapped;
+      }
+    }
+    throw first ?? new PeerUnreachableError('the connection profile names no peer');
+  }
+
+  /** {@inheritDoc LedgerConnection.close} */
+  close(): void {
+    for (const sub of this.subscriptions) {
+      sub.stopped = true;
+      sub.stream?.close();
+    }
+    this.subscriptions.clear();
+    closeQuietly(this.handles);
+  }
+}
+
+function closeQuietly(handles: Handles): void {
+  handles.gateway.close();
+  handles.client.close();
+}
