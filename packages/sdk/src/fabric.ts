@@ -22,15 +22,13 @@ import type {
   ConnectionOptions,
   EvaluateOptions,
   LedgerConnection,
-  ProcessedTransaction,
   RawChaincodeEvent,
   SubmitOptions,
   Submitted,
-  TransactionStatus,
 } from './connection';
 import { installEndorsedResponsesFirst } from './endorsedfirst';
 import { openWallet } from './wallet';
-import { LedgerQueries } from './ledgerqueries';
+import { LedgerQueries, QueryingConnection } from './ledgerqueries';
 import {
   AccessDeniedError,
   ChaincodeError,
@@ -121,10 +119,10 @@ interface Subscription {
  * by every peer organisation unless told otherwise, commit events from the
  * peers. Holds the Fabric handles privately; converts strings at the edge.
  */
-export class FabricNetworkConnection implements LedgerConnection {
+export class FabricNetworkConnection extends QueryingConnection implements LedgerConnection {
   readonly transport = 'fabric-network';
   private readonly gateways = new Map<string, Gateway>();
-  private readonly queries: LedgerQueries;
+  protected readonly queries: LedgerQueries;
   private readonly subscriptions = new Set<Subscription>();
   private reconnecting: Promise<void> | undefined;
   private readonly channelName: string;
@@ -138,6 +136,7 @@ export class FabricNetworkConnection implements LedgerConnection {
     /** MSP ID of the identity. */
     readonly mspId: string,
   ) {
+    super();
     this.channelName = opts.channel ?? 'tradechannel';
     this.chaincodeName = opts.chaincode ?? 'swledger';
     this.queries = new LedgerQueries(
@@ -381,38 +380,6 @@ export class FabricNetworkConnection implements LedgerConnection {
     } catch (err) {
       throw mapFabricError(err, undefined);
     }
-  }
-
-  validationCode(transactionId: string): Promise<string | undefined> {
-    return this.queries.validationCode(transactionId);
-  }
-
-  transactionStatus(transactionId: string): Promise<TransactionStatus> {
-    return this.queries.transactionStatus(transactionId);
-  }
-
-  blockNumberOf(transactionId: string): Promise<bigint> {
-    return this.queries.blockNumberOf(transactionId);
-  }
-
-  processedTransaction(transactionId: string): Promise<ProcessedTransaction | undefined> {
-    return this.queries.processedTransaction(transactionId);
-  }
-
-  block(blockNumber: bigint): Promise<ProcessedTransaction[]> {
-    return this.queries.block(blockNumber);
-  }
-
-  channelMembers(): Promise<Map<string, readonly string[]>> {
-    return this.queries.channelMembers();
-  }
-
-  endorsersOf(transactionId: string): Promise<string[]> {
-    return this.queries.endorsersOf(transactionId);
-  }
-
-  ledgerHeight(peerMsp?: string): Promise<bigint> {
-    return this.queries.ledgerHeight(peerMsp);
   }
 
   /**

@@ -25,7 +25,6 @@ import type {
   ConnectionOptions,
   EvaluateOptions,
   LedgerConnection,
-  ProcessedTransaction,
   RawChaincodeEvent,
   SubmitOptions,
   Submitted,
@@ -42,7 +41,7 @@ import {
 } from './errors';
 import { isAmbiguousGatewayFailure, mapGatewayError, validationCodeName } from './gatewayerrors';
 import { newGrpcClient, peerAddress, type PeerEndpoint } from './grpc';
-import { LedgerQueries } from './ledgerqueries';
+import { LedgerQueries, QueryingConnection } from './ledgerqueries';
 import { openWallet, walletIdentity } from './wallet';
 
 /** Seconds an evaluate (chaincode or qscc read) may take. */
@@ -150,11 +149,11 @@ interface Handles {
  * A {@link LedgerConnection} on the peer's Gateway service. Holds the
  * Fabric handles privately; converts bytes at the edge.
  */
-export class GatewayConnection implements LedgerConnection {
+export class GatewayConnection extends QueryingConnection implements LedgerConnection {
   readonly transport = 'gateway';
   readonly chaincodeName: string;
   private readonly channelName: string;
-  private readonly queries: LedgerQueries;
+  protected readonly queries: LedgerQueries;
   private readonly subscriptions = new Set<Subscription>();
   private reconnecting: Promise<void> | undefined;
 
@@ -165,6 +164,7 @@ export class GatewayConnection implements LedgerConnection {
     private handles: Handles,
     readonly mspId: string,
   ) {
+    super();
     this.channelName = opts.channel ?? 'tradechannel';
     this.chaincodeName = opts.chaincode ?? 'swledger';
     this.queries = new LedgerQueries(
@@ -405,38 +405,6 @@ export class GatewayConnection implements LedgerConnection {
     peerMsp: string | undefined,
   ): Promise<Uint8Array> {
     return this.evaluateOn((network) => network.getContract(chaincode), fn, args, peerMsp);
-  }
-
-  validationCode(transactionId: string): Promise<string | undefined> {
-    return this.queries.validationCode(transactionId);
-  }
-
-  transactionStatus(transactionId: string): Promise<TransactionStatus> {
-    return this.queries.transactionStatus(transactionId);
-  }
-
-  blockNumberOf(transactionId: string): Promise<bigint> {
-    return this.queries.blockNumberOf(transactionId);
-  }
-
-  processedTransaction(transactionId: string): Promise<ProcessedTransaction | undefined> {
-    return this.queries.processedTransaction(transactionId);
-  }
-
-  block(blockNumber: bigint): Promise<ProcessedTransaction[]> {
-    return this.queries.block(blockNumber);
-  }
-
-  channelMembers(): Promise<Map<string, readonly string[]>> {
-    return this.queries.channelMembers();
-  }
-
-  endorsersOf(transactionId: string): Promise<string[]> {
-    return this.queries.endorsersOf(transactionId);
-  }
-
-  ledgerHeight(peerMsp?: string): Promise<bigint> {
-    return this.queries.ledgerHeight(peerMsp);
   }
 
   /** {@inheritDoc LedgerConnection.listen} */

@@ -172,3 +172,44 @@ export class LedgerQueries {
     }
   }
 }
+
+/**
+ * The system-chaincode reads every transport answers the same way, through
+ * its {@link LedgerQueries}: the part of {@link LedgerConnection} that does
+ * not depend on the client library.
+ */
+export abstract class QueryingConnection {
+  protected abstract readonly queries: LedgerQueries;
+
+  validationCode(transactionId: string): Promise<string | undefined> {
+    return this.queries.validationCode(transactionId);
+  }
+
+  transactionStatus(transactionId: string): Promise<TransactionStatus> {
+    return this.queries.transactionStatus(transactionId);
+  }
+
+  blockNumberOf(transactionId: string): Promise<bigint> {
+    return this.queries.blockNumberOf(transactionId);
+  }
+
+  processedTransaction(transactionId: string): Promise<ProcessedTransaction | undefined> {
+    return this.queries.processedTransaction(transactionId);
+  }
+
+  block(blockNumber: bigint): Promise<ProcessedTransaction[]> {
+    return this.queries.block(blockNumber);
+  }
+
+  channelMembers(): Promise<Map<string, readonly string[]>> {
+    return this.queries.channelMembers();
+  }
+
+  endorsersOf(transactionId: string): Promise<string[]> {
+    return this.queries.endorsersOf(transactionId);
+  }
+
+  ledgerHeight(peerMsp?: string): Promise<bigint> {
+    return this.queries.ledgerHeight(peerMsp);
+  }
+}

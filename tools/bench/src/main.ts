@@ -15,6 +15,7 @@ import { restPair, startRest } from './rest';
 import { FIGURE_HEADERS, figureRow, num, table } from './report';
 import { instrumentSigning, nodeSignMs } from './signing';
 import { Figure, ratio } from './stats';
+import { TransportFigures, transportPair, transportRatios } from './transports';
 import { batchRounds, DocFactory, readPair, RoundPlan, submitPair } from './workloads';
 
 /** Everything a run can change. */
@@ -33,6 +34,7 @@ export interface BenchOptions {
   readonly out: string;
   readonly keep: boolean;
   readonly rest: boolean;
+  readonly transports: boolean;
 }
 
 const QUICK = { rounds: 2, duration: 3, concurrency: [1, 8], docs: 500, fileMb: 32 };
@@ -106,6 +108,7 @@ export function program(): Command {
     .option('--out <dir>', 'directory of the JSON results', join(REPO_ROOT, 'bench-results'))
     .option('--keep', 'leave the started network running (and its data) at the end')
     .option('--no-rest', 'skip the REST service against SDK comparison')
+    .option('--no-transports', 'skip the Gateway against fabric-network comparison')
     .addHelpText(
       'after',
       '\nExamples:\n  npm run bench -- --quick\n  npm run bench -- --network dev --rounds 5 --duration 20\n',
@@ -130,6 +133,7 @@ function resolveOptions(raw: Record<string, unknown>): BenchOptions {
     out: raw.out as string,
     keep: Boolean(raw.keep),
     rest: raw.rest !== false,
+    transports: raw.transports !== false,
   };
 }
 
@@ -187,6 +191,21 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       }
     }
 
+    let transports: TransportFigures[] | undefined;
+    if (opts.transports) {
+      const c = Math.max(...opts.concurrency);
+      log('transports side by side (gateway, fabric-network) ...');
+      transports = await transportPair(
+        (as, transport) => connectLocal({ as, network: networkName, transport }),
+        docs,
+        docs.registered,
+        c,
+        opts.readConcurrency,
+        plan,
+        log,
+      );
+    }
+
     const bestRegister = submit
       .map((s) => s.register)
       .reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
@@ -219,9 +238,11 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
         ? ratio(rest.restRegister.perSecond, rest.sdkRegister.perSecond)
         : NaN,
       restOverSdkVerify: rest ? ratio(rest.restVerify.perSecond, rest.sdkVerify.perSecond) : NaN,
+      gatewayOverFabricNetwork: transports ? transportRatios(transports) : {},
     };
 
     printReport(opts, submit, reads, batch, bestRegister, hashing, cpu, ratios, rest);
+    if (transports) printTransports(transports);
     const report = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -250,6 +271,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       batch,
       hashing,
       rest,
+      transports,
       cpu,
       ratios,
     };
@@ -342,6 +364,32 @@ function printReport(
         ['signatures per transaction', num(cpu.signaturesPerTx, 1)],
         ['bytes per signed message (median)', num(cpu.signedBytesPerSignature, 0)],
         ['node:crypto ECDSA P-256 sign of that size (ms)', num(cpu.nodeCryptoSignMs, 3)],
+      ],
+    ),
+    '',
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function printTransports(figures: readonly TransportFigures[]): void {
+  const r = transportRatios(figures);
+  const rows = figures.flatMap((t) => [
+    figureRow(t.noop, 'tx'),
+    figureRow(t.register, 'tx'),
+    figureRow(t.verify, 'verifications'),
+  ]);
+  const out = [
+    'transports side by side (same network, same run)',
+    '',
+    table(FIGURE_HEADERS, rows),
+    '',
+    table(
+      ['gateway / fabric-network', 'value'],
+      [
+        ['noop throughput', num(r.noop ?? NaN, 2)],
+        ['register throughput', num(r.register ?? NaN, 2)],
+        ['verify throughput', num(r.verify ?? NaN, 2)],
+        ['client CPU per registration', num(r.registerCpu ?? NaN, 2)],
       ],
     ),
     '',
