@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { X509Identity } from 'fabric-network';
 import { parse } from 'yaml';
+import { type PeerOrg, usePeerOrgs } from '@swledger/protocol/orgs';
 import type { ConnectionOptions, Transport } from './connection';
 import { LedgerError } from './errors';
 
@@ -87,6 +88,12 @@ export interface ProfileOptions {
   readonly commitScope?: 'org' | 'network';
   /** Client library: `gateway` or `fabric-network`. Default `SWL_TRANSPORT`, else `gateway`. */
   readonly transport?: Transport;
+  /**
+   * The channel's peer organisations and their kinds, which the provenance
+   * check replays the chaincode with (majorities, accountable
+   * organisations). Default: the standard four of a swledger network.
+   */
+  readonly organizations?: readonly PeerOrg[];
 }
 
 /** Wallet labels of the in-memory wallet {@link profileConnectionOptions} builds. */
@@ -219,7 +226,10 @@ export async function pemConnectionOptions(opts: PemProfileOptions): Promise<Con
   const mspId = profileMspId(parsed, opts.profile, opts.mspId);
   // Loaded on demand: the Fabric libraries parse process.argv when loaded, and a config file
   // is checked (parseProfile, checkKeyPair) before any connection.
-  const { Wallets } = await import('fabric-network');
+  const { Wallets } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('fabric-network') as typeof import('fabric-network');
+  if (opts.organizations !== undefined) usePeerOrgs(opts.organizations);
   const wallet = await Wallets.newInMemoryWallet();
   const identity: X509Identity = { type: 'X.509', mspId, credentials: { ...opts.identity } };
   await wallet.put(PROFILE_IDENTITY_LABEL, identity);
