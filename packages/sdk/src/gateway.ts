@@ -50,6 +50,8 @@ const EVALUATE_SECONDS = 30;
 const SUBMIT_SECONDS = 30;
 /** Seconds a peer may take to answer when a connection picks its Gateway peer. */
 const PROBE_SECONDS = 10;
+/** How long a replaced connection stays open for the calls already on it (above every call deadline). */
+const RETIRE_MS = 120_000;
 /** Pause before an event stream that broke is opened again. */
 const EVENT_RETRY_MS = 1000;
 
@@ -156,6 +158,8 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
   protected readonly queries: LedgerQueries;
   private readonly subscriptions = new Set<Subscription>();
   private reconnecting: Promise<void> | undefined;
+  /** Replaced connections, open until the calls on them end (see {@link retire}). */
+  private readonly retired = new Set<Handles>();
 
   private constructor(
     private readonly opts: ConnectionOptions,
@@ -308,7 +312,12 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
   private async resolveUnknown(transactionId: string, cause: unknown): Promise<TransactionStatus> {
     const until = Date.now() + (this.opts.resolveTimeoutSeconds ?? 15) * 1000;
     while (Date.now() < until) {
-      const code = await this.validationCode(transactionId).catch(() => undefined);
+      const code = await this.validationCode(transactionId).catch(async (err: unknown) => {
+        // The peer went away with the commit status: ask the peer a reconnection finds.
+        if (mapGatewayError(err, transactionId) instanceof PeerUnreachableError)
+          await this.reconnect().catch(() => undefined);
+        return undefined;
+      });
       if (code !== undefined)
         return { validationCode: code, blockNumber: await this.blockNumberOf(transactionId) };
       await sleep(1000);
@@ -497,7 +506,20 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
       sub.stream = await this.openStream(sub).catch(() => undefined);
       stream?.close();
     }
-    closeQuietly(old);
+    this.retire(old);
+  }
+
+  /**
+   * Closes a replaced connection once the calls already on it are past
+   * their deadlines: closing it at once would cut a transaction between
+   * submit and commit status, whose outcome would then look like a refusal.
+   */
+  private retire(handles: Handles): void {
+    this.retired.add(handles);
+    setTimeout(() => {
+      this.retired.delete(handles);
+      closeQuietly(handles);
+    }, RETIRE_MS).unref();
   }
 
   /**
@@ -533,6 +555,8 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
     }
     this.subscriptions.clear();
     closeQuietly(this.handles);
+    for (const handles of this.retired) closeQuietly(handles);
+    this.retired.clear();
   }
 }
 
