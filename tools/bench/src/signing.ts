@@ -51,6 +51,8 @@ export function takeSigningTally(): SigningTally {
  * own crypto (OpenSSL) over a message of `bytes` bytes.
  */
 export function nodeSignMs(bytes: number, iterations = 2000): number {
+  // No signature was seen (the Gateway transport signs with node:crypto, outside the hook).
+  if (!Number.isFinite(bytes)) return NaN;
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const key = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
   const message = Buffer.alloc(Math.max(1, Math.round(bytes)), 7);
