@@ -39,6 +39,15 @@ complete() {
   for c in "${fabric_cmds[@]}" "${ca_cmds[@]}"; do [ -x "$bin/$c" ] || return 1; done
 }
 
+# One build at a time per cache: a second run (another checkout's `npm test`)
+# waits for the first and then finds the binaries built.
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.lock"
+if ! flock -n 9; then
+  echo "[install-fabric] another build into $cache_root is running: waiting for it"
+  flock 9
+fi
+
 if [ "$force" = 0 ] && complete; then
   echo "Fabric $FABRIC_VERSION and Fabric CA $CA_VERSION binaries already cached in $bin"
   exit 0

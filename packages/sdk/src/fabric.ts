@@ -27,7 +27,8 @@ import type {
   Submitted,
 } from './connection';
 import { installEndorsedResponsesFirst } from './endorsedfirst';
-import { openWallet } from './wallet';
+import { nodeSigningProvider } from './signing';
+import { openWallet, walletIdentity } from './wallet';
 import { LedgerQueries, QueryingConnection } from './ledgerqueries';
 import {
   AccessDeniedError,
@@ -180,9 +181,12 @@ export class FabricNetworkConnection extends QueryingConnection implements Ledge
     strict: boolean,
   ): Promise<Gateway> {
     const wallet = await openWallet(opts);
+    const identity = await walletIdentity(wallet, opts.identity, opts.walletDir ?? '(in memory)');
     const options: GatewayOptions = {
       wallet,
-      identity: opts.identity,
+      // The identity itself, so that its provider signs with node:crypto.
+      identity,
+      identityProvider: nodeSigningProvider(wallet.getProviderRegistry().getProvider('X.509')),
       // Peers and orderers require a client certificate (mutual TLS): the
       // organisation's TLS identity from the wallet (its hash is bound into
       // every proposal and event request).
@@ -325,23 +329,7 @@ export class FabricNetworkConnection extends QueryingConnection implements Ledge
    * Evaluates a read-only function on one peer (the own organisation's, or `peerMsp`'s).
    * @throws ChaincodeError (typed per code), PeerUnreachableError
    */
-  async evaluate(
-    namespace: string,
-    fn: string,
-    args: readonly string[],
-    options: EvaluateOptions = {},
-  ): Promise<string> {
-    try {
-      return await this.evaluateOnce(namespace, fn, args, options);
-    } catch (err) {
-      if (!(err instanceof PeerUnreachableError)) throw err;
-      // A read changes nothing: after a peer outage, refresh discovery and ask again once.
-      await this.reconnect().catch(() => undefined);
-      return this.evaluateOnce(namespace, fn, args, options);
-    }
-  }
-
-  private async evaluateOnce(
+  protected async evaluateOnce(
     namespace: string,
     fn: string,
     args: readonly string[],
@@ -435,6 +423,7 @@ export class FabricNetworkConnection extends QueryingConnection implements Ledge
         // After a re-attach the block `from` is read again: skip what was already delivered.
         if (!tx.isValid || sub.delivered.has(tx.transactionId)) continue;
         sub.delivered.add(tx.transactionId);
+        this.queries.blocks.note(tx.transactionId, blockNumber);
         for (const event of tx.getContractEvents()) {
           if (event.chaincodeId !== this.chaincodeName) continue;
           await sub.onEvent({

@@ -6,7 +6,8 @@
  * transaction writes), assembles and orders the transaction, reports its
  * commit status and streams chaincode events.
  */
-import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
+import { createRequire } from 'node:module';
 import {
   checkpointers,
   connect,
@@ -17,10 +18,11 @@ import {
   type Gateway,
   type GrpcClient,
   type Network,
-  signers,
+  hash,
 } from '@hyperledger/fabric-gateway';
 import type { X509Identity } from 'fabric-network';
 import type { ConnectionProfile } from './profile';
+import { newNodeSigner } from './signing';
 import type {
   ConnectionOptions,
   EvaluateOptions,
@@ -54,6 +56,40 @@ const PROBE_SECONDS = 10;
 const RETIRE_MS = 120_000;
 /** Pause before an event stream that broke is opened again. */
 const EVENT_RETRY_MS = 1000;
+
+/** Seconds the Gateway may take for a committed transaction's status (it waits while one is not committed). */
+const LOCATE_SECONDS = 5;
+
+/** The protobuf messages of the Gateway's commit status, from fabric-gateway's own protos (see grpc.ts). */
+interface ProtoMessage {
+  serializeBinary(): Uint8Array;
+}
+interface GatewayProtos {
+  gateway: {
+    CommitStatusRequest: new () => ProtoMessage & {
+      setChannelId(v: string): void;
+      setTransactionId(v: string): void;
+      setIdentity(v: Uint8Array): void;
+    };
+    SignedCommitStatusRequest: new () => ProtoMessage & { setRequest(v: Uint8Array): void };
+  };
+  msp: {
+    SerializedIdentity: new () => ProtoMessage & {
+      setMspid(v: string): void;
+      setIdBytes(v: Uint8Array): void;
+    };
+  };
+}
+const gatewayProtos = createRequire(require.resolve('@hyperledger/fabric-gateway'))(
+  '@hyperledger/fabric-protos',
+) as GatewayProtos;
+
+function serializeIdentity(mspId: string, certificate: string): Uint8Array {
+  const identity = new gatewayProtos.msp.SerializedIdentity();
+  identity.setMspid(mspId);
+  identity.setIdBytes(Buffer.from(certificate));
+  return identity.serializeBinary();
+}
 
 const deadline = (seconds: number) => ({ deadline: Date.now() + seconds * 1000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -167,6 +203,8 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
     private readonly connectHandles: (endpoint: GatewayPeer) => Handles,
     private handles: Handles,
     readonly mspId: string,
+    /** msp.SerializedIdentity of the client: the creator of its status requests. */
+    private readonly serializedIdentity: Uint8Array,
   ) {
     super();
     this.channelName = opts.channel ?? 'tradechannel';
@@ -175,6 +213,7 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
       (chaincode, fn, args, peerMsp) => this.systemQuery(chaincode, fn, args, peerMsp),
       this.channelName,
       mspId,
+      (transactionId) => this.committedBlock(transactionId),
     );
   }
 
@@ -196,7 +235,9 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
       identity.mspId,
       tls && { cert: tls.credentials.certificate, key: tls.credentials.privateKey },
     );
-    const signer = signers.newPrivateKeySigner(createPrivateKey(identity.credentials.privateKey));
+    // node:crypto over the whole message (the digest is its own), low-S as peers require.
+    const sign = newNodeSigner(identity.credentials.privateKey);
+    const signer = (message: Uint8Array) => Promise.resolve(sign(message));
     const tlsClientCertificateHash = tls
       ? createHash('sha256').update(new X509Certificate(tls.credentials.certificate).raw).digest()
       : undefined;
@@ -210,6 +251,7 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
           credentials: Buffer.from(identity.credentials.certificate),
         },
         signer,
+        hash: hash.none,
         ...(tlsClientCertificateHash ? { tlsClientCertificateHash } : {}),
       });
       return { mspId: endpoint.mspId, client, gateway, network: gateway.getNetwork(channel) };
@@ -221,6 +263,7 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
       connectHandles,
       connectHandles(own),
       identity.mspId,
+      serializeIdentity(identity.mspId, identity.credentials.certificate),
     );
     try {
       await connection.reconnect();
@@ -298,6 +341,8 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
       if (!isAmbiguousGatewayFailure(err)) throw mapGatewayError(err, transactionId);
       status = await this.resolveUnknown(transactionId, err);
     }
+    if (status.validationCode === 'VALID')
+      this.queries.blocks.note(transactionId, status.blockNumber);
     if (status.validationCode !== 'VALID')
       throw commitError(
         status.validationCode,
@@ -306,6 +351,30 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
       );
     if (this.opts.commitScope === 'network') await this.awaitEveryPeer(status.blockNumber);
     return { payload, transactionId };
+  }
+
+  /**
+   * The block of a committed transaction from the peer Gateway's commit
+   * status (a few hundred bytes, where qscc answers the whole block): a
+   * status request signed by this identity, like the one after a submit.
+   * Undefined when the peer has no answer within the deadline (not
+   * committed, or not found).
+   */
+  async committedBlock(transactionId: string): Promise<bigint | undefined> {
+    const request = new gatewayProtos.gateway.CommitStatusRequest();
+    request.setChannelId(this.channelName);
+    request.setTransactionId(transactionId);
+    request.setIdentity(this.serializedIdentity);
+    const signed = new gatewayProtos.gateway.SignedCommitStatusRequest();
+    signed.setRequest(request.serializeBinary());
+    try {
+      const status = await this.handles.gateway
+        .newCommit(signed.serializeBinary())
+        .getStatus(deadline(LOCATE_SECONDS));
+      return status.blockNumber;
+    } catch {
+      return undefined;
+    }
   }
 
   /** After a commit status that did not come in time: looks the transaction up on the ledger; absent → unknown. */
@@ -349,24 +418,8 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
     );
   }
 
-  /** {@inheritDoc LedgerConnection.evaluate} */
-  async evaluate(
-    namespace: string,
-    fn: string,
-    args: readonly string[],
-    options: EvaluateOptions = {},
-  ): Promise<string> {
-    try {
-      return await this.evaluateOnce(namespace, fn, args, options);
-    } catch (err) {
-      if (!(err instanceof PeerUnreachableError)) throw err;
-      // A read changes nothing: after a peer outage, connect afresh and ask again once.
-      await this.reconnect().catch(() => undefined);
-      return this.evaluateOnce(namespace, fn, args, options);
-    }
-  }
-
-  private async evaluateOnce(
+  /** One evaluation on the connection's Gateway (a retry is {@link QueryingConnection.evaluate}'s). */
+  protected async evaluateOnce(
     namespace: string,
     fn: string,
     args: readonly string[],
@@ -480,6 +533,8 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
     if (sub.stopped) return;
     const transactionIndex = sub.order.next(event.blockNumber, event.transactionId);
     if (transactionIndex === undefined) return;
+    // Chaincode events come from VALID transactions only.
+    this.queries.blocks.note(event.transactionId, event.blockNumber);
     await sub.onEvent({
       name: event.eventName,
       payload: Buffer.from(event.payload).toString('utf8'),

@@ -4,8 +4,9 @@
  * system chaincode function on one organisation's peer.
  */
 import { common, msp, protos } from 'fabric-protos';
-import type { ProcessedTransaction, TransactionStatus } from './connection';
-import { LedgerError } from './errors';
+import type { EvaluateOptions, ProcessedTransaction, TransactionStatus } from './connection';
+import { BlockIndex } from './blockindex';
+import { LedgerError, PeerUnreachableError } from './errors';
 
 /**
  * Evaluates a system chaincode function on `peerMsp`'s peer only (when
@@ -87,10 +88,18 @@ export function decodeEndorsers(bytes: Uint8Array): string[] {
  * look-ups prefer it and fall back to any peer.
  */
 export class LedgerQueries {
+  /** Blocks of transactions the connection saw committed (its submits and events). */
+  readonly blocks = new BlockIndex();
+
+  /**
+   * @param locate a transport's lookup of a committed transaction's block
+   *   that is cheaper than qscc's whole block (undefined: not found that way)
+   */
   constructor(
     private readonly query: SystemQuery,
     private readonly channel: string,
     private readonly ownMsp: string,
+    private readonly locate?: (transactionId: string) => Promise<bigint | undefined>,
   ) {}
 
   /** A committed transaction as the own peer holds it, or undefined when it has none with this id. */
@@ -116,8 +125,21 @@ export class LedgerQueries {
     return decodeBlock(bytes);
   }
 
-  /** Number of the block holding a transaction (qscc GetBlockByTxID: the cost grows with the block). */
+  /**
+   * Number of the block holding a committed transaction: from the index when
+   * the connection saw it, else the transport's small lookup, else qscc
+   * GetBlockByTxID (whose cost grows with the block).
+   */
   async blockNumberOf(transactionId: string): Promise<bigint> {
+    const known = this.blocks.get(transactionId);
+    if (known !== undefined) return known;
+    const located = await this.locate?.(transactionId).catch(() => undefined);
+    const found = located ?? (await this.blockByTxId(transactionId));
+    this.blocks.note(transactionId, found);
+    return found;
+  }
+
+  private async blockByTxId(transactionId: string): Promise<bigint> {
     const bytes = await this.query(
       'qscc',
       'GetBlockByTxID',
@@ -180,6 +202,35 @@ export class LedgerQueries {
  */
 export abstract class QueryingConnection {
   protected abstract readonly queries: LedgerQueries;
+
+  /** One evaluation, on the transport's own terms; its typed errors. */
+  protected abstract evaluateOnce(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: EvaluateOptions,
+  ): Promise<string>;
+
+  /** {@inheritDoc LedgerConnection.reconnect} */
+  abstract reconnect(): Promise<void>;
+
+  /** {@inheritDoc LedgerConnection.evaluate} */
+  async evaluate(
+    namespace: string,
+    fn: string,
+    args: readonly string[],
+    options: EvaluateOptions = {},
+  ): Promise<string> {
+    try {
+      return await this.evaluateOnce(namespace, fn, args, options);
+    } catch (err) {
+      if (!(err instanceof PeerUnreachableError)) throw err;
+      // A read changes nothing: after a peer outage, reconnect (fresh discovery,
+      // or another Gateway) and ask again once.
+      await this.reconnect().catch(() => undefined);
+      return this.evaluateOnce(namespace, fn, args, options);
+    }
+  }
 
   validationCode(transactionId: string): Promise<string | undefined> {
     return this.queries.validationCode(transactionId);

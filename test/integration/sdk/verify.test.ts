@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { ledgerHeight } from '@swledger/devnet/channel';
+import { GatewayConnection } from '@swledger/sdk/gateway';
 import { clientAs, testLayout } from '../harness';
 import { ALPHA, invoice, newFile } from '../fixtures';
 
 describe('SDK: verification (integrity, status, issuer)', function () {
   this.timeout(120_000);
 
-  it('answers VALID with issuer, transaction and the block read from qscc; full history for the parties', async () => {
+  it('answers VALID with issuer, transaction and its block; full history for the parties', async () => {
     const alpha = await clientAs('enterprise:alpha');
     const auditor = await clientAs('bankb:auditor1');
     const file = newFile();
@@ -32,6 +33,23 @@ describe('SDK: verification (integrity, status, issuer)', function () {
     expect(block).to.be.at.least(heightBefore).and.below(heightAfter);
     expect(v.record?.access).to.equal('full');
     expect(v.history?.map((h) => h.status)).to.deep.equal(['REGISTERED']);
+  });
+
+  it("finds the block of another client's transaction from the Gateway's commit status (no whole block read)", async function () {
+    const alpha = await clientAs('enterprise:alpha');
+    const auditor = await clientAs('bankb:auditor1');
+    if (!(auditor.connection instanceof GatewayConnection)) this.skip();
+    const layout = testLayout();
+    const bankb = layout.peerOrg('BankBMSP');
+    const heightBefore = await ledgerHeight(layout, bankb);
+    const registered = await alpha.documents.register(invoice(ALPHA), { buffer: newFile().buffer });
+    const heightAfter = await ledgerHeight(layout, bankb);
+
+    const block = await auditor.connection.committedBlock(registered.transactionId);
+
+    expect(block).to.not.equal(undefined);
+    expect(Number(block)).to.be.at.least(heightBefore).and.below(heightAfter);
+    expect(await auditor.connection.committedBlock('f'.repeat(64))).to.equal(undefined);
   });
 
   it('finds a copy with one byte changed INVALID on integrity, and skips the other checks', async () => {
