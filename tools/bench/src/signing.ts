@@ -1,5 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { observeSigning } from '@swledger/sdk/signing';
 
 /** Time and count of the client's signatures since the last reset. */
 export interface SigningTally {
@@ -8,35 +9,18 @@ export interface SigningTally {
   readonly bytes: number;
 }
 
-interface SigningIdentityClass {
-  prototype: { sign(msg: Uint8Array, opts?: unknown): Uint8Array };
-}
-
 let tally = { count: 0, ms: 0, bytes: 0 };
-let installed = false;
 
 /**
- * Measures the Fabric client's own signing: wraps fabric-common's
- * `SigningIdentity.sign` (hash + ECDSA over each proposal and each
- * transaction envelope) in this process only. Signing is synchronous, so
- * its wall time is CPU time on the event loop.
+ * Measures the client's own transaction signatures (the SDK's node:crypto
+ * signer, on both transports) in this process.
  */
 export function instrumentSigning(): void {
-  if (installed) return;
-  installed = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SigningIdentity } = require('fabric-common') as { SigningIdentity: SigningIdentityClass };
-  const original = SigningIdentity.prototype.sign;
-  SigningIdentity.prototype.sign = function (this: unknown, msg: Uint8Array, opts?: unknown) {
-    const t0 = performance.now();
-    try {
-      return original.call(this, msg, opts);
-    } finally {
-      tally.count += 1;
-      tally.ms += performance.now() - t0;
-      tally.bytes += msg.length;
-    }
-  };
+  observeSigning((ms, bytes) => {
+    tally.count += 1;
+    tally.ms += ms;
+    tally.bytes += bytes;
+  });
 }
 
 /** Returns the signatures counted since the last call, and restarts the count. */
@@ -51,7 +35,7 @@ export function takeSigningTally(): SigningTally {
  * own crypto (OpenSSL) over a message of `bytes` bytes.
  */
 export function nodeSignMs(bytes: number, iterations = 2000): number {
-  // No signature was seen (the Gateway transport signs with node:crypto, outside the hook).
+  // No signature was seen.
   if (!Number.isFinite(bytes)) return NaN;
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const key = createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }));
