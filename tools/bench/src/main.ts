@@ -16,7 +16,16 @@ import { FIGURE_HEADERS, figureRow, num, table } from './report';
 import { instrumentSigning, nodeSignMs } from './signing';
 import { Figure, ratio } from './stats';
 import { TransportFigures, transportPair, transportRatios } from './transports';
-import { batchRounds, DocFactory, readPair, RoundPlan, submitPair } from './workloads';
+import { NetworkCpu } from './procstat';
+import {
+  batchRounds,
+  DocFactory,
+  measureNetworkCpu,
+  readPair,
+  registerRateSweep,
+  RoundPlan,
+  submitPair,
+} from './workloads';
 
 /** Everything a run can change. */
 export interface BenchOptions {
@@ -35,10 +44,26 @@ export interface BenchOptions {
   readonly keep: boolean;
   readonly rest: boolean;
   readonly transports: boolean;
+  /** Offered registration rates of the open-loop sweep; empty skips it. */
+  readonly rates: number[];
 }
 
-const QUICK = { rounds: 2, duration: 3, concurrency: [1, 8], docs: 500, fileMb: 32 };
-const FULL = { rounds: 3, duration: 10, concurrency: [1, 8, 32], docs: 1000, fileMb: 256 };
+const QUICK = {
+  rounds: 2,
+  duration: 3,
+  concurrency: [1, 8],
+  docs: 500,
+  fileMb: 32,
+  rates: [5, 10],
+};
+const FULL = {
+  rounds: 3,
+  duration: 10,
+  concurrency: [1, 4, 16, 32, 64, 128, 256],
+  docs: 1000,
+  fileMb: 256,
+  rates: [10, 20, 40, 60, 80, 100, 120, 150, 200],
+};
 
 function positive(name: string) {
   return (v: string): number => {
@@ -48,11 +73,13 @@ function positive(name: string) {
   };
 }
 
-function levels(v: string): number[] {
-  const out = v.split(',').map((s) => Number(s.trim()));
-  if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n <= 0))
-    throw new InvalidArgumentError('--concurrency takes positive integers, e.g. 1,8,32');
-  return out;
+function levels(flag: string, example: string) {
+  return (v: string): number[] => {
+    const out = v.split(',').map((s) => Number(s.trim()));
+    if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n <= 0))
+      throw new InvalidArgumentError(`${flag} takes positive integers, e.g. ${example}`);
+    return out;
+  };
 }
 
 function log(line: string): void {
@@ -86,8 +113,14 @@ export function program(): Command {
     .option(
       '--concurrency <list>',
       `concurrency levels of the submit comparison (default ${FULL.concurrency.join(',')})`,
-      levels,
+      levels('--concurrency', '1,8,32'),
     )
+    .option(
+      '--rates <list>',
+      `offered registrations per second of the open-loop sweep, which stops past the knee (default ${FULL.rates.join(',')})`,
+      levels('--rates', '10,20,40'),
+    )
+    .option('--no-open-loop', 'skip the open-loop registration sweep')
     .option(
       '--read-concurrency <n>',
       'concurrency of ping and verify (default 8)',
@@ -134,6 +167,7 @@ function resolveOptions(raw: Record<string, unknown>): BenchOptions {
     keep: Boolean(raw.keep),
     rest: raw.rest !== false,
     transports: raw.transports !== false,
+    rates: raw.openLoop === false ? [] : pick('rates', base.rates),
   };
 }
 
@@ -151,6 +185,8 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
   }
   const layout = resolveLayout({ name: networkName }).layout;
   instrumentSigning();
+  const networkCpu = new NetworkCpu(layout.path('pids'));
+  measureNetworkCpu(networkCpu);
   // Loaded after the signing hook: the Fabric libraries read argv when loaded.
   const { connectLocal } =
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -189,6 +225,14 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       } finally {
         service.stop();
       }
+    }
+
+    let openLoop: Awaited<ReturnType<typeof registerRateSweep>> | undefined;
+    if (opts.rates.length > 0) {
+      log(
+        `open-loop registration at ${opts.rates.join(', ')} per second (stops past the knee) ...`,
+      );
+      openLoop = await registerRateSweep(alpha, docs, opts.rates, plan.durationMs, log);
     }
 
     let transports: TransportFigures[] | undefined;
@@ -242,6 +286,8 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
     };
 
     printReport(opts, submit, reads, batch, bestRegister, hashing, cpu, ratios, rest);
+    printProcesses(submit);
+    if (openLoop) printOpenLoop(openLoop);
     if (transports) printTransports(transports);
     const report = {
       startedAt: startedAt.toISOString(),
@@ -272,6 +318,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       hashing,
       rest,
       transports,
+      openLoop,
       cpu,
       ratios,
     };
@@ -369,6 +416,51 @@ function printReport(
     '',
   ];
   process.stdout.write(out.join('\n') + '\n');
+}
+
+const PROCESS_KINDS = ['peers', 'orderers', 'chaincode', 'client'] as const;
+
+/** CPU per transaction of each kind of process, for every submit figure (from /proc). */
+function printProcesses(submit: readonly { noop: Figure; register: Figure }[]): void {
+  const rows = submit.flatMap((s) =>
+    [s.noop, s.register].map((f) => [
+      f.name,
+      String(f.concurrency),
+      ...PROCESS_KINDS.map((k) => num(f.extra[`${k}CpuMsPerTx`], 2)),
+    ]),
+  );
+  const headers = ['CPU ms per transaction (from /proc)', 'conc', ...PROCESS_KINDS];
+  process.stdout.write(['', table(headers, rows), ''].join('\n') + '\n');
+}
+
+/** The open-loop sweep: offered against achieved rate, latency, and where the knee is. */
+function printOpenLoop(sweep: Awaited<ReturnType<typeof registerRateSweep>>): void {
+  const rows = sweep.rounds.map((r) => [
+    num(r.offeredPerSecond, 0),
+    num(r.achievedPerSecond),
+    num(r.p50Ms, 0),
+    num(r.p95Ms, 0),
+    num(r.p99Ms, 0),
+    String(r.ok),
+    String(r.failed),
+    String(r.dropped),
+  ]);
+  const k = sweep.knee;
+  process.stdout.write(
+    [
+      'open-loop registration (fixed offered rate, latency from the scheduled start)',
+      '',
+      table(
+        ['offered /s', 'achieved /s', 'p50 ms', 'p95 ms', 'p99 ms', 'ok', 'failed', 'dropped'],
+        rows,
+      ),
+      '',
+      k
+        ? `knee: ${num(k.offeredPerSecond, 0)} registrations/s carried (p50 ${num(k.p50Ms, 0)} ms, p95 ${num(k.p95Ms, 0)} ms)`
+        : 'knee: not reached (even the lowest offered rate was not carried)',
+      '',
+    ].join('\n') + '\n',
+  );
 }
 
 function printTransports(figures: readonly TransportFigures[]): void {

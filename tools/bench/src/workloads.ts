@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { SwlClient } from '@swledger/sdk/client';
 import type { DocumentInput, DocumentRegistration } from '@swledger/sdk/types';
 import { runLoad } from './load';
+import { knee, type OpenLoopRound, runOpenLoop } from './openloop';
+import type { NetworkCpu } from './procstat';
 import { takeSigningTally } from './signing';
 import { Figure, figure, Round } from './stats';
 
@@ -52,6 +54,14 @@ function submitExtra(cpuOf: () => number, submitted: () => number): () => Record
   };
 }
 
+/** The network's processes whose CPU each submit round reports, once set. */
+let networkCpu: NetworkCpu | undefined;
+
+/** Makes every submit round report the CPU per transaction of `cpu`'s processes. */
+export function measureNetworkCpu(cpu: NetworkCpu): void {
+  networkCpu = cpu;
+}
+
 /** A submit round with the CPU and signing figures filled in once it is over. */
 async function submitRound(
   concurrency: number,
@@ -59,12 +69,14 @@ async function submitRound(
   op: (seq: number) => Promise<void>,
 ): Promise<Round> {
   takeSigningTally();
+  const before = networkCpu?.sample();
   const r = await runLoad({ concurrency, durationMs: plan.durationMs, op });
   const extra = submitExtra(
     () => r.cpuMs,
     () => r.ok + r.failed,
   )();
-  return { ...r, extra };
+  const processes = before && networkCpu ? networkCpu.perTransaction(before, r.ok + r.failed) : {};
+  return { ...r, extra: { ...extra, ...processes } };
 }
 
 /** `system:noop` submit against single-document registration, alternating rounds. */
@@ -183,4 +195,34 @@ export async function batchRounds(
     progress(`  round ${i + 1}/${rounds}: ${r.perSecond.toFixed(1)} documents/s`);
   }
   return figure(`register in batches of ${batchSize}`, 1, out);
+}
+
+/** An open-loop sweep of single registrations: one run per offered rate, and the knee. */
+export async function registerRateSweep(
+  client: SwlClient,
+  docs: DocFactory,
+  rates: readonly number[],
+  durationMs: number,
+  progress: (line: string) => void,
+): Promise<{ rounds: OpenLoopRound[]; knee: OpenLoopRound | undefined }> {
+  const rounds: OpenLoopRound[] = [];
+  for (const rate of rates) {
+    const r = await runOpenLoop({
+      ratePerSecond: rate,
+      durationMs,
+      maxInFlight: 1024,
+      op: async () => {
+        const doc = docs.next();
+        await client.documents.register(doc, { sha256: doc.sha256 });
+        docs.registered.push(doc.sha256);
+      },
+    });
+    rounds.push(r);
+    progress(
+      `  offered ${rate}/s: achieved ${r.achievedPerSecond.toFixed(1)}/s, p50 ${r.p50Ms.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms, failed ${r.failed}, dropped ${r.dropped}`,
+    );
+    // Past the knee by a clear margin: higher rates only lengthen the backlog.
+    if (r.achievedPerSecond < 0.7 * rate) break;
+  }
+  return { rounds, knee: knee(rounds) };
 }
