@@ -5,8 +5,8 @@
  * figures as a table and JSON. See --help.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { down, up } from '@swledger/devnet/network';
 import { REPO_ROOT, resolveLayout } from '@swledger/devnet/layout';
@@ -44,6 +44,8 @@ export interface BenchOptions {
   readonly keep: boolean;
   readonly rest: boolean;
   readonly transports: boolean;
+  /** The orderer's BatchTimeout of the network the bench starts (default the topology's). */
+  readonly batchTimeout?: string;
   /** Offered registration rates of the open-loop sweep; empty skips it. */
   readonly rates: number[];
 }
@@ -122,6 +124,15 @@ export function program(): Command {
     )
     .option('--no-open-loop', 'skip the open-loop registration sweep')
     .option(
+      '--batch-timeout <duration>',
+      "the orderer's BatchTimeout (e.g. 50ms) of the network the bench starts: run once per value for a block-cutting sweep",
+      (v: string) => {
+        if (!/^\d+(ms|s)$/.test(v))
+          throw new InvalidArgumentError('--batch-timeout looks like 50ms or 1s');
+        return v;
+      },
+    )
+    .option(
       '--read-concurrency <n>',
       'concurrency of ping and verify (default 8)',
       positive('--read-concurrency'),
@@ -168,6 +179,7 @@ function resolveOptions(raw: Record<string, unknown>): BenchOptions {
     rest: raw.rest !== false,
     transports: raw.transports !== false,
     rates: raw.openLoop === false ? [] : pick('rates', base.rates),
+    batchTimeout: raw.batchTimeout as string | undefined,
   };
 }
 
@@ -179,7 +191,14 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
   if (ownNetwork) {
     log(`starting network '${networkName}' (port base ${opts.portBase}) ...`);
     await down({ name: networkName, purge: true });
-    await up({ name: networkName, portBase: opts.portBase, progress: (l) => log(`  ${l}`) });
+    await up({
+      name: networkName,
+      portBase: opts.portBase,
+      ...(opts.batchTimeout ? { topologyFile: topologyWith(opts.batchTimeout) } : {}),
+      progress: (l) => log(`  ${l}`),
+    });
+  } else if (opts.batchTimeout) {
+    throw new Error('--batch-timeout applies to the network the bench starts, not to --network');
   } else if (!resolveLayout({ name: networkName }).existing) {
     throw new Error(`no network named '${networkName}'`);
   }
@@ -335,6 +354,16 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       if (!opts.keep) await down({ name: networkName, purge: true });
     }
   }
+}
+
+/** A copy of the project's topology with another BatchTimeout, in a temporary file. */
+function topologyWith(batchTimeout: string): string {
+  const topology = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'network', 'topology.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  const file = join(mkdtempSync(join(tmpdir(), 'swl-bench-topology-')), 'topology.json');
+  writeFileSync(file, JSON.stringify({ ...topology, batchTimeout }, null, 2) + '\n');
+  return file;
 }
 
 type RestFigures = Awaited<ReturnType<typeof restPair>>;
