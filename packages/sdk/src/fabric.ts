@@ -27,7 +27,7 @@ import type {
   Submitted,
 } from './connection';
 import { installEndorsedResponsesFirst } from './endorsedfirst';
-import { nodeSigningProvider } from './signing';
+import { nodeSigningProvider } from './fabricsigner';
 import { openWallet, walletIdentity } from './wallet';
 import { LedgerQueries, QueryingConnection } from './ledgerqueries';
 import {

@@ -22,7 +22,7 @@ import {
 } from '@hyperledger/fabric-gateway';
 import type { X509Identity } from 'fabric-network';
 import type { ConnectionProfile } from './profile';
-import { newNodeSigner } from './signing';
+import { newNodeSigner } from './fabricsigner';
 import type {
   ConnectionOptions,
   EvaluateOptions,

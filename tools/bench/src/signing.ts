@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { observeSigning } from '@swledger/sdk/signing';
+import { observeSigning } from '@swledger/sdk/fabricsigner';
 
 /** Time and count of the client's signatures since the last reset. */
 export interface SigningTally {

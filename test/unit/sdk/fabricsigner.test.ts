@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createPublicKey, generateKeyPairSync, sign as opensslSign, verify } from 'node:crypto';
 import { Wallets } from 'fabric-network';
-import { lowS, newNodeSigner, nodeSigningProvider } from '@swledger/sdk/signing';
+import { lowS, newNodeSigner, nodeSigningProvider } from '@swledger/sdk/fabricsigner';
 import { makeIdentity } from './provenance-fixtures';
 
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
@@ -26,7 +26,7 @@ function parseDer(der: Uint8Array): { r: bigint; s: bigint } {
   return { r, s };
 }
 
-describe('sdk/signing', () => {
+describe('sdk/fabricsigner', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
