@@ -46,6 +46,8 @@ export interface AnchorEvent {
   readonly leaves: number;
   readonly transactionHash: string;
   readonly evmBlock: bigint;
+  /** Addresses whose signatures the contract accepted. */
+  readonly signers: readonly string[];
 }
 
 /** The result of one accepted anchor transaction. */
@@ -229,12 +231,13 @@ export class AnchorChain {
     return logs.map((log) => {
       const parsed = iface.parseLog(log);
       if (!parsed) throw new Error(`unreadable Anchored log in ${log.transactionHash}`);
-      const [index, root, fromBlock, toBlock, leaves] = parsed.args as unknown as [
+      const [index, root, fromBlock, toBlock, leaves, signers] = parsed.args as unknown as [
         bigint,
         string,
         bigint,
         bigint,
         bigint,
+        string[],
       ];
       return {
         index: Number(index),
@@ -244,8 +247,17 @@ export class AnchorChain {
         leaves: Number(leaves),
         transactionHash: log.transactionHash,
         evmBlock: BigInt(log.blockNumber),
+        signers: [...signers],
       };
     });
+  }
+
+  /** The documents (0x sha256) anchor `index` revoked, from its Revoked events. */
+  async revokedBy(index: number, evmBlock: bigint): Promise<string[]> {
+    const filter = this.contract.filters.Revoked!(null, index);
+    const logs = await this.contract.queryFilter(filter, evmBlock, evmBlock);
+    const iface = anchorInterface();
+    return logs.map((log) => String(iface.parseLog(log)?.args[0])).sort();
   }
 
   /** Closes the provider's connections. */

@@ -1,9 +1,9 @@
-import type { SwlClient } from '@swledger/sdk';
+import { LedgerError, NotFoundError, type SwlClient } from '@swledger/sdk';
 import { decodeTransaction } from '@swledger/sdk/envelope';
 import type { Change, ChangeEvent } from '@swledger/protocol/events';
 import { EVENT_NAME } from '@swledger/protocol/events';
 import type { Leaf } from './leaf';
-import type { LedgerReader } from './source';
+import type { AnchorRecorder, LedgerAnchor, LedgerReader } from './source';
 
 /**
  * Reads leaves from the blocks of the connected organisation's own peer:
@@ -67,5 +67,28 @@ export class FabricLedgerReader implements LedgerReader {
   private async issuerOf(change: Change): Promise<string> {
     const view = await this.client.documents.getByHash(change.sha256, this.client.mspId);
     return view.issuerMsp;
+  }
+}
+
+/** Records anchors with the `anchor` contract, as the connected (writing) identity. */
+export class FabricAnchorRecorder implements AnchorRecorder {
+  constructor(private readonly client: SwlClient) {}
+
+  async isRecorded(chainId: string, contract: string, index: number): Promise<boolean> {
+    try {
+      await this.client.connection.evaluate('anchor', 'get', [chainId, contract, String(index)]);
+      return true;
+    } catch (err) {
+      if (err instanceof NotFoundError) return false;
+      throw err;
+    }
+  }
+
+  async record(anchor: LedgerAnchor): Promise<void> {
+    try {
+      await this.client.connection.submit('anchor', 'record', [JSON.stringify(anchor)]);
+    } catch (err) {
+      if (!(err instanceof LedgerError && err.code === 'ALREADY_EXISTS')) throw err;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import type { TypedDataDomain, Wallet } from 'ethers';
 import { AnchorChain, OrgSignature, signAnchor, Submission } from './chain';
 import { Leaf, revokedOf, sortLeaves } from './leaf';
-import type { LedgerReader } from './source';
+import type { AnchorRecorder, LedgerReader } from './source';
 import { AnchorTree } from './tree';
 import type { AnchorMessage } from './typed';
 
@@ -94,6 +94,21 @@ function sameMessage(a: AnchorMessage, b: AnchorMessage): boolean {
   );
 }
 
+/** The anchors the ledger lacks, oldest first: walks back from the chain's newest to the last recorded one. */
+async function unrecorded(
+  chain: AnchorChain,
+  recorder: AnchorRecorder,
+  recordedThrough: number,
+): Promise<number[]> {
+  const { chainId, contract } = chain.config;
+  const missing: number[] = [];
+  for (let i = await chain.anchorCount(); i > recordedThrough; i--) {
+    if (await recorder.isRecorded(chainId.toString(), contract, i)) break;
+    missing.unshift(i);
+  }
+  return missing;
+}
+
 /** When the service anchors: after `blocks` Fabric blocks or `seconds` seconds, whichever first. */
 export interface AnchorScheduleOptions {
   /** Default 10. */
@@ -122,14 +137,21 @@ export type TickResult =
  */
 export class AnchorService {
   private pendingSince: number | undefined;
+  private recordedThrough = 0;
   private readonly blocks: number;
   private readonly seconds: number;
 
+  /**
+   * @param recorder records each accepted anchor on the ledger; anchors the
+   *   ledger lacks (a crash between the EVM transaction and the record) are
+   *   recorded at the next tick
+   */
   constructor(
     private readonly chain: AnchorChain,
     private readonly reader: LedgerReader,
     private readonly signers: readonly OrgSigner[],
     schedule: AnchorScheduleOptions = {},
+    private readonly recorder?: AnchorRecorder,
     private readonly now: () => number = Date.now,
   ) {
     this.blocks = schedule.blocks ?? 10;
@@ -141,6 +163,7 @@ export class AnchorService {
    * @param force anchor whatever is pending now
    */
   async tick(force = false): Promise<TickResult> {
+    await this.recordOnLedger();
     const from = await this.chain.nextBlock();
     const last = (await this.reader.height()) - 1n;
     if (last < from) return { kind: 'waiting', reason: `no block after ${from - 1n}` };
@@ -168,9 +191,41 @@ export class AnchorService {
       };
     const submission = await this.chain.submit(build.message, signed);
     this.pendingSince = undefined;
+    await this.recordOnLedger();
     return {
       kind: 'anchored',
       anchor: { ...submission, message: build.message, signers: signed.map((s) => s.mspId) },
     };
+  }
+
+  /** Records on the ledger every accepted anchor it lacks, from the contract's events. */
+  async recordOnLedger(): Promise<number> {
+    if (this.recorder === undefined) return 0;
+    const missing = await unrecorded(this.chain, this.recorder, this.recordedThrough);
+    if (missing.length === 0) {
+      this.recordedThrough = Math.max(this.recordedThrough, await this.chain.anchorCount());
+      return 0;
+    }
+    const events = new Map((await this.chain.anchors()).map((a) => [a.index, a]));
+    for (const index of missing) {
+      const a = events.get(index);
+      if (a === undefined)
+        throw new Error(`the contract has no Anchored event for anchor ${index}`);
+      await this.recorder.record({
+        chainId: this.chain.config.chainId.toString(),
+        contract: this.chain.config.contract.toLowerCase(),
+        index,
+        root: a.root,
+        fromBlock: a.fromBlock.toString(),
+        toBlock: a.toBlock.toString(),
+        leaves: a.leaves,
+        revoked: await this.chain.revokedBy(index, a.evmBlock),
+        evmTransaction: a.transactionHash,
+        evmBlock: a.evmBlock.toString(),
+        signers: a.signers.map((s) => s.toLowerCase()),
+      });
+      this.recordedThrough = index;
+    }
+    return missing.length;
   }
 }

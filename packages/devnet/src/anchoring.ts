@@ -5,11 +5,12 @@ import {
   LocalOrgSigner,
   loadAnchorKey,
 } from '@swledger/anchor';
-import { FabricLedgerReader } from '@swledger/anchor/fabricsource';
+import { FabricAnchorRecorder, FabricLedgerReader } from '@swledger/anchor/fabricsource';
 import { SwlClient } from '@swledger/sdk';
 import { connectLocal } from './client';
 import { anchorKeyFile, anchoringOf, chainConfigOf, submitterOf } from './evm';
 import { Layout, resolveLayout } from './layout';
+import { PeerOrgSpec } from './topology';
 
 /** The anchoring of a local network, as `swl anchor` runs it. */
 export interface LocalAnchoring {
@@ -31,6 +32,14 @@ export interface LocalAnchoringOptions extends AnchorScheduleOptions {
    * every organisation's crypto material only on a development network).
    */
   readonly orgs?: readonly string[];
+  /** `<org>:<user>` that records anchors on the ledger (a customs officer or bank clerk). Default: the first such user of the proposing organisation. */
+  readonly recordAs?: string;
+}
+
+/** The first user of an organisation whose role records anchors (officer, clerk). */
+function writerOf(org: PeerOrgSpec): string | undefined {
+  const user = org.users.find((u) => u.role === 'officer' || u.role === 'clerk');
+  return user && `${org.key}:${user.name}`;
 }
 
 /**
@@ -63,7 +72,13 @@ export async function openLocalAnchoring(
       blocks: opts.blocks ?? settings.blocks,
       seconds: opts.seconds ?? settings.seconds,
     };
-    const service = new AnchorService(chain, readers[0]!, signers, schedule);
+    // The proposing organisation records each anchor on the ledger with a writing identity of its own.
+    const recorderAs = opts.recordAs ?? writerOf(orgs[0]!);
+    const recorderClient =
+      recorderAs === undefined ? undefined : await connectLocal({ as: recorderAs, network });
+    if (recorderClient) clients.push(recorderClient);
+    const recorder = recorderClient && new FabricAnchorRecorder(recorderClient);
+    const service = new AnchorService(chain, readers[0]!, signers, schedule, recorder);
     return {
       layout,
       chain,

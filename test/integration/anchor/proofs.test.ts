@@ -16,7 +16,7 @@ import { FabricLedgerReader } from '@swledger/anchor/fabricsource';
 import { openLocalAnchoring, LocalAnchoring } from '@swledger/devnet/anchoring';
 import { anchorKeyFile, chainConfigOf, rpcUrlOf, submitterOf } from '@swledger/devnet/evm';
 import { clientAs, runSwl, testLayout, TEST_NETWORK } from '../harness';
-import { ALPHA, declaration, newFile } from '../fixtures';
+import { ALPHA, declaration, newFile, rejectsWithCode } from '../fixtures';
 
 /** A closed port of the test network's range: an EVM RPC that does not answer. */
 const DEAD_RPC = (): string => `http://127.0.0.1:${testLayout().base + 99}`;
@@ -234,6 +234,57 @@ describe('public anchoring: anchors, portable proofs and offline verification on
     expect(fresh.leaf.status).to.equal('REJECTED');
     expect(now.verdict).to.equal('INVALID');
     expect(now.status.reason).to.match(/REJECTED is not usable/);
+  });
+
+  it('records each anchor on the ledger (chain id, contract, EVM transaction, root, range); refuses an enterprise user (FORBIDDEN), a recorded index (ALREADY_EXISTS) and a gap (INVALID_TRANSITION), the ledger unchanged', async () => {
+    const alpha = await clientAs('enterprise:alpha');
+    const clerk = await clientAs('banka:clerk1');
+    await alpha.documents.register(declaration(ALPHA), { buffer: newFile('ledger').buffer });
+    const anchor = await anchorNow();
+    const config = chainConfigOf(testLayout());
+    const get = async (index: number) =>
+      JSON.parse(
+        await clerk.connection.evaluate('anchor', 'get', [
+          config.chainId.toString(),
+          config.contract,
+          String(index),
+        ]),
+      ) as Record<string, unknown>;
+    const recorded = await get(anchor.index);
+    const { recordedBy: _by, recordedAt: _at, txId: _tx, schemaVersion: _v, ...input } = recorded;
+    const record = (changes: Record<string, unknown>, as = clerk) =>
+      as.connection.submit('anchor', 'record', [JSON.stringify({ ...input, ...changes })]);
+    const height = await clerk.connection.ledgerHeight();
+
+    const forbidden = await rejectsWithCode(
+      record({ index: anchor.index + 1 }, alpha),
+      'FORBIDDEN',
+    );
+    const again = await rejectsWithCode(record({}), 'ALREADY_EXISTS');
+    const gap = await rejectsWithCode(
+      record({
+        index: anchor.index + 1,
+        fromBlock: String(anchor.message.toBlock + 2n),
+        toBlock: String(anchor.message.toBlock + 3n),
+      }),
+      'INVALID_TRANSITION',
+    );
+
+    expect(recorded).to.include({
+      chainId: config.chainId.toString(),
+      contract: config.contract.toLowerCase(),
+      index: anchor.index,
+      root: anchor.message.root,
+      fromBlock: anchor.message.fromBlock.toString(),
+      toBlock: anchor.message.toBlock.toString(),
+      evmTransaction: anchor.transactionHash,
+      leaves: anchor.message.leaves,
+    });
+    expect(recorded.signers).to.have.length(4);
+    expect((recorded.recordedBy as { msp: string }).msp).to.equal('CustomsMSP');
+    expect([forbidden.message, again.message, gap.message].join()).to.not.equal('');
+    expect(await clerk.connection.ledgerHeight()).to.equal(height);
+    await rejectsWithCode(get(anchor.index + 1), 'NOT_FOUND');
   });
 
   it('a document no anchor holds yet: NOT_ANCHORED, naming the block it waits in', async () => {
