@@ -25,6 +25,7 @@ import { guaranteesRouter } from './routes/guarantees';
 import { invoicesRouter } from './routes/invoices';
 import { meRouter, operationsRouter } from './routes/system';
 import { verifyRouter } from './routes/verify';
+import { proofsRouter } from './routes/proofs';
 import { StreamSlots } from './streams';
 import { TokenStore } from './tokens';
 import { KeyedWrites } from './writes';
@@ -100,6 +101,7 @@ export function createServer(
     guaranteesRouter(ctx),
     eventsRouter(ctx),
     alertsRouter(ctx),
+    proofsRouter(ctx),
     meRouter(),
   ];
   const operations = routers.flatMap((r) => r.operations);

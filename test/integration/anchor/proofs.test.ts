@@ -17,6 +17,7 @@ import { openLocalAnchoring, LocalAnchoring } from '@swledger/devnet/anchoring';
 import { anchorKeyFile, chainConfigOf, rpcUrlOf, submitterOf } from '@swledger/devnet/evm';
 import { clientAs, runSwl, testLayout, TEST_NETWORK } from '../harness';
 import { ALPHA, declaration, newFile, rejectsWithCode } from '../fixtures';
+import { call, startService } from '../rest/harness';
 
 /** A closed port of the test network's range: an EVM RPC that does not answer. */
 const DEAD_RPC = (): string => `http://127.0.0.1:${testLayout().base + 99}`;
@@ -285,6 +286,31 @@ describe('public anchoring: anchors, portable proofs and offline verification on
     expect([forbidden.message, again.message, gap.message].join()).to.not.equal('');
     expect(await clerk.connection.ledgerHeight()).to.equal(height);
     await rejectsWithCode(get(anchor.index + 1), 'NOT_FOUND');
+  });
+
+  it('REST GET /api/v1/proofs/{sha256} without a token: the bundle (VALID offline), 404 NOT_ANCHORED before the anchor, 404 NOT_FOUND for an unknown hash', async () => {
+    const alpha = await clientAs('enterprise:alpha');
+    const file = newFile('rest');
+    await alpha.documents.register(declaration(ALPHA), { buffer: file.buffer });
+    const svc = await startService('bankb');
+    try {
+      const early = await call(`${svc.url}/api/v1/proofs/${file.sha256}`);
+      await anchorNow();
+      const res = await call(`${svc.url}/api/v1/proofs/${file.sha256}`);
+      const unknown = await call(`${svc.url}/api/v1/proofs/${'0'.repeat(64)}`);
+      const v = await verifyProof({ sha256: file.sha256, bundle: res.body, rpcUrl });
+
+      expect(early.status).to.equal(404);
+      expect(early.body.error.code).to.equal('NOT_ANCHORED');
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.leaf.sha256).to.equal(file.sha256);
+      expect(res.body.view.access).to.equal('public');
+      expect(v.verdict).to.equal('VALID');
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.error.code).to.equal('NOT_FOUND');
+    } finally {
+      await svc.close();
+    }
   });
 
   it('a document no anchor holds yet: NOT_ANCHORED, naming the block it waits in', async () => {
