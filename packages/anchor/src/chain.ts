@@ -7,7 +7,7 @@ import {
   Signer,
   TransactionReceipt,
   TypedDataDomain,
-  Wallet,
+  BaseWallet,
 } from 'ethers';
 import { artifact } from './artifact';
 import {
@@ -72,7 +72,7 @@ export function anchorInterface(): Interface {
 
 /** Signs an anchor message with an organisation's anchor key. */
 export async function signAnchor(
-  key: Wallet,
+  key: BaseWallet,
   domain: TypedDataDomain,
   message: AnchorMessage,
 ): Promise<string> {
@@ -81,7 +81,7 @@ export async function signAnchor(
 
 /** Signs a key-set change with an organisation's current anchor key. */
 export async function signKeySet(
-  key: Wallet,
+  key: BaseWallet,
   domain: TypedDataDomain,
   message: KeySetMessage,
 ): Promise<string> {

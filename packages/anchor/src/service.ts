@@ -1,4 +1,4 @@
-import type { TypedDataDomain, Wallet } from 'ethers';
+import type { BaseWallet, TypedDataDomain } from 'ethers';
 import { AnchorChain, OrgSignature, signAnchor, Submission } from './chain';
 import { Leaf, revokedOf, sortLeaves } from './leaf';
 import type { AnchorRecorder, LedgerReader } from './source';
@@ -53,7 +53,7 @@ export interface OrgSigner {
 export class LocalOrgSigner implements OrgSigner {
   constructor(
     private readonly reader: LedgerReader,
-    private readonly key: Wallet,
+    private readonly key: BaseWallet,
     private readonly catchUpMs = 10_000,
   ) {}
 

@@ -1,6 +1,6 @@
 import { isUsable } from '@swledger/protocol/view';
 import { Interface, JsonRpcProvider, TypedDataDomain } from 'ethers';
-import { AnchorChain, anchorInterface, providerOf, rpcChainId } from './chain';
+import { AnchorChain, anchorInterface, rpcChainId } from './chain';
 import { BUNDLE_FORMAT, ProofBundle } from './bundle';
 import { leafHash, processProof } from './merkle';
 import { anchorDomain, anchorSigner, AnchorMessage } from './typed';

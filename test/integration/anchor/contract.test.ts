@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { Wallet } from 'ethers';
+import { BaseWallet, Wallet } from 'ethers';
 import {
   AnchorChain,
   AnchorMessage,
@@ -49,9 +49,9 @@ async function refusal(p: Promise<unknown>): Promise<AnchorRefusedError> {
 describe('anchor contract on the geth node', function () {
   this.timeout(120_000);
   let chain: AnchorChain;
-  let keys: Wallet[];
+  let keys: BaseWallet[];
 
-  const sign = (message: AnchorMessage, signers: readonly Wallet[]): Promise<OrgSignature[]> =>
+  const sign = (message: AnchorMessage, signers: readonly BaseWallet[]): Promise<OrgSignature[]> =>
     Promise.all(
       signers.map(async (k, i) => ({
         mspId: ORGS[i] ?? 'X',
@@ -175,7 +175,7 @@ describe('anchor contract on the geth node', function () {
   it('rotates the organisation keys only with a majority of the current keys (StaleNonce, NoMajority otherwise)', async () => {
     const fresh = Wallet.createRandom();
     const next = [keys[0]!.address, keys[1]!.address, keys[2]!.address, fresh.address];
-    const sigs = async (signers: readonly Wallet[], nonce: bigint) =>
+    const sigs = async (signers: readonly BaseWallet[], nonce: bigint) =>
       Promise.all(
         signers.map(async (k) => ({
           mspId: 'X',

@@ -252,7 +252,11 @@ describe('public anchoring: anchors, portable proofs and offline verification on
         ]),
       ) as Record<string, unknown>;
     const recorded = await get(anchor.index);
-    const { recordedBy: _by, recordedAt: _at, txId: _tx, schemaVersion: _v, ...input } = recorded;
+    const input = Object.fromEntries(
+      Object.entries(recorded).filter(
+        ([k]) => !['recordedBy', 'recordedAt', 'txId', 'schemaVersion'].includes(k),
+      ),
+    );
     const record = (changes: Record<string, unknown>, as = clerk) =>
       as.connection.submit('anchor', 'record', [JSON.stringify({ ...input, ...changes })]);
     const height = await clerk.connection.ledgerHeight();
