@@ -16,6 +16,8 @@ import { FIGURE_HEADERS, figureRow, num, table } from './report';
 import { instrumentSigning, nodeSignMs } from './signing';
 import { Figure, ratio } from './stats';
 import { TransportFigures, transportPair, transportRatios } from './transports';
+import { AnchorFigures, benchAnchoring } from './anchoring';
+import { anchoringOf } from '@swledger/devnet/evm';
 import { batchRounds, DocFactory, readPair, RoundPlan, submitPair } from './workloads';
 
 /** Everything a run can change. */
@@ -35,6 +37,10 @@ export interface BenchOptions {
   readonly keep: boolean;
   readonly rest: boolean;
   readonly transports: boolean;
+  /** Measure anchoring (when the network anchors). */
+  readonly anchoring: boolean;
+  /** Documents registered before each anchor. */
+  readonly anchorDocs: number;
 }
 
 const QUICK = { rounds: 2, duration: 3, concurrency: [1, 8], docs: 500, fileMb: 32 };
@@ -109,6 +115,12 @@ export function program(): Command {
     .option('--keep', 'leave the started network running (and its data) at the end')
     .option('--no-rest', 'skip the REST service against SDK comparison')
     .option('--no-transports', 'skip the Gateway against fabric-network comparison')
+    .option('--no-anchoring', 'skip the public anchoring figures')
+    .option(
+      '--anchor-docs <n>',
+      'documents registered before each anchor (default 100)',
+      positive('--anchor-docs'),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  npm run bench -- --quick\n  npm run bench -- --network dev --rounds 5 --duration 20\n',
@@ -134,6 +146,8 @@ function resolveOptions(raw: Record<string, unknown>): BenchOptions {
     keep: Boolean(raw.keep),
     rest: raw.rest !== false,
     transports: raw.transports !== false,
+    anchoring: raw.anchoring !== false,
+    anchorDocs: Math.min(500, Math.round(pick('anchorDocs', 100))),
   };
 }
 
@@ -189,6 +203,25 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       } finally {
         service.stop();
       }
+    }
+
+    let anchoring: AnchorFigures | undefined;
+    if (opts.anchoring && anchoringOf(layout).enabled) {
+      log(
+        `anchoring: ${opts.anchorDocs} documents per anchor, ${opts.rounds} rounds, then offline verification ...`,
+      );
+      anchoring = await benchAnchoring(
+        networkName,
+        alpha,
+        verifier,
+        docs,
+        opts.anchorDocs,
+        opts.rounds,
+        log,
+      );
+      log(
+        `  ${anchoring.documentsPerAnchor} documents per anchor, ${anchoring.anchorsPerMinute.toFixed(1)} anchors/min, ${anchoring.gasPerAnchor} gas per anchor (${anchoring.gasPerDocument.toFixed(0)} per document), offline verification ${anchoring.offlineVerifyMs.toFixed(1)} ms`,
+      );
     }
 
     let transports: TransportFigures[] | undefined;
@@ -272,6 +305,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       hashing,
       rest,
       transports,
+      anchoring,
       cpu,
       ratios,
     };
