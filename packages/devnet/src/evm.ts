@@ -128,6 +128,9 @@ export async function startGeth(layout: Layout): Promise<void> {
         String(ports.http),
         '--http.api',
         'eth,net,web3',
+        // The verify page checks proof bundles from the browser: pages served from this machine only.
+        '--http.corsdomain',
+        'http://127.0.0.1:*,http://localhost:*,https://localhost:*,https://127.0.0.1:*',
         '--port',
         String(ports.p2p),
         '--nodiscover',

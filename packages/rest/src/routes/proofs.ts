@@ -10,6 +10,7 @@ import { chainConfigOf } from '@swledger/devnet/evm';
 import { resolveLayout } from '@swledger/devnet/layout';
 import { z } from 'zod';
 import { ApiRouter } from '../api';
+import { ServerConfig } from '../config';
 import { ServiceContext } from '../context';
 import { HttpError } from '../errors';
 import { HashPath } from '../schemas';
@@ -51,9 +52,49 @@ async function chainOf(ctx: ServiceContext): Promise<ChainConfig> {
   }
 }
 
+/** The EVM RPC URL the service proves against, if it has one (read once, at start). */
+export function anchorRpcUrl(config: ServerConfig): string | undefined {
+  if (process.env.SWL_REST_ANCHOR_RPC) return process.env.SWL_REST_ANCHOR_RPC;
+  if (config.source.kind !== 'network') return undefined;
+  try {
+    return chainConfigOf(resolveLayout({ name: config.source.network }).layout).rpcUrl;
+  } catch {
+    return undefined;
+  }
+}
+
+const AnchoringInfo = z
+  .object({ rpcUrl: z.string(), chainId: z.string(), contract: z.string() })
+  .describe('The EVM chain and anchor contract proofs are checked against');
+
 /** /api/v1/proofs: portable proofs for parties outside the network; no token needed. */
 export function proofsRouter(ctx: ServiceContext): ApiRouter {
   const r = new ApiRouter('/proofs', 'verification');
+  r.add(
+    {
+      method: 'get',
+      path: '/',
+      operationId: 'anchoringInfo',
+      summary: 'Where proofs are anchored: the EVM RPC, chain id and contract',
+      description: '404 ANCHORING_OFF when the service has no anchor contract.',
+      auth: 'optional',
+      responses: { 200: { description: 'The anchoring chain', schema: AnchoringInfo } },
+      errors: [401, 404, 429, 503],
+    },
+    async (_input, _req, res) => {
+      const config = await chainOf(ctx).catch((err: unknown) => {
+        if (err instanceof HttpError) throw err;
+        throw new HttpError(503, 'EVM_UNREACHABLE', 'the EVM RPC is not reachable; retry later', {
+          'Retry-After': '5',
+        });
+      });
+      res.json({
+        rpcUrl: config.rpcUrl,
+        chainId: config.chainId.toString(),
+        contract: config.contract,
+      });
+    },
+  );
   r.add(
     {
       method: 'get',
