@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/sources.js'],
+    files: ['test/sources.js', 'packages/anchor/scripts/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

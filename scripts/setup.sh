@@ -27,6 +27,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "$quiet" = 1 ]; then bash scripts/install-fabric.sh >/dev/null; else bash scripts/install-fabric.sh; fi
+if [ "$quiet" = 1 ]; then bash scripts/install-geth.sh >/dev/null; else bash scripts/install-geth.sh; fi
 
 # The verify page's browser test drives Debian's Chromium (never a downloaded browser build).
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -35,6 +36,8 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
     || echo "setup: could not install chromium; the browser test will fail" >&2
 fi
 
+say "compiling the anchor contract (solc from npm) ..."
+node packages/anchor/scripts/compile.js
 say "building TypeScript ..."
 npx tsc -b packages/cli tools/bench tools/demo
 chmod +x packages/cli/dist/main.js

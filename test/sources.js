@@ -6,7 +6,7 @@ const Module = require('node:module');
 const { join } = require('node:path');
 
 const PACKAGES = join(__dirname, '..', 'packages');
-const SCOPED = /^@swledger\/(protocol|chaincode|sdk|devnet|rest|cli)(?:\/(.+))?$/;
+const SCOPED = /^@swledger\/(protocol|chaincode|sdk|anchor|devnet|rest|cli)(?:\/(.+))?$/;
 const resolve = Module._resolveFilename;
 
 Module._resolveFilename = function (request, ...rest) {

@@ -161,7 +161,7 @@ describe('the SDK and the CLI packed with npm and installed in an empty folder',
   });
 
   it('runs the installed swl against the network with a profile and an identity directory', async () => {
-    const more = ['@swledger/devnet', '@swledger/rest', '@swledger/cli'];
+    const more = ['@swledger/anchor', '@swledger/devnet', '@swledger/rest', '@swledger/cli'];
     await run(
       'npm',
       ['pack', '--pack-destination', tarballs, ...more.flatMap((w) => ['-w', w])],

@@ -19,6 +19,7 @@ import {
   printTable,
   withClient,
 } from './common';
+import { lazy } from './lazy';
 
 const typeOption = () => new Option('--type <type>', 'document type').choices([...DOC_TYPES]);
 
@@ -275,8 +276,25 @@ export function verifyCommand(): Command {
       'skip the provenance check (faster; the verdict then rests on three checks)',
     )
     .option('--transactions', 'list each transaction the provenance check read')
+    .option(
+      '--proof <bundle>',
+      'check a portable proof (from `swl proof`) instead, with the EVM RPC alone: no Fabric identity or network',
+    )
+    .option('--rpc <url>', 'with --proof: the EVM JSON-RPC URL of the chain the proof names')
     .action(
-      async (target: string, f: LedgerFlags & { provenance: boolean; transactions?: boolean }) => {
+      async (
+        target: string,
+        f: LedgerFlags & {
+          provenance: boolean;
+          transactions?: boolean;
+          proof?: string;
+          rpc?: string;
+        },
+      ) => {
+        if (f.proof !== undefined) {
+          const { verifyWithProof } = lazy<typeof import('./anchor')>('./anchor');
+          return verifyWithProof(target, { proof: f.proof, rpc: f.rpc, json: f.json });
+        }
         const done = await withClient(f, async (c) => {
           const v = await c.verifier.verify(
             isSha256(target) ? { sha256: target } : { path: target },

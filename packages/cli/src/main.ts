@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { anchorCommand, proofCommand } from './anchor';
 import { docCommand, verifyCommand } from './doc';
 import { eventsCommand } from './events';
 import { guaranteeCommand, invoiceCommand } from './guarantee';
@@ -22,6 +23,8 @@ export function program(): Command {
   p.addCommand(eventsCommand());
   p.addCommand(serveCommand());
   p.addCommand(watchCommand());
+  p.addCommand(anchorCommand());
+  p.addCommand(proofCommand());
   return p;
 }
 

@@ -27,6 +27,16 @@ import { fabricBin, peerCli } from './peercli';
 import { PeerOrgSpec } from './topology';
 import { raftLeader } from './raft';
 import {
+  GETH_PROCESS,
+  anchoringOf,
+  deployAnchor,
+  ensureGeth,
+  gethPorts,
+  rpcUrlOf,
+  runsGeth,
+  startGeth,
+} from './evm';
+import {
   ensurePortsFree,
   httpsStatus,
   runningPid,
@@ -141,6 +151,7 @@ export function networkPorts(layout: Layout): number[] {
     ports.push(o.listen, o.admin, o.operations);
   });
   for (const org of layout.topology.peerOrgs) ports.push(...Object.values(layout.peerPorts(org)));
+  if (runsGeth(layout)) ports.push(...Object.values(gethPorts(layout)));
   return ports;
 }
 
@@ -162,6 +173,7 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
   const t0 = Date.now();
   ensureBinaries(progress);
   const { layout, existing } = resolveLayout(opts);
+  if (runsGeth(layout)) ensureGeth(progress);
   if (existing && (await fullyRunning(layout))) {
     progress(`network '${layout.state.name}' is already running (port base ${layout.base})`);
     return { layout, alreadyRunning: true, seconds: 0 };
@@ -176,6 +188,12 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
   await timed(progress, `starting ${orgKeys.length} certificate authorities`, () =>
     Promise.all(orgKeys.map((k) => startCa(layout, k))),
   );
+  if (runsGeth(layout))
+    await timed(
+      progress,
+      `starting the EVM node (geth --dev, RPC 127.0.0.1:${gethPorts(layout).http})`,
+      () => startGeth(layout),
+    );
   if (!existing) {
     await timed(
       progress,
@@ -311,6 +329,17 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
       250,
     ),
   );
+  if (anchoringOf(layout).enabled)
+    await timed(
+      progress,
+      `anchor keys of ${t.peerOrgs.length} organisations and the anchor contract on ${rpcUrlOf(layout)}`,
+      async () => {
+        const d = await deployAnchor(layout, await ledgerHeight(layout, t.peerOrgs[0]!), progress);
+        progress(
+          `anchor contract ${d.contract} on chain ${d.chainId} (from Fabric block ${d.firstBlock})`,
+        );
+      },
+    );
   const seconds = (Date.now() - t0) / 1000;
   progress(
     `network '${layout.state.name}' is up in ${seconds.toFixed(1)}s (run dir ${layout.runDir})`,
@@ -420,6 +449,7 @@ async function waitPing(layout: Layout, timeoutMs: number): Promise<void> {
 /** Whether every tracked process runs and the chaincode is committed. */
 async function fullyRunning(layout: Layout): Promise<boolean> {
   if (!layout.processNames().every((n) => runningPid(layout, n) !== undefined)) return false;
+  if (runsGeth(layout) && runningPid(layout, GETH_PROCESS) === undefined) return false;
   const first = layout.topology.peerOrgs[0]!;
   try {
     return await isCommitted(layout, first);
@@ -428,7 +458,7 @@ async function fullyRunning(layout: Layout): Promise<boolean> {
   }
 }
 
-const STOP_ORDER = ['supervisor', 'cc-', 'peer', 'orderer', 'ca-'];
+const STOP_ORDER = ['anchor-', 'supervisor', 'cc-', 'peer', 'orderer', 'ca-', 'geth'];
 
 /**
  * Stops exactly the processes `up` started (the PID files of the run
@@ -525,6 +555,10 @@ export async function status(
     await row(`cc-${org.key}`, port, () => tcpOpen(layout.hostOf(org.key), port), 'LISTENING');
   }
   await row('supervisor', 0, async () => true);
+  if (runsGeth(layout))
+    await row(GETH_PROCESS, gethPorts(layout).http, () =>
+      tcpOpen('127.0.0.1', gethPorts(layout).http),
+    );
   for (const org of t.peerOrgs) {
     // REST services (`swl serve --all`) are listed while they run.
     const proc = `rest-${org.key}`;

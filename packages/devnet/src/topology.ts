@@ -63,6 +63,24 @@ export interface Topology {
   readonly hostNetwork?: string;
   readonly ordererOrg: OrdererOrgSpec;
   readonly peerOrgs: readonly PeerOrgSpec[];
+  /** Public anchoring on an EVM chain (SPEC §7). Absent: on, with the embedded geth node. */
+  readonly anchoring?: AnchoringSpec;
+}
+
+/** Where and how often the network anchors. */
+export interface AnchoringSpec {
+  /** false turns anchoring off: no EVM node, no contract, no anchor keys. */
+  readonly enabled: boolean;
+  /**
+   * An EVM JSON-RPC URL to anchor on instead of the embedded geth node (a
+   * public test chain); the deployer pays gas with the key in
+   * SWL_EVM_PRIVATE_KEY.
+   */
+  readonly rpcUrl?: string;
+  /** Anchor after this many Fabric blocks… Default 10. */
+  readonly blocks?: number;
+  /** …or this many seconds, whichever comes first. Default 30. */
+  readonly seconds?: number;
 }
 
 /** The private network of isolated hosts unless the topology names one. */
@@ -191,7 +209,23 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
     );
   }
   checkHosts(file, raw as unknown as Topology);
+  checkAnchoring(file, raw.anchoring);
   return raw as unknown as Topology;
+}
+
+function checkAnchoring(file: string, anchoring: unknown): void {
+  if (anchoring === undefined) return;
+  if (!isObject(anchoring) || typeof anchoring.enabled !== 'boolean')
+    fail(file, 'anchoring needs enabled: true or false');
+  const { rpcUrl, blocks, seconds } = anchoring;
+  if (rpcUrl !== undefined && (typeof rpcUrl !== 'string' || !/^https?:\/\/\S+$/.test(rpcUrl)))
+    fail(file, 'anchoring.rpcUrl must be an http(s) URL');
+  for (const [name, v] of [
+    ['blocks', blocks],
+    ['seconds', seconds],
+  ] as const)
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1))
+      fail(file, `anchoring.${name} must be a positive integer`);
 }
 
 /** An IPv4 address as a 32-bit number; undefined when the text is not a dotted quad. */

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { ApiRouter, Operation } from './api';
 import { authenticate, raiseAuthFailure } from './auth';
@@ -25,6 +26,7 @@ import { guaranteesRouter } from './routes/guarantees';
 import { invoicesRouter } from './routes/invoices';
 import { meRouter, operationsRouter } from './routes/system';
 import { verifyRouter } from './routes/verify';
+import { anchorRpcUrl, proofsRouter } from './routes/proofs';
 import { StreamSlots } from './streams';
 import { TokenStore } from './tokens';
 import { KeyedWrites } from './writes';
@@ -52,8 +54,25 @@ const REST_PACKAGE = resolve(__dirname, '..');
 export const WEB_STATIC = join(REST_PACKAGE, 'web', 'static');
 export const WEB_SCRIPTS = join(REST_PACKAGE, 'dist', 'web');
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/** ethers' browser build, served to the verify page for checking proof bundles. */
+const ETHERS_BROWSER = join(dirname(require.resolve('ethers')), '..', 'dist', 'ethers.min.js');
+
+/**
+ * The page's policy: its own scripts, plus the hash of the page's inline
+ * import map (it names ethers' browser build), and connections to itself
+ * and to the EVM RPC the service anchors on (the page checks proof bundles
+ * against it).
+ */
+function contentSecurityPolicy(rpcUrl: string | undefined): string {
+  const html = readFileSync(join(WEB_STATIC, 'index.html'), 'utf8');
+  const importMap = /<script type="importmap">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  const mapHash =
+    importMap === undefined
+      ? ''
+      : ` 'sha256-${createHash('sha256').update(importMap).digest('base64')}'`;
+  const rpc = rpcUrl === undefined ? '' : ` ${new URL(rpcUrl).origin}`;
+  return `default-src 'self'; script-src 'self'${mapHash}; style-src 'self'; img-src 'self' data:; connect-src 'self'${rpc}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'`;
+}
 
 /**
  * Builds the REST service of one organisation: opens its database and
@@ -100,12 +119,14 @@ export function createServer(
     guaranteesRouter(ctx),
     eventsRouter(ctx),
     alertsRouter(ctx),
+    proofsRouter(ctx),
     meRouter(),
   ];
   const operations = routers.flatMap((r) => r.operations);
   const openapi = openApiDocument(operations, { org: config.org, mspId });
   const docsHtml = renderDocs(openapi);
 
+  const csp = contentSecurityPolicy(anchorRpcUrl(config));
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -118,7 +139,7 @@ export function createServer(
       metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
     });
     res.set({
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': csp,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',
@@ -153,6 +174,9 @@ export function createServer(
 
   app.get('/', (_req, res) => {
     res.sendFile(join(WEB_STATIC, 'index.html'));
+  });
+  app.get('/assets/vendor/ethers.js', (_req, res) => {
+    res.type('text/javascript').sendFile(ETHERS_BROWSER, { maxAge: '1h' });
   });
   app.use('/assets', express.static(WEB_STATIC, { index: false, maxAge: '5m' }));
   app.use(

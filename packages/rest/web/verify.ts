@@ -244,12 +244,106 @@ async function verifyFile(file: File): Promise<void> {
   }
 }
 
+type ProofModule = typeof import('./proof.js');
+
+/** A dropped proof bundle: a JSON file of format swledger-proof/1. */
+async function bundleOf(file: File): Promise<unknown> {
+  if (!file.name.endsWith('.json') || file.size > 1024 * 1024) return undefined;
+  try {
+    const parsed = JSON.parse(await file.text()) as { format?: unknown };
+    return parsed.format === 'swledger-proof/1' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file and its proof bundle dropped together: checked here against the EVM chain, with nothing sent to this service. */
+async function verifyWithProof(file: File, bundle: unknown): Promise<void> {
+  const status = $('progress-text');
+  const box = $('result');
+  box.hidden = true;
+  try {
+    status.textContent = `Hashing ${file.name} in your browser…`;
+    const sha256 = await hashFile(file, () => undefined);
+    const rpc = ($('rpc') as HTMLInputElement).value.trim();
+    if (rpc === '') throw new Error('enter the EVM RPC URL of the chain the proof names');
+    status.textContent = `Checking the proof against ${rpc}…`;
+    // Loaded only for proofs: the page's other checks need no EVM library.
+    const { verifyInBrowser } = (await import('./proof.js')) as ProofModule;
+    const v = await verifyInBrowser(
+      sha256,
+      bundle as Parameters<ProofModule['verifyInBrowser']>[1],
+      rpc,
+    );
+    box.replaceChildren();
+    box.className = `result ${v.verdict === 'VALID' ? 'good' : v.verdict === 'INVALID' ? 'bad' : 'warn'}`;
+    const verdict = el('p', v.verdict === 'ERROR' ? 'NOT VERIFIED' : v.verdict, 'verdict');
+    verdict.id = 'verdict';
+    verdict.dataset.verdict = v.verdict;
+    const checks = el('ul', undefined, 'checks');
+    checks.id = 'proof-checks';
+    for (const [name, c] of [
+      ['Integrity', v.integrity],
+      ['Proof', v.proof],
+      ['Anchor', v.anchor],
+      ['Status', v.status],
+    ] as const) {
+      const li = el('li');
+      li.dataset.check = name.toLowerCase();
+      li.dataset.result = c.result;
+      li.append(
+        el('span', c.result, `badge ${c.result.toLowerCase()}`),
+        el('span', ` ${name}: ${c.reason}`),
+      );
+      checks.append(li);
+    }
+    box.append(
+      verdict,
+      el(
+        'p',
+        `Checked against the EVM chain (${rpc}); nothing was sent to this service.`,
+        'detail',
+      ),
+      checks,
+    );
+    box.hidden = false;
+    status.textContent = `Checked ${file.name} with its proof.`;
+    box.focus();
+  } catch (err) {
+    status.textContent = `Could not verify: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** One file: the ledger check; a file and its bundle: the proof check. */
+async function verifyDropped(files: readonly File[]): Promise<void> {
+  if (files.length === 2) {
+    const [a, b] = files as [File, File];
+    const bundleA = await bundleOf(a);
+    const bundleB = bundleA === undefined ? await bundleOf(b) : undefined;
+    if (bundleA !== undefined) return verifyWithProof(b, bundleA);
+    if (bundleB !== undefined) return verifyWithProof(a, bundleB);
+  }
+  const f = files[0];
+  if (f) await verifyFile(f);
+}
+
+/** Prefills the EVM RPC URL with the service's anchoring chain, when it has one. */
+async function prefillRpc(): Promise<void> {
+  try {
+    const res = await fetch('/api/v1/proofs', { headers: { Accept: 'application/json' } });
+    const body = (await res.json()) as { rpcUrl?: string };
+    const input = $('rpc') as HTMLInputElement;
+    if (typeof body.rpcUrl === 'string' && input.value === '') input.value = body.rpcUrl;
+  } catch {
+    /* no anchoring here: the user types an RPC URL */
+  }
+}
+
 function setup(): void {
   const input = $('file') as HTMLInputElement;
   const zone = $('drop');
   input.addEventListener('change', () => {
-    const f = input.files?.[0];
-    if (f) void verifyFile(f);
+    void verifyDropped([...(input.files ?? [])]);
   });
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -259,8 +353,7 @@ function setup(): void {
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
-    const f = e.dataTransfer?.files[0];
-    if (f) void verifyFile(f);
+    void verifyDropped([...(e.dataTransfer?.files ?? [])]);
   });
   const tokenInput = $('token') as HTMLInputElement;
   tokenInput.value = sessionStorage.getItem(TOKEN_KEY) ?? '';
@@ -269,7 +362,9 @@ function setup(): void {
     if (t) sessionStorage.setItem(TOKEN_KEY, t);
     else sessionStorage.removeItem(TOKEN_KEY);
   });
-  document.body.dataset.ready = 'true';
+  void prefillRpc().finally(() => {
+    document.body.dataset.ready = 'true';
+  });
 }
 
 setup();

@@ -531,6 +531,7 @@ async function ruleOf(key: string, prior: PriorState): Promise<EndorsementRule> 
     case 'doc':
     case 'hash':
     case 'owner':
+    case 'anchor':
       return writeOnceRule();
     case 'state': {
       const record = await recordBefore(parts[0] ?? '', parts[1] ?? '', prior);

@@ -18,7 +18,8 @@ describe('OpenAPI document', function () {
   let doc: any;
 
   before(async () => {
-    svc = await startService('banka');
+    // One call per documented operation, then more: a burst above the default 20 per address.
+    svc = await startService('banka', { rateBurst: 200 });
     doc = (await call(`${svc.url}/api/v1/openapi.json`)).body;
   });
   after(() => svc?.close());

@@ -16,6 +16,8 @@ import { FIGURE_HEADERS, figureRow, num, table } from './report';
 import { instrumentSigning, nodeSignMs } from './signing';
 import { Figure, ratio } from './stats';
 import { TransportFigures, transportPair, transportRatios } from './transports';
+import { AnchorFigures, benchAnchoring } from './anchoring';
+import { anchoringOf } from '@swledger/devnet/evm';
 import { NetworkCpu } from './procstat';
 import {
   batchRounds,
@@ -48,6 +50,10 @@ export interface BenchOptions {
   readonly batchTimeout?: string;
   /** Offered registration rates of the open-loop sweep; empty skips it. */
   readonly rates: number[];
+  /** Measure anchoring (when the network anchors). */
+  readonly anchoring: boolean;
+  /** Documents registered before each anchor. */
+  readonly anchorDocs: number;
 }
 
 const QUICK = {
@@ -153,6 +159,12 @@ export function program(): Command {
     .option('--keep', 'leave the started network running (and its data) at the end')
     .option('--no-rest', 'skip the REST service against SDK comparison')
     .option('--no-transports', 'skip the Gateway against fabric-network comparison')
+    .option('--no-anchoring', 'skip the public anchoring figures')
+    .option(
+      '--anchor-docs <n>',
+      'documents registered before each anchor (default 100)',
+      positive('--anchor-docs'),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  npm run bench -- --quick\n  npm run bench -- --network dev --rounds 5 --duration 20\n',
@@ -180,6 +192,8 @@ function resolveOptions(raw: Record<string, unknown>): BenchOptions {
     transports: raw.transports !== false,
     rates: raw.openLoop === false ? [] : pick('rates', base.rates),
     batchTimeout: raw.batchTimeout as string | undefined,
+    anchoring: raw.anchoring !== false,
+    anchorDocs: Math.min(500, Math.round(pick('anchorDocs', 100))),
   };
 }
 
@@ -252,6 +266,25 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
         `open-loop registration at ${opts.rates.join(', ')} per second (stops past the knee) ...`,
       );
       openLoop = await registerRateSweep(alpha, docs, opts.rates, plan.durationMs, log);
+    }
+
+    let anchoring: AnchorFigures | undefined;
+    if (opts.anchoring && anchoringOf(layout).enabled) {
+      log(
+        `anchoring: ${opts.anchorDocs} documents per anchor, ${opts.rounds} rounds, then offline verification ...`,
+      );
+      anchoring = await benchAnchoring(
+        networkName,
+        alpha,
+        verifier,
+        docs,
+        opts.anchorDocs,
+        opts.rounds,
+        log,
+      );
+      log(
+        `  ${anchoring.documentsPerAnchor} documents per anchor, ${anchoring.anchorsPerMinute.toFixed(1)} anchors/min, ${anchoring.gasPerAnchor} gas per anchor (${anchoring.gasPerDocument.toFixed(0)} per document), offline verification ${anchoring.offlineVerifyMs.toFixed(1)} ms`,
+      );
     }
 
     let transports: TransportFigures[] | undefined;
@@ -338,6 +371,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       rest,
       transports,
       openLoop,
+      anchoring,
       cpu,
       ratios,
     };

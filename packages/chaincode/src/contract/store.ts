@@ -1,4 +1,10 @@
 import { type Context } from 'fabric-contract-api';
+import {
+  ANCHOR_EVENT_NAME,
+  anchorKeyParts,
+  checkAnchorRecord,
+  type AnchorRecord,
+} from '@swledger/protocol/anchor';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
 import { changeEvent, EVENT_NAME, type Change } from '@swledger/protocol/events';
 import { type Draw } from '@swledger/protocol/guarantee';
@@ -39,6 +45,8 @@ export const KeyType = Object.freeze({
   FINANCING: 'financing',
   /** `draw~guaranteeDocId~drawId`: one draw, key-level policy of the bank and customs. */
   DRAW: 'draw',
+  /** `anchor~chainId~contract~index`: a public anchor as recorded on the ledger; write-once like the facts. */
+  ANCHOR: 'anchor',
 } as const);
 
 /** One page of an owner listing. */
@@ -259,6 +267,33 @@ export class Store {
       keys.push(kv.key);
     }
     return keys;
+  }
+
+  /** An anchor record of a contract, or undefined. One read. */
+  async findAnchor(
+    chainId: string,
+    contract: string,
+    index: number,
+  ): Promise<AnchorRecord | undefined> {
+    const key = this.key(KeyType.ANCHOR, ...anchorKeyParts(chainId, contract, index));
+    const bytes = await this.stub.getState(key);
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `anchor ${index} of ${contract}`, checkAnchorRecord);
+  }
+
+  /** Writes a new anchor record, write-once (every peer organisation must endorse a rewrite). */
+  async createAnchor(record: AnchorRecord): Promise<void> {
+    const key = this.key(
+      KeyType.ANCHOR,
+      ...anchorKeyParts(record.chainId, record.contract, record.index),
+    );
+    await this.createKey(key, encode(record), encodeRule(writeOnceRule()));
+  }
+
+  /** Emits the transaction's one event for a recorded anchor. */
+  emitAnchor(record: AnchorRecord): void {
+    this.stub.setEvent(ANCHOR_EVENT_NAME, encode(record));
   }
 
   /** Emits the transaction's one event listing every change it made. */

@@ -1,0 +1,12 @@
+export * from './leaf';
+export * from './typed';
+export * from './merkle';
+export * from './tree';
+export * from './chain';
+export * from './keys';
+export * from './bundle';
+export * from './verify';
+export * from './source';
+export * from './service';
+export * from './prove';
+export { ARTIFACT_FILE, artifact } from './artifact';

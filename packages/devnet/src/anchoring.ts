@@ -1,0 +1,96 @@
+import {
+  AnchorChain,
+  AnchorScheduleOptions,
+  AnchorService,
+  LocalOrgSigner,
+  loadAnchorKey,
+} from '@swledger/anchor';
+import { FabricAnchorRecorder, FabricLedgerReader } from '@swledger/anchor/fabricsource';
+import { SwlClient } from '@swledger/sdk';
+import { connectLocal } from './client';
+import { anchorKeyFile, anchoringOf, chainConfigOf, submitterOf } from './evm';
+import { Layout, resolveLayout } from './layout';
+import { PeerOrgSpec } from './topology';
+
+/** The anchoring of a local network, as `swl anchor` runs it. */
+export interface LocalAnchoring {
+  readonly layout: Layout;
+  readonly chain: AnchorChain;
+  readonly service: AnchorService;
+  /** Blocks and seconds between anchors. */
+  readonly schedule: Required<AnchorScheduleOptions>;
+  close(): void;
+}
+
+/** Options of {@link openLocalAnchoring}. */
+export interface LocalAnchoringOptions extends AnchorScheduleOptions {
+  readonly network?: string;
+  /**
+   * Peer organisations (keys) whose signers this process runs, each reading
+   * its own peer with its own verifier identity and signing with its own
+   * anchor key. Default: every organisation of the network (one host holds
+   * every organisation's crypto material only on a development network).
+   */
+  readonly orgs?: readonly string[];
+  /** `<org>:<user>` that records anchors on the ledger (a customs officer or bank clerk). Default: the first such user of the proposing organisation. */
+  readonly recordAs?: string;
+}
+
+/** The first user of an organisation whose role records anchors (officer, clerk). */
+function writerOf(org: PeerOrgSpec): string | undefined {
+  const user = org.users.find((u) => u.role === 'officer' || u.role === 'clerk');
+  return user && `${org.key}:${user.name}`;
+}
+
+/**
+ * Opens the anchoring service of a network started by `swl network up`:
+ * the first organisation's peer proposes ranges, every listed
+ * organisation's signer rebuilds and signs from its own peer.
+ * @throws Error when anchoring is off, the contract was not deployed, or an organisation is unknown
+ */
+export async function openLocalAnchoring(
+  opts: LocalAnchoringOptions = {},
+): Promise<LocalAnchoring> {
+  const network = opts.network ?? process.env.SWL_NETWORK ?? 'dev';
+  const { layout, existing } = resolveLayout({ name: network });
+  if (!existing) throw new Error(`no network named '${network}': start it with swl network up`);
+  const config = chainConfigOf(layout);
+  const settings = anchoringOf(layout);
+  const orgs = (opts.orgs ?? layout.topology.peerOrgs.map((o) => o.key)).map((k) =>
+    layout.peerOrg(k),
+  );
+  const clients: SwlClient[] = [];
+  try {
+    for (const org of orgs)
+      clients.push(await connectLocal({ as: `${org.key}:verifier`, network }));
+    const readers = clients.map((c) => new FabricLedgerReader(c));
+    const signers = orgs.map(
+      (org, i) => new LocalOrgSigner(readers[i]!, loadAnchorKey(anchorKeyFile(layout, org))),
+    );
+    const chain = AnchorChain.at(config, await submitterOf(layout, config.chainId));
+    const schedule = {
+      blocks: opts.blocks ?? settings.blocks,
+      seconds: opts.seconds ?? settings.seconds,
+    };
+    // The proposing organisation records each anchor on the ledger with a writing identity of its own.
+    const recorderAs = opts.recordAs ?? writerOf(orgs[0]!);
+    const recorderClient =
+      recorderAs === undefined ? undefined : await connectLocal({ as: recorderAs, network });
+    if (recorderClient) clients.push(recorderClient);
+    const recorder = recorderClient && new FabricAnchorRecorder(recorderClient);
+    const service = new AnchorService(chain, readers[0]!, signers, schedule, recorder);
+    return {
+      layout,
+      chain,
+      service,
+      schedule,
+      close: () => {
+        chain.close();
+        for (const c of clients) c.close();
+      },
+    };
+  } catch (err) {
+    for (const c of clients) c.close();
+    throw err;
+  }
+}
