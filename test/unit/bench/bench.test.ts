@@ -71,7 +71,7 @@ describe('bench', () => {
     expect(started).to.equal(20);
     expect([r.ok, r.failed, r.dropped]).to.deep.equal([16, 4, 0]);
     expect(r.errors).to.deep.equal({ MVCC_READ_CONFLICT: 4 });
-    expect(r.p50Ms).to.be.at.least(100);
+    expect(r.p50Ms).to.be.at.least(90); // each waited about 100 ms (timers may fire a little early)
   });
 
   it('drops starts beyond the in-flight cap instead of queueing them in the client', async () => {
