@@ -1,3 +1,4 @@
+import { BindingContract } from './contract/binding';
 import { DocumentContract } from './contract/document';
 import { GuaranteeContract } from './contract/guarantee';
 import { InvoiceContract } from './contract/invoice';
@@ -11,4 +12,5 @@ export const contracts = [
   InvoiceContract,
   GuaranteeContract,
   ProvenanceContract,
+  BindingContract,
 ];

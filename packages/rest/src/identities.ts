@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usePeerOrgs } from '@swledger/protocol/orgs';
-import { localConnectionOptions } from '@swledger/devnet/client';
+import { localConnectionOptions, localSignedConnectionOptions } from '@swledger/devnet/client';
 import { certificateAttributes } from '@swledger/sdk/envelope';
 import type { ConnectionOptions } from '@swledger/sdk/connection';
 import { pemConnectionOptions, type PemIdentity } from '@swledger/sdk/profile';
@@ -33,7 +33,7 @@ export function localIdentities(network: string, org: string): IdentityProvider 
     serviceLabel,
     identity: (label) =>
       readIdentity(localConnectionOptions({ as: serviceLabel, network }).walletDir, label),
-    connectionOptions: (label) => Promise.resolve(localConnectionOptions({ as: label, network })),
+    connectionOptions: (label) => localSignedConnectionOptions({ as: label, network }),
   };
 }
 

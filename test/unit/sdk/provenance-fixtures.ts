@@ -23,10 +23,14 @@ import { contracts } from '@swledger/chaincode';
 import { type Actor } from '@swledger/protocol/actor';
 import { decodeTransaction } from '@swledger/sdk/envelope';
 import { type ProvenanceLedger } from '@swledger/sdk/provenance';
-import { MemoryStub } from '../chaincode/contract/memory-stub';
+import { SIGNED_WRITES, SIGNING_CONFIG_KEY } from '@swledger/protocol/signing';
+import { MemoryStub, signingSettings } from '../chaincode/contract/memory-stub';
 
 /** Name of the chaincode (and its namespace) on the test ledger. */
 export const CHAINCODE = 'swledger';
+
+/** The transaction id the network's creation (the signing settings) is attributed to. */
+export const GENESIS_TX = 'genesis';
 
 /** A signing identity: MSP, certificate and private key. */
 export interface Identity {
@@ -301,6 +305,19 @@ export class FakeLedger implements ProvenanceLedger {
   private readonly versions = new Map<string, { block: number; tx: number }>();
   private readonly failures = new Map<LedgerCall, number>();
 
+  /** The ledger as the network's creation left it: its signing settings (`optional`, so tests may write unsigned). */
+  constructor() {
+    this.histories.set(SIGNING_CONFIG_KEY, [
+      {
+        txId: GENESIS_TX,
+        timestamp: '2026-01-01T00:00:00.000Z',
+        isDelete: false,
+        value: Buffer.from(signingSettings('optional')).toString('base64'),
+      },
+    ]);
+    this.versions.set(SIGNING_CONFIG_KEY, { block: 0, tx: 0 });
+  }
+
   /** Makes the next `times` calls of `call` fail. */
   failNext(call: LedgerCall, times = 1): void {
     this.failures.set(call, times);
@@ -475,6 +492,10 @@ export class TestNetwork {
     const contract = CONTRACTS.get(namespace);
     const method = (contract as unknown as Record<string, Method | undefined> | undefined)?.[name];
     if (contract === undefined || method === undefined) throw new Error(`no ${fn}`);
+    // As the SDK does: an enterprise write without its authorisation argument goes unsigned.
+    const full = [...args];
+    while (SIGNED_WRITES.includes(fn) && full.length < method.length - 1) full.push('');
+    args = full;
     this.stub.txId = txId;
     this.stub.setTxTime(this.millis);
     this.stub.reads = new Map();
