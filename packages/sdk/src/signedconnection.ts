@@ -27,7 +27,8 @@ export class SignedConnection implements LedgerConnection {
    * @param signing the enterprise's signer; undefined for customs, banks and unsigned callers
    */
   constructor(
-    private readonly inner: LedgerConnection,
+    /** The undecorated connection: what a caller uses to send its own authorisation argument. */
+    readonly inner: LedgerConnection,
     readonly channel: string,
     readonly signing: EnterpriseSigning | undefined,
   ) {}

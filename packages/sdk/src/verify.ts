@@ -32,6 +32,10 @@ export interface Verification {
     readonly transactionId?: string;
     /** Block of the registering transaction, read from the ledger (qscc), not from the chaincode's answer. */
     readonly blockNumber?: string;
+    /** Address of the enterprise key that signed the registration (absent: registered unsigned). */
+    readonly signer?: string;
+    /** The bank that confirmed the signing key's binding to the enterprise. */
+    readonly confirmedBy?: string;
   };
   /**
    * Every version of the record checked against the signed transactions on
@@ -95,17 +99,26 @@ export class VerifyApi {
           reason: `status ${record.status} is not usable for a ${record.type} (usable: ${(USABLE_STATUSES as Record<string, readonly string[]>)[record.type]?.join(', ') ?? 'none'})`,
         };
     const enterprise = record.owner === undefined ? '' : ` for enterprise ${record.owner}`;
+    const signed =
+      record.signer === undefined
+        ? ', unsigned'
+        : `, signed by key ${record.signer.address} (bound to it, confirmed by ${record.signer.bankMsp})`;
+    const signer =
+      record.signer === undefined
+        ? {}
+        : { signer: record.signer.address, confirmedBy: record.signer.bankMsp };
     let issuer: Verification['issuer'];
     try {
       const block = await this.connection.blockNumberOf(record.txId);
       issuer = {
         result: 'VALID',
-        reason: `registered by ${record.issuerMsp}${enterprise} in transaction ${record.txId} (block ${block})`,
+        reason: `registered by ${record.issuerMsp}${enterprise}${signed} in transaction ${record.txId} (block ${block})`,
         msp: record.issuerMsp,
         owner: record.owner,
         id: record.access === 'full' ? record.issuerId : undefined,
         transactionId: record.txId,
         blockNumber: block.toString(),
+        ...signer,
       };
     } catch (err) {
       issuer = {
