@@ -193,4 +193,50 @@ describe('sdk/provenance: what a dishonest majority cannot pass off', () => {
       "the creator's certificate was not issued by the CA of EnterpriseMSP in the channel configuration",
     );
   });
+
+  it('finds an unsigned enterprise registration INVALID on a signing network (a majority skipping the signature check)', async () => {
+    // The majority's modified chaincode endorses the request as if signatures were optional.
+    const skipping = new TestNetwork('optional');
+    const forged = await skipping.endorse(
+      enterprise,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-9', hashOf('9'))),
+      MAJORITY,
+    );
+    const network = new TestNetwork('required');
+    network.commit(forged);
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'CUSTOMS_DECLARATION',
+      'DEC-9',
+    );
+
+    expect(check.result).to.equal('INVALID');
+    expect(JSON.stringify(check)).to.include('SIGNATURE_REQUIRED');
+  });
+
+  it("finds a registration claiming an enterprise key's signature it does not carry INVALID", async () => {
+    const skipping = new TestNetwork('optional');
+    const honest = await skipping.endorse(
+      enterprise,
+      'document:register',
+      register(inputFor('CONTRACT', 'CON-9', hashOf('8'))),
+      MAJORITY,
+    );
+    const signer = { address: `0x${'ab'.repeat(20)}`, bankMsp: 'BankAMSP' };
+    const forged = {
+      ...honest,
+      writes: honest.writes.map((w) => {
+        if (w.value === undefined || !w.key.startsWith(keyOf('doc'))) return w;
+        const facts = JSON.parse(Buffer.from(w.value).toString('utf8')) as Record<string, unknown>;
+        return { key: w.key, value: Buffer.from(JSON.stringify({ ...facts, signer })) };
+      }),
+    };
+    const network = new TestNetwork('optional');
+    network.commit(forged);
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord('CONTRACT', 'CON-9');
+
+    expect(check.result).to.equal('INVALID');
+  });
 });

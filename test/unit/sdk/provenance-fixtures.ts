@@ -23,7 +23,7 @@ import { contracts } from '@swledger/chaincode';
 import { type Actor } from '@swledger/protocol/actor';
 import { decodeTransaction } from '@swledger/sdk/envelope';
 import { type ProvenanceLedger } from '@swledger/sdk/provenance';
-import { SIGNED_WRITES, SIGNING_CONFIG_KEY } from '@swledger/protocol/signing';
+import { SIGNED_WRITES, SIGNING_CONFIG_KEY, type SigningMode } from '@swledger/protocol/signing';
 import { MemoryStub, signingSettings } from '../chaincode/contract/memory-stub';
 
 /** Name of the chaincode (and its namespace) on the test ledger. */
@@ -305,14 +305,14 @@ export class FakeLedger implements ProvenanceLedger {
   private readonly versions = new Map<string, { block: number; tx: number }>();
   private readonly failures = new Map<LedgerCall, number>();
 
-  /** The ledger as the network's creation left it: its signing settings (`optional`, so tests may write unsigned). */
-  constructor() {
+  /** The ledger as the network's creation left it: its signing settings (`optional` by default, so tests may write unsigned). */
+  constructor(signing: SigningMode = 'optional') {
     this.histories.set(SIGNING_CONFIG_KEY, [
       {
         txId: GENESIS_TX,
         timestamp: '2026-01-01T00:00:00.000Z',
         isDelete: false,
-        value: Buffer.from(signingSettings('optional')).toString('base64'),
+        value: Buffer.from(signingSettings(signing)).toString('base64'),
       },
     ]);
     this.versions.set(SIGNING_CONFIG_KEY, { block: 0, tx: 0 });
@@ -424,8 +424,11 @@ class EndorsingStub extends MemoryStub {
   reads = new Map<string, SpecRead>();
   ranges: SpecRange[] = [];
 
-  constructor(private readonly ledger: FakeLedger) {
-    super();
+  constructor(
+    private readonly ledger: FakeLedger,
+    signing: SigningMode,
+  ) {
+    super(Date.now(), signing);
   }
 
   override getTxID(): string {
@@ -468,8 +471,15 @@ const CONTRACTS = new Map(
  * peers would run it, and the identities of every organisation.
  */
 export class TestNetwork {
-  readonly ledger = new FakeLedger();
-  private readonly stub = new EndorsingStub(this.ledger);
+  readonly ledger: FakeLedger;
+  private readonly stub: EndorsingStub;
+
+  /** @param signing the ledger's enterprise-signature mode (`optional`: tests may write unsigned) */
+  constructor(signing: SigningMode = 'optional') {
+    this.ledger = new FakeLedger(signing);
+    this.stub = new EndorsingStub(this.ledger, signing);
+  }
+
   private count = 0;
   private millis = Date.now() - 60_000;
 
