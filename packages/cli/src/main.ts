@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { docCommand, verifyCommand } from './doc';
+import { enterpriseCommand } from './enterprise';
 import { eventsCommand } from './events';
 import { guaranteeCommand, invoiceCommand } from './guarantee';
 import { networkCommand } from './network';
@@ -22,6 +23,7 @@ export function program(): Command {
   p.addCommand(eventsCommand());
   p.addCommand(serveCommand());
   p.addCommand(watchCommand());
+  p.addCommand(enterpriseCommand());
   return p;
 }
 

@@ -123,6 +123,7 @@ export function parseAuth(json: string): WriteAuth {
     if (typeof signer !== 'string' || !ADDRESS.test(signer)) throw new Error('signer');
     if (typeof nonce !== 'string' || !NONCE.test(nonce)) throw new Error('nonce');
     if (typeof signature !== 'string' || !SIGNATURE.test(signature)) throw new Error('signature');
+    if (typeof given.deadline !== 'number') throw new Error('deadline');
     const deadline = integer(given.deadline, 'deadline', 1, Number.MAX_SAFE_INTEGER);
     return { signer: signer.toLowerCase(), nonce, deadline, signature: signature.toLowerCase() };
   } catch (err) {

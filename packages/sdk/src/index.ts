@@ -76,6 +76,7 @@ export {
   openKeystore,
   keystoreAddress,
   protectKeystore,
+  newSigningKey,
   KeystoreOptions,
 } from './keystore';
 export { sha256OfBuffer, sha256OfFile, sha256OfStream, isSha256 } from './hash';

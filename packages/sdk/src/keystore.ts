@@ -19,6 +19,11 @@ export interface KeystoreOptions {
   readonly onProgress?: (fraction: number) => void;
 }
 
+/** A new random secp256k1 key, held in this process only until written to a keystore. */
+export function newSigningKey(): Wallet {
+  return new Wallet(Wallet.createRandom().privateKey);
+}
+
 /**
  * Makes a new key and writes it, encrypted with `passphrase`, to `file`
  * (mode 0600, refused when `file` exists).
@@ -30,7 +35,7 @@ export async function createKeystore(
   passphrase: string,
   options: KeystoreOptions = {},
 ): Promise<string> {
-  return writeKeystore(file, Wallet.createRandom(), passphrase, options, false);
+  return writeKeystore(file, newSigningKey(), passphrase, options, false);
 }
 
 /**

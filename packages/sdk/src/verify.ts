@@ -3,7 +3,7 @@ import { DocumentsApi, DocumentSource, fingerprint } from './documents';
 import { NotFoundError, LedgerError } from './errors';
 import type { LedgerConnection } from './connection';
 import { isSha256 } from './hash';
-import { ProvenanceApi, type TransactionCheck } from './provenance';
+import { ProvenanceApi, type ProvenanceCheck, type TransactionCheck } from './provenance';
 import { FullView, HistoryEntry, RecordView } from './types';
 
 export { USABLE_STATUSES };
@@ -132,7 +132,12 @@ export class VerifyApi {
     const provenance: Verification['provenance'] =
       options.provenance === false
         ? { result: 'SKIPPED', reason: 'provenance was not asked for' }
-        : await this.provenanceApi.checkRecord(record.type, record.docId);
+        : withBinding(
+            await this.provenanceApi.checkRecord(record.type, record.docId),
+            record.signer === undefined
+              ? undefined
+              : await this.provenanceApi.checkBinding(record.signer.address),
+          );
     const checks = [integrity.result, status.result, issuer.result, provenance.result];
     const verdict: CheckResult = checks.includes('INVALID')
       ? 'INVALID'
@@ -142,6 +147,24 @@ export class VerifyApi {
     const history = record.access === 'full' ? (record as FullView).history : undefined;
     return { sha256, verdict, integrity, status, issuer, provenance, record, history };
   }
+}
+
+/**
+ * The record's provenance and, for a signed record, its signing key's
+ * binding: INVALID or ERROR when either is, the binding's transactions
+ * listed after the record's.
+ */
+function withBinding(
+  record: ProvenanceCheck,
+  binding: ProvenanceCheck | undefined,
+): ProvenanceCheck {
+  if (binding === undefined) return record;
+  const transactions = [...record.transactions, ...binding.transactions];
+  for (const worst of ['INVALID', 'ERROR'] as const) {
+    if (record.result === worst) return { ...record, transactions };
+    if (binding.result === worst) return { ...binding, transactions };
+  }
+  return { result: 'VALID', reason: `${record.reason}; ${binding.reason}`, transactions };
 }
 
 /** The answer when integrity did not pass: the other checks are skipped. */

@@ -5,7 +5,20 @@
 import { expect } from 'chai';
 import { ProvenanceApi } from '@swledger/sdk/provenance';
 import { OWNER, hashOf, inputFor } from '../chaincode/fixtures';
-import { keyOf, makeIdentity, TestNetwork, type Identity } from './provenance-fixtures';
+import { Wallet } from 'ethers';
+import { signingDomain } from '@swledger/protocol/signing';
+import { signWrite, type WriteSigner } from '@swledger/sdk/signer';
+import { TEST_CHAIN_ID } from '../chaincode/contract/memory-stub';
+import {
+  FIXTURE_CHANNEL,
+  keyOf,
+  makeIdentity,
+  TestNetwork,
+  type Identity,
+} from './provenance-fixtures';
+
+/** A test key, seen as the SDK sees any signer. */
+type Key = WriteSigner & { readonly address: string };
 
 const enterprise = makeIdentity('EnterpriseMSP', 'ent1', {
   'swl.role': 'enterprise',
@@ -237,6 +250,49 @@ describe('sdk/provenance: what a dishonest majority cannot pass off', () => {
 
     const check = await new ProvenanceApi(network.ledger).checkRecord('CONTRACT', 'CON-9');
 
+    expect(check.result).to.equal('INVALID');
+  });
+
+  it('finds a binding a majority wrote CONFIRMED without its bank INVALID, while an honest one is VALID', async () => {
+    const network = new TestNetwork('required');
+    const domain = signingDomain(TEST_CHAIN_ID, FIXTURE_CHANNEL, 'swledger');
+    const bind = async (key: Key) => {
+      const request = JSON.stringify({
+        address: key.address.toLowerCase(),
+        uscc: OWNER,
+        bankMsp: 'BankAMSP',
+      });
+      const auth = await signWrite(key, domain, 'binding:request', [request], OWNER);
+      return network.endorse(enterprise, 'binding:request', [request, auth], MAJORITY);
+    };
+    const honestKey: Key = Wallet.createRandom();
+    network.commit(await bind(honestKey));
+    await network.submit(clerkA, 'binding:confirm', [honestKey.address.toLowerCase()], ALL);
+    const forgedKey: Key = Wallet.createRandom();
+    const requested = await bind(forgedKey);
+    const forged = {
+      ...requested,
+      writes: requested.writes.map((w) => {
+        if (w.value === undefined || !w.key.startsWith(keyOf('binding'))) return w;
+        const binding = JSON.parse(Buffer.from(w.value).toString('utf8')) as Record<
+          string,
+          unknown
+        >;
+        return {
+          key: w.key,
+          value: Buffer.from(
+            JSON.stringify({ ...binding, status: 'CONFIRMED', confirmedBy: binding.requestedBy }),
+          ),
+        };
+      }),
+    };
+    network.commit(forged);
+
+    const provenance = new ProvenanceApi(network.ledger);
+    const honest = await provenance.checkBinding(honestKey.address);
+    const check = await provenance.checkBinding(forgedKey.address);
+
+    expect(honest.result, honest.reason).to.equal('VALID');
     expect(check.result).to.equal('INVALID');
   });
 });

@@ -29,6 +29,9 @@ import { MemoryStub, signingSettings } from '../chaincode/contract/memory-stub';
 /** Name of the chaincode (and its namespace) on the test ledger. */
 export const CHAINCODE = 'swledger';
 
+/** The channel every fixture envelope names. */
+export const FIXTURE_CHANNEL = 'swl';
+
 /** The transaction id the network's creation (the signing settings) is attributed to. */
 export const GENESIS_TX = 'genesis';
 
@@ -260,7 +263,7 @@ export function buildEnvelope(spec: TxSpec): Uint8Array {
     header: {
       channel_header: common.ChannelHeader.encode({
         type: common.HeaderType.ENDORSER_TRANSACTION,
-        channel_id: 'swl',
+        channel_id: FIXTURE_CHANNEL,
         tx_id: spec.txId,
         timestamp: { seconds: Math.floor(spec.millis / 1000), nanos: (spec.millis % 1000) * 1e6 },
       }).finish(),
@@ -433,6 +436,11 @@ class EndorsingStub extends MemoryStub {
 
   override getTxID(): string {
     return this.txId;
+  }
+
+  /** The channel of the envelopes this network builds (part of an enterprise signature's domain). */
+  override getChannelID(): string {
+    return FIXTURE_CHANNEL;
   }
 
   override async getState(key: string): Promise<Uint8Array> {
