@@ -42,7 +42,11 @@ function ask(prompt: string): Promise<string> {
   });
 }
 
-function progress(what: string): (fraction: number) => void {
+function progress(what: string): ((fraction: number) => void) | undefined {
+  if (!process.stderr.isTTY) {
+    process.stderr.write(`${what} ...\n`);
+    return undefined;
+  }
   let shown = -1;
   return (fraction) => {
     const pct = Math.floor(fraction * 10) * 10;
@@ -87,9 +91,12 @@ export function enterpriseCommand(): Command {
     )
     .requiredOption('--keystore <file>', 'where to write the keystore (refused if it exists)')
     .action(async (f: { keystore: string }) => {
+      if (existsSync(f.keystore))
+        throw new Error(`KEYSTORE_EXISTS: ${f.keystore} exists: refusing to overwrite a key`);
       const secret = await passphrase(true);
+      const onProgress = progress('encrypting the key (scrypt)');
       const address = await keystore().createKeystore(f.keystore, secret, {
-        onProgress: progress('encrypting the key (scrypt)'),
+        ...(onProgress === undefined ? {} : { onProgress }),
       });
       out(`key ${address} in ${f.keystore}`);
       out(
@@ -122,8 +129,9 @@ export function enterpriseCommand(): Command {
       const pending = `${f.keystore}.new`;
       if (existsSync(pending))
         throw new Error(`${pending} exists: a rotation was interrupted; check it first`);
+      const onProgress = progress('encrypting the new key');
       await ks.writeKeystore(pending, newKey, secret, {
-        onProgress: progress('encrypting the new key'),
+        ...(onProgress === undefined ? {} : { onProgress }),
       });
       await withClient(f, async (c: SwlClient) => {
         const rotated = await c.bindings.rotate(oldKey, newKey, f.uscc);
