@@ -7,6 +7,7 @@ import { signWrite, domainOf, type WriteSigner } from '@swledger/sdk/signer';
 import { connectLocal, localCaOptions } from '@swledger/devnet/client';
 import { localEnterpriseSigner } from '@swledger/devnet/enterprisekeys';
 import { clientAs, runSwl, TEST_NETWORK, testLayout } from './harness';
+import { call, startService } from './rest/harness';
 import { ALPHA, BETA, contract, invoice, newFile, rejectsWithCode, uniqueId } from './fixtures';
 
 /** A key of the test, seen as the SDK sees any signer. */
@@ -278,6 +279,25 @@ describe('enterprise keys: bindings confirmed by a bank, every enterprise write 
       );
 
       for (const f of [a, b, c]) await notRegistered(f.sha256);
+    });
+
+    it("REST: the operator identity's token at the enterprise service is refused with 403 SIGNATURE_REQUIRED", async () => {
+      const service = await startService('enterprise');
+      try {
+        const file = newFile();
+        const { type, docId, facts } = invoice(ALPHA);
+
+        const res = await call(`${service.url}/api/v1/documents`, {
+          token: service.token(label),
+          body: { type, docId, sha256: file.sha256, facts },
+        });
+
+        expect(res.status).to.equal(403);
+        expect(res.body.error.code).to.equal('SIGNATURE_REQUIRED');
+        await notRegistered(file.sha256);
+      } finally {
+        await service.close();
+      }
     });
 
     it('CLI: swl doc register as the operator identity is refused with SIGNATURE_REQUIRED', async () => {
