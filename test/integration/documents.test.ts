@@ -48,10 +48,12 @@ describe('chaincode on the network: documents, lifecycles and access control', f
       issuerMsp: 'EnterpriseMSP',
       owner: ALPHA,
       sha256: invFile.sha256,
+      signer: { address: registered.value.signer?.address, bankMsp: 'BankAMSP' },
       status: 'REGISTERED',
       txId: byHashPublic.txId,
       type: 'COMMERCIAL_INVOICE',
     });
+    expect(registered.value.signer?.address).to.match(/^0x[0-9a-f]{40}$/);
     expect(contractView.access).to.equal('full');
     expect(contractView.status).to.equal('REGISTERED');
   });

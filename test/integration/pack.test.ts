@@ -12,13 +12,20 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@swledger/devnet/layout';
-import { runSwl, TEST_NETWORK } from './harness';
+import { createKeystore, openKeystore } from '@swledger/sdk/keystore';
+import { clientAs, runSwl, TEST_NETWORK } from './harness';
 import { ALPHA } from './fixtures';
 
 /** Runs a command; resolves with its output, rejects with its stderr on a non-zero exit. */
-function run(cmd: string, args: readonly string[], cwd: string): Promise<string> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const options = { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } };
+    execFile(cmd, args, options, (err, stdout, stderr) => {
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr || err.message}`));
       else resolve(stdout);
     });
@@ -47,11 +54,15 @@ function execSwl(
 const APP = `
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { SwlClient } = require('@swledger/sdk');
+const { SwlClient, openKeystore } = require('@swledger/sdk');
 const org = process.argv[2];
 const owner = process.argv[3];
+const keystore = process.argv[4];
 (async () => {
+  // The enterprise's own key, from its keystore; the passphrase from the environment.
+  const signer = await openKeystore(keystore, process.env.SWL_KEYSTORE_PASSPHRASE);
   const client = await SwlClient.fromProfile({
+    enterpriseSigning: { signer, entity: owner },
     profile: join(org, 'connection-enterprise.yaml'),
     certificate: join(org, 'users', 'alpha@enterprise', 'msp', 'signcerts', 'cert.pem'),
     privateKey: join(org, 'users', 'alpha@enterprise', 'msp', 'keystore', 'key.pem'),
@@ -147,10 +158,18 @@ describe('the SDK and the CLI packed with npm and installed in an empty folder',
     );
     expect(res.code, res.stderr).to.equal(0);
 
+    // The enterprise makes its key and its bank confirms the binding, as in production.
+    const keystore = join(tmp, 'alpha.json');
+    await createKeystore(keystore, 'pack-passphrase', { scryptN: 1 << 12 });
+    const key = await openKeystore(keystore, 'pack-passphrase');
+    await (await clientAs('enterprise:alpha')).bindings.request(key, ALPHA, 'BankAMSP');
+    await (await clientAs('banka:clerk1')).bindings.confirm(key.address);
+
     const stdout = await run(
       process.execPath,
-      ['app.js', join(exported, 'enterprise'), ALPHA],
+      ['app.js', join(exported, 'enterprise'), ALPHA, keystore],
       app,
+      { SWL_KEYSTORE_PASSPHRASE: 'pack-passphrase' },
     );
 
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;

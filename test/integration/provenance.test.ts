@@ -57,6 +57,9 @@ describe('provenance from signatures on the network', function () {
       'document:transition VALID',
       'document:transition VALID',
       'document:transition VALID',
+      // The signing key's binding: requested with the key's signature, confirmed by Bank A.
+      'binding:request VALID',
+      'binding:confirm VALID',
     ]);
     const creators = v.provenance.transactions?.map((t) => t.creator?.split(' ')[0]);
     expect(creators).to.deep.equal([
@@ -65,7 +68,10 @@ describe('provenance from signatures on the network', function () {
       'CustomsMSP',
       'CustomsMSP',
       'CustomsMSP',
+      'EnterpriseMSP',
+      'BankAMSP',
     ]);
+    expect(v.issuer.confirmedBy).to.equal('BankAMSP');
   });
 
   it('finds a rejected declaration not usable yet its provenance VALID', async () => {

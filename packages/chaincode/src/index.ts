@@ -1,4 +1,5 @@
 import { AnchorContract } from './contract/anchor';
+import { BindingContract } from './contract/binding';
 import { DocumentContract } from './contract/document';
 import { GuaranteeContract } from './contract/guarantee';
 import { InvoiceContract } from './contract/invoice';
@@ -13,4 +14,5 @@ export const contracts = [
   GuaranteeContract,
   ProvenanceContract,
   AnchorContract,
+  BindingContract,
 ];

@@ -34,6 +34,10 @@ export function printRecord(view: RecordView, json: boolean | undefined): void {
     sha256: view.sha256,
     issuer: view.issuerMsp + (full ? ` (${full.issuerId})` : ''),
     registered: `${view.createdAt} in tx ${view.txId}`,
+    'signed by':
+      view.signer === undefined
+        ? undefined
+        : `key ${view.signer.address} (binding confirmed by ${view.signer.bankMsp})`,
     owner: full?.owner,
     updated: full?.updatedAt,
     links: full?.links.join(', '),

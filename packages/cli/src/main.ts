@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { anchorCommand, proofCommand } from './anchor';
 import { docCommand, verifyCommand } from './doc';
+import { enterpriseCommand } from './enterprise';
 import { eventsCommand } from './events';
 import { guaranteeCommand, invoiceCommand } from './guarantee';
 import { networkCommand } from './network';
@@ -25,6 +26,7 @@ export function program(): Command {
   p.addCommand(watchCommand());
   p.addCommand(anchorCommand());
   p.addCommand(proofCommand());
+  p.addCommand(enterpriseCommand());
   return p;
 }
 

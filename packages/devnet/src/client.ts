@@ -2,6 +2,8 @@ import { usePeerOrgs } from '@swledger/protocol/orgs';
 import { SwlClient } from '@swledger/sdk';
 import { type CaOptions } from '@swledger/sdk/ca';
 import { type ConnectionOptions, type Transport } from '@swledger/sdk/connection';
+import { type EnterpriseSigning } from '@swledger/sdk/signer';
+import { localEnterpriseSigner } from './enterprisekeys';
 import { resolveLayout } from './layout';
 import { connectionProfile } from './profile';
 
@@ -17,6 +19,13 @@ export interface LocalClientOptions {
   readonly commitScope?: 'org' | 'network';
   /** Client library: `gateway` or `fabric-network`. Default `SWL_TRANSPORT`, else `gateway`. */
   readonly transport?: Transport;
+  /**
+   * Enterprise users: the key that signs their writes and the USCC it signs
+   * for. Default, for a topology's enterprise user, the key the network made
+   * and bound at `swl network up`; `null` for none (the writes then go
+   * unsigned and a signing network refuses them).
+   */
+  readonly enterpriseSigning?: EnterpriseSigning | null;
 }
 
 /**
@@ -50,6 +59,29 @@ export function localConnectionOptions(
   };
 }
 
+/**
+ * {@link localConnectionOptions} plus, for an enterprise user, the signer of
+ * its enterprise's key (its network keystore, or `opts.enterpriseSigning`).
+ * @throws Error as {@link localConnectionOptions}; LedgerError when the keystore cannot be opened
+ */
+export async function localSignedConnectionOptions(
+  opts: LocalClientOptions,
+): Promise<ConnectionOptions> {
+  const base = localConnectionOptions(opts);
+  if (opts.enterpriseSigning === null) return base;
+  if (opts.enterpriseSigning !== undefined)
+    return { ...base, enterpriseSigning: opts.enterpriseSigning };
+  const name = opts.network ?? process.env.SWL_NETWORK ?? 'dev';
+  const { layout } = resolveLayout({ name });
+  const [org = '', userName = ''] = opts.as.split(':');
+  const user = layout.peerOrg(org).users.find((u) => u.name === userName);
+  if (user?.role !== 'enterprise' || user.entity === undefined) return base;
+  const signer = await localEnterpriseSigner(layout, userName);
+  return signer === undefined
+    ? base
+    : { ...base, enterpriseSigning: { signer, entity: user.entity } };
+}
+
 /** CA settings for an organisation admin of a network started by `swl network up`. */
 export function localCaOptions(network: string | undefined, org: string): CaOptions {
   const base = localConnectionOptions({ as: `${org}:admin`, network });
@@ -62,6 +94,6 @@ export function localCaOptions(network: string | undefined, org: string): CaOpti
  * @example
  * const client = await connectLocal({ as: 'customs:officer1' });
  */
-export function connectLocal(opts: LocalClientOptions): Promise<SwlClient> {
-  return SwlClient.open(localConnectionOptions(opts));
+export async function connectLocal(opts: LocalClientOptions): Promise<SwlClient> {
+  return SwlClient.open(await localSignedConnectionOptions(opts));
 }

@@ -329,6 +329,9 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
       250,
     ),
   );
+  await timed(progress, 'binding the enterprise keys (each confirmed by its bank)', () =>
+    bindLocalEnterpriseKeys(layout, progress),
+  );
   if (anchoringOf(layout).enabled)
     await timed(
       progress,
@@ -345,6 +348,22 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
     `network '${layout.state.name}' is up in ${seconds.toFixed(1)}s (run dir ${layout.runDir})`,
   );
   return { layout, alreadyRunning: false, seconds };
+}
+
+/**
+ * Binds the topology's enterprise keys. The Fabric client libraries parse
+ * `process.argv` when loaded, so they are loaded here, when needed, with a
+ * CommonJS require (`import()` would stay an ES import under node16).
+ */
+async function bindLocalEnterpriseKeys(layout: Layout, progress: Progress): Promise<void> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { SwlClient } = require('@swledger/sdk') as typeof import('@swledger/sdk');
+  const { localConnectionOptions } = require('./client') as typeof import('./client');
+  const { bindEnterpriseKeys } = require('./enterprisekeys') as typeof import('./enterprisekeys');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const connect = (as: string) =>
+    SwlClient.open(localConnectionOptions({ as, network: layout.state.name }));
+  await bindEnterpriseKeys(layout, { connect }, progress);
 }
 
 /**

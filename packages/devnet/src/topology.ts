@@ -5,7 +5,30 @@ export interface UserSpec {
   readonly name: string;
   readonly role: string;
   readonly entity?: string;
+  /**
+   * Enterprise users: key of the bank organisation whose clerk confirms the
+   * binding of the user's enterprise key at `swl network up`. Default: the
+   * first bank of the topology.
+   */
+  readonly bank?: string;
 }
+
+/**
+ * How the network treats enterprise writes (SPEC §6): `required` refuses
+ * every unsigned one; `optional` accepts unsigned writes (a network moving
+ * to signatures) and still checks every signature given. `chainId` is the
+ * EIP-712 chain id the signatures name.
+ */
+export interface EnterpriseSigningSpec {
+  readonly mode: 'required' | 'optional';
+  readonly chainId: number;
+}
+
+/** Signatures required, on swledger's own chain id, unless the topology says otherwise. */
+export const DEFAULT_ENTERPRISE_SIGNING: EnterpriseSigningSpec = Object.freeze({
+  mode: 'required',
+  chainId: 7300,
+});
 
 /**
  * Who an organisation is, as every certificate its CA issues names it
@@ -63,6 +86,8 @@ export interface Topology {
   readonly hostNetwork?: string;
   readonly ordererOrg: OrdererOrgSpec;
   readonly peerOrgs: readonly PeerOrgSpec[];
+  /** Enterprise signatures. Default {@link DEFAULT_ENTERPRISE_SIGNING}. */
+  readonly enterpriseSigning?: EnterpriseSigningSpec;
   /** Public anchoring on an EVM chain (SPEC §7). Absent: on, with the embedded geth node. */
   readonly anchoring?: AnchoringSpec;
 }
@@ -208,6 +233,8 @@ export function checkTopology(raw: unknown, file = '<memory>'): Topology {
       'peerOrgs need exactly one customs and one enterprise organisation and at least one bank',
     );
   }
+  checkEnterpriseBanks(file, peerOrgs as unknown as readonly PeerOrgSpec[]);
+  checkSigning(file, raw.enterpriseSigning);
   checkHosts(file, raw as unknown as Topology);
   checkAnchoring(file, raw.anchoring);
   return raw as unknown as Topology;
@@ -226,6 +253,47 @@ function checkAnchoring(file: string, anchoring: unknown): void {
   ] as const)
     if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1))
       fail(file, `anchoring.${name} must be a positive integer`);
+}
+
+/** The enterprise signing settings of a topology, defaults applied. */
+export function enterpriseSigningOf(topology: Topology): EnterpriseSigningSpec {
+  return topology.enterpriseSigning ?? DEFAULT_ENTERPRISE_SIGNING;
+}
+
+/** The bank organisation that confirms an enterprise user's key binding. */
+export function bindingBankOf(topology: Topology, user: UserSpec): PeerOrgSpec {
+  const banks = topology.peerOrgs.filter((o) => o.kind === 'bank');
+  const bank = user.bank === undefined ? banks[0] : banks.find((o) => o.key === user.bank);
+  if (bank === undefined) throw new Error(`${user.name}: bank ${String(user.bank)} is not a bank`);
+  return bank;
+}
+
+function checkEnterpriseBanks(file: string, orgs: readonly PeerOrgSpec[]): void {
+  const banks = new Set(orgs.filter((o) => o.kind === 'bank').map((o) => o.key));
+  for (const org of orgs) {
+    for (const user of org.users) {
+      if (user.bank !== undefined && (user.role !== 'enterprise' || !banks.has(user.bank)))
+        fail(
+          file,
+          `${org.key}/${user.name}: bank must name a bank organisation's key, for an enterprise user`,
+        );
+    }
+  }
+}
+
+function checkSigning(file: string, value: unknown): void {
+  if (value === undefined) return;
+  if (
+    !isObject(value) ||
+    (value.mode !== 'required' && value.mode !== 'optional') ||
+    !Number.isInteger(value.chainId) ||
+    (value.chainId as number) < 1 ||
+    Object.keys(value).some((k) => k !== 'mode' && k !== 'chainId')
+  )
+    fail(
+      file,
+      'enterpriseSigning must be {"mode": "required"|"optional", "chainId": a positive integer}',
+    );
 }
 
 /** An IPv4 address as a 32-bit number; undefined when the text is not a dotted quad. */

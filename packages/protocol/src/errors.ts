@@ -13,6 +13,16 @@ export const ErrorCode = Object.freeze({
   INSUFFICIENT_BALANCE: 'INSUFFICIENT_BALANCE',
   EXPIRED: 'EXPIRED',
   SCHEMA_MISMATCH: 'SCHEMA_MISMATCH',
+  /** An enterprise write without the enterprise's EIP-712 signature on a network that requires one. */
+  SIGNATURE_REQUIRED: 'SIGNATURE_REQUIRED',
+  /** A signature that is malformed or not by the key it names over this request and domain. */
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  /** The signing key has no confirmed, unrevoked binding to the enterprise concerned. */
+  KEY_NOT_BOUND: 'KEY_NOT_BOUND',
+  /** A signature's nonce was used before: a replayed request. */
+  REPLAYED: 'REPLAYED',
+  /** The ledger's enterprise-signature settings were never configured. */
+  SIGNING_NOT_CONFIGURED: 'SIGNING_NOT_CONFIGURED',
 } as const);
 
 /** One of the codes in {@link ErrorCode}. */

@@ -32,6 +32,15 @@ export interface Facts {
   readonly facts: Readonly<Record<string, string>>;
   readonly createdAt: string;
   readonly txId: string;
+  /** The enterprise key that signed the registration and the bank that confirmed its binding. */
+  readonly signer?: SignerRef;
+}
+
+/** Who signed an enterprise write: the key's address and the bank that confirmed its binding. */
+export interface SignerRef {
+  /** The key's address, lowercase. */
+  readonly address: string;
+  readonly bankMsp: string;
 }
 
 /** The mutable part of a record, stored under `state~type~id` with its key-level policy. */
@@ -59,6 +68,8 @@ export interface State {
   readonly claimed?: string;
   /** Contracts: the docId of the contract that superseded this one. */
   readonly supersededBy?: string;
+  /** Enterprise moves: the address of the key that signed this version. */
+  readonly signedBy?: string;
 }
 
 /** A record: its facts and its current state. */
@@ -132,8 +143,11 @@ export function advance(
   actor: Actor,
   tx: Tx,
 ): State {
+  // A move is signed by whoever makes it: the previous version's signer does not carry over.
+  const previous: State = { ...record.state };
+  delete (previous as { signedBy?: string }).signedBy;
   return {
-    ...record.state,
+    ...previous,
     ...changes,
     updatedAt: tx.time,
     updatedBy: actorRef(actor),

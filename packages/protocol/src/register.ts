@@ -4,7 +4,14 @@ import * as declaration from './declaration';
 import { ErrorCode, fail, SwlError } from './errors';
 import * as guarantee from './guarantee';
 import * as invoice from './invoice';
-import { DOC_TYPES, DocType, type DocRecord, type StateFields, type Tx } from './record';
+import {
+  DOC_TYPES,
+  DocType,
+  type DocRecord,
+  type SignerRef,
+  type StateFields,
+  type Tx,
+} from './record';
 import { SCHEMA_VERSION } from './serialize';
 import { docId, docIdList, fields, oneOf, sha256, uscc } from './validate';
 
@@ -21,7 +28,7 @@ export const MAX_BATCH = 500;
  *
  * @throws SwlError INVALID_ARGUMENT for a malformed request, FORBIDDEN for anyone else
  */
-export function newRecord(input: unknown, actor: Actor, tx: Tx): DocRecord {
+export function newRecord(input: unknown, actor: Actor, tx: Tx, signer?: SignerRef): DocRecord {
   const given = fields(input, 'document', ['type', 'docId', 'sha256', 'owner', 'facts'], ['links']);
   const type = oneOf(given.type, DOC_TYPES, 'type');
   const id = docId(given.docId);
@@ -49,6 +56,7 @@ export function newRecord(input: unknown, actor: Actor, tx: Tx): DocRecord {
       facts,
       createdAt: tx.time,
       txId: tx.id,
+      ...(signer === undefined ? {} : { signer }),
     },
     state: {
       schemaVersion: SCHEMA_VERSION,
@@ -58,6 +66,7 @@ export function newRecord(input: unknown, actor: Actor, tx: Tx): DocRecord {
       updatedAt: tx.time,
       updatedBy: actorRef(actor),
       txId: tx.id,
+      ...(signer === undefined ? {} : { signedBy: signer.address }),
     },
   };
   return record;
@@ -70,14 +79,14 @@ export function newRecord(input: unknown, actor: Actor, tx: Tx): DocRecord {
  *
  * @throws SwlError the first entry's error, its detail prefixed with `entry N:`
  */
-export function newRecords(input: unknown, actor: Actor, tx: Tx): DocRecord[] {
+export function newRecords(input: unknown, actor: Actor, tx: Tx, signer?: SignerRef): DocRecord[] {
   if (!Array.isArray(input) || input.length === 0 || input.length > MAX_BATCH) {
     fail(ErrorCode.INVALID_ARGUMENT, `a batch must be a JSON array of 1 to ${MAX_BATCH} documents`);
   }
   const hashes = new Map<string, number>();
   const ids = new Map<string, number>();
   return input.map((entry: unknown, index) => {
-    const record = atEntry(index, () => newRecord(entry, actor, tx));
+    const record = atEntry(index, () => newRecord(entry, actor, tx, signer));
     const { type, docId: id, sha256: hash } = record.facts;
     const sameHash = hashes.get(hash);
     if (sameHash !== undefined) {

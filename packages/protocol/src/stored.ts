@@ -1,10 +1,11 @@
 import { checkActorRef } from './actor';
+import { address } from './binding';
 import * as contract from './contract';
 import * as declaration from './declaration';
 import { ErrorCode, SwlError } from './errors';
 import * as guarantee from './guarantee';
 import * as invoice from './invoice';
-import { DOC_TYPES, DocType, type Facts, type State } from './record';
+import { DOC_TYPES, DocType, type Facts, type SignerRef, type State } from './record';
 import { SCHEMA_VERSION } from './serialize';
 import { docId, docIdList, fields, isoTime, oneOf, sha256, text, uscc } from './validate';
 import { MAX_LINKS } from './register';
@@ -36,19 +37,24 @@ export function asStored<T>(what: string, check: () => T): T {
 /** Re-validates a stored facts value, family facts included. */
 export function checkFacts(value: Readonly<Record<string, unknown>>): Facts {
   return asStored('stored facts', () => {
-    const given = fields(value, 'facts', [
-      'schemaVersion',
-      'type',
-      'docId',
-      'sha256',
-      'owner',
-      'issuerMsp',
-      'issuerId',
-      'links',
+    const given = fields(
+      value,
       'facts',
-      'createdAt',
-      'txId',
-    ]);
+      [
+        'schemaVersion',
+        'type',
+        'docId',
+        'sha256',
+        'owner',
+        'issuerMsp',
+        'issuerId',
+        'links',
+        'facts',
+        'createdAt',
+        'txId',
+      ],
+      ['signer'],
+    );
     const type = oneOf(given.type, DOC_TYPES, 'type');
     const owner = uscc(given.owner, 'owner');
     return {
@@ -63,8 +69,17 @@ export function checkFacts(value: Readonly<Record<string, unknown>>): Facts {
       facts: familyFacts(type, given.facts, owner),
       createdAt: isoTime(given.createdAt, 'createdAt'),
       txId: text(given.txId, 'txId'),
+      ...(given.signer === undefined ? {} : { signer: checkSignerRef(given.signer) }),
     };
   });
+}
+
+function checkSignerRef(value: unknown): SignerRef {
+  const given = fields(value, 'signer', ['address', 'bankMsp']);
+  return {
+    address: address(given.address, 'signer.address'),
+    bankMsp: text(given.bankMsp, 'signer.bankMsp'),
+  };
 }
 
 /** Re-validates a stored state value, family fields included. */
@@ -83,6 +98,7 @@ export function checkState(value: Readonly<Record<string, unknown>>): State {
         'openDraws',
         'claimed',
         'supersededBy',
+        'signedBy',
       ],
     );
     const state: State = {
@@ -94,6 +110,7 @@ export function checkState(value: Readonly<Record<string, unknown>>): State {
       updatedAt: isoTime(given.updatedAt, 'updatedAt'),
       updatedBy: checkActorRef(given.updatedBy, 'updatedBy'),
       txId: text(given.txId, 'txId'),
+      ...(given.signedBy === undefined ? {} : { signedBy: address(given.signedBy, 'signedBy') }),
     };
     familyState(state);
     return state;

@@ -2,7 +2,7 @@ import { type ActorRef } from './actor';
 import * as guarantee from './guarantee';
 import { type Draw } from './guarantee';
 import { type Financing } from './invoice';
-import { DocType, type DocRecord, type State } from './record';
+import { DocType, type DocRecord, type SignerRef, type State } from './record';
 
 /** What anyone holding a file may learn about it (SPEC §4). */
 export interface PublicView {
@@ -18,6 +18,8 @@ export interface PublicView {
   readonly createdAt: string;
   /** The registering transaction. */
   readonly txId: string;
+  /** The enterprise key that signed the registration, and the bank that confirmed its binding. */
+  readonly signer?: SignerRef;
 }
 
 /** What a record's parties, customs and banks see. */
@@ -66,6 +68,7 @@ export function publicView(record: DocRecord, time: string): PublicView {
     owner: record.facts.owner,
     createdAt: record.facts.createdAt,
     txId: record.facts.txId,
+    ...(record.facts.signer === undefined ? {} : { signer: record.facts.signer }),
   };
 }
 

@@ -2,11 +2,17 @@ import { RequestHandler } from 'express';
 import { HttpError } from './errors';
 import { Identity } from './identity';
 import { LedgerPool } from './ledger';
+import { SESSION_PREFIX, type Session, type SignIn } from './signin';
 import { TokenStore } from './tokens';
 
 /** Who is calling: the token and the ledger identity it is bound to. */
 export interface Caller extends Identity {
   readonly tokenId: string;
+  /**
+   * A session from a signed challenge: the enterprise its key is bound to.
+   * The service then reads with its own verifier identity.
+   */
+  readonly session?: Session;
 }
 
 declare module 'express-serve-static-core' {
@@ -24,7 +30,11 @@ declare module 'express-serve-static-core' {
  * raised by {@link raiseAuthFailure} after the rate limit, so that guessing
  * tokens is limited per address like any anonymous request.
  */
-export function authenticate(tokens: TokenStore, ledger: LedgerPool): RequestHandler {
+export function authenticate(
+  tokens: TokenStore,
+  ledger: LedgerPool,
+  signIn?: SignIn,
+): RequestHandler {
   return (req, _res, next) => {
     const refuse = (message: string) => {
       req.authFailure = new HttpError(401, 'UNAUTHENTICATED', message);
@@ -36,6 +46,17 @@ export function authenticate(tokens: TokenStore, ledger: LedgerPool): RequestHan
       return;
     }
     const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header.trim());
+    if (signIn !== undefined && m?.[1]?.startsWith(SESSION_PREFIX)) {
+      const session = signIn.authenticate(m[1]);
+      if (session === undefined) {
+        refuse('the session is unknown or expired: sign in again');
+        return;
+      }
+      const service = ledger.identity(ledger.verifierLabel);
+      req.caller = { ...service, tokenId: `session:${session.address}`, session };
+      next();
+      return;
+    }
     const record = m?.[1] ? tokens.authenticate(m[1]) : undefined;
     if (!record) {
       refuse('the API token is unknown or revoked');

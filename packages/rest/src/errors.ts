@@ -33,6 +33,11 @@ const CHAINCODE_STATUS: Readonly<Record<string, number>> = {
   INSUFFICIENT_BALANCE: 422,
   EXPIRED: 422,
   SCHEMA_MISMATCH: 500,
+  SIGNATURE_REQUIRED: 403,
+  BAD_SIGNATURE: 403,
+  KEY_NOT_BOUND: 403,
+  REPLAYED: 409,
+  SIGNING_NOT_CONFIGURED: 503,
 };
 
 /** The answer for any error: never a stack trace or a raw Fabric message. */

@@ -3,13 +3,15 @@
  * local network, or identity files named by a config file (an MSP-layout
  * directory as Fabric administrators hand out, or a file-system wallet).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usePeerOrgs } from '@swledger/protocol/orgs';
-import { localConnectionOptions } from '@swledger/devnet/client';
+import { localConnectionOptions, localSignedConnectionOptions } from '@swledger/devnet/client';
 import { certificateAttributes } from '@swledger/sdk/envelope';
 import type { ConnectionOptions } from '@swledger/sdk/connection';
+import { openKeystore } from '@swledger/sdk/keystore';
 import { pemConnectionOptions, type PemIdentity } from '@swledger/sdk/profile';
+import type { EnterpriseSigning } from '@swledger/sdk/signer';
 import { Identity, readIdentity } from './identity';
 import { FileLedgerSettings, mspFiles, serviceLabelOf, walletPem } from './identityfiles';
 
@@ -33,7 +35,7 @@ export function localIdentities(network: string, org: string): IdentityProvider 
     serviceLabel,
     identity: (label) =>
       readIdentity(localConnectionOptions({ as: serviceLabel, network }).walletDir, label),
-    connectionOptions: (label) => Promise.resolve(localConnectionOptions({ as: label, network })),
+    connectionOptions: (label) => localSignedConnectionOptions({ as: label, network }),
   };
 }
 
@@ -93,17 +95,47 @@ export function fileIdentities(s: FileLedgerSettings): IdentityProvider {
         entity: attrs['swl.entity'],
       };
     },
-    connectionOptions: (label) => {
+    connectionOptions: async (label) => {
       // The provenance check replays the chaincode: with the channel's organisations.
       usePeerOrgs(s.organizations);
+      const identity = known(label);
+      const signing = await enterpriseSigningOf(label, identity.certificate);
       return pemConnectionOptions({
         profile: s.profile,
         mspId: s.mspId,
-        identity: known(label),
+        identity,
         tlsClient,
         channel: s.channel,
         chaincode: s.chaincode,
+        ...(signing === undefined ? {} : { enterpriseSigning: signing }),
       });
     },
   };
+}
+
+/** Directory of the enterprise keystores an enterprise's own service signs with (`<user>.json`). */
+export const ENTERPRISE_KEYS_ENV = 'SWL_ENTERPRISE_KEYS';
+
+/**
+ * The signer of an enterprise user of a config-file service: its keystore
+ * `<SWL_ENTERPRISE_KEYS>/<user>.json`, opened with `SWL_KEYSTORE_PASSPHRASE`.
+ * Only an enterprise running its own service holds its key there; without
+ * one, the service's enterprise writes go unsigned (and a signing network
+ * refuses them).
+ */
+async function enterpriseSigningOf(
+  label: string,
+  certificate: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<EnterpriseSigning | undefined> {
+  const dir = env[ENTERPRISE_KEYS_ENV];
+  const attrs = certificateAttributes(certificate);
+  const entity = attrs['swl.entity'];
+  const user = label.split(':')[1];
+  if (dir === undefined || dir === '' || attrs['swl.role'] !== 'enterprise' || !entity || !user)
+    return undefined;
+  const file = join(dir, `${user}.json`);
+  if (!existsSync(file)) return undefined;
+  const signer = await openKeystore(file, env.SWL_KEYSTORE_PASSPHRASE ?? '');
+  return { signer, entity };
 }

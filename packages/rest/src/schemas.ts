@@ -155,6 +155,12 @@ export const RecordView = z
     createdAt: z.string(),
     txId: z.string(),
     owner: Uscc.optional(),
+    signer: z
+      .object({ address: z.string(), bankMsp: z.string() })
+      .optional()
+      .describe(
+        'The enterprise key that signed the registration and the bank that confirmed its binding',
+      ),
     issuerId: z.string().optional(),
     links: z.array(z.string()).optional(),
     facts: z.record(z.string(), z.string()).optional(),
@@ -209,6 +215,11 @@ export const Verification = z.object({
     id: z.string().optional(),
     transactionId: z.string().optional(),
     blockNumber: z.string().optional(),
+    signer: z
+      .string()
+      .optional()
+      .describe('Address of the enterprise key that signed the registration'),
+    confirmedBy: z.string().optional().describe("The bank that confirmed the key's binding"),
   }),
   provenance: Check.extend({
     transactions: z

@@ -25,8 +25,10 @@ import { eventsRouter } from './routes/events';
 import { guaranteesRouter } from './routes/guarantees';
 import { invoicesRouter } from './routes/invoices';
 import { meRouter, operationsRouter } from './routes/system';
+import { signInRouter } from './routes/signin';
 import { verifyRouter } from './routes/verify';
 import { anchorRpcUrl, proofsRouter } from './routes/proofs';
+import { SignIn, type BindingLookup } from './signin';
 import { StreamSlots } from './streams';
 import { TokenStore } from './tokens';
 import { KeyedWrites } from './writes';
@@ -111,6 +113,7 @@ export function createServer(
     watch,
   };
   const mspId = ledger.identity(ledger.verifierLabel).mspId;
+  const signIn = new SignIn(`swledger ${mspId}`, signingChainId(ledger), bindingLookup(ledger));
 
   const routers: ApiRouter[] = [
     documentsRouter(ctx),
@@ -121,6 +124,7 @@ export function createServer(
     alertsRouter(ctx),
     proofsRouter(ctx),
     meRouter(),
+    signInRouter(signIn),
   ];
   const operations = routers.flatMap((r) => r.operations);
   const openapi = openApiDocument(operations, { org: config.org, mspId });
@@ -154,7 +158,7 @@ export function createServer(
   app.use(operationsRouter(ctx));
 
   const api = express.Router();
-  api.use(authenticate(tokens, ledger));
+  api.use(authenticate(tokens, ledger, signIn));
   api.use(rateLimit(config.rateLimit));
   api.use(raiseAuthFailure());
   api.use(express.json({ limit: config.maxBodyBytes, strict: true, type: 'application/json' }));
@@ -258,4 +262,33 @@ function identityProvider(source: ServerConfig['source'], org: string): Identity
 
 function defaultLog(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+/** The network's EIP-712 chain id, read from the ledger's signing settings once. */
+function signingChainId(ledger: LedgerPool): () => Promise<number> {
+  let chainId: Promise<number> | undefined;
+  return () => {
+    chainId ??= (async () => {
+      const client = await ledger.client(ledger.verifierLabel);
+      const settings = await client.connection.signingSettings();
+      if (settings === undefined)
+        throw new HttpError(503, 'UNAVAILABLE', 'the ledger has no signing settings');
+      return settings.chainId;
+    })();
+    chainId.catch(() => (chainId = undefined));
+    return chainId;
+  };
+}
+
+/** Reads a key's binding with the service's verifier identity; undefined when there is none. */
+function bindingLookup(ledger: LedgerPool): BindingLookup {
+  return async (address) => {
+    const client = await ledger.client(ledger.verifierLabel);
+    try {
+      return await client.bindings.get(address);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NOT_FOUND') return undefined;
+      throw err;
+    }
+  };
 }

@@ -25,6 +25,8 @@ interface Verification {
     id?: string;
     transactionId?: string;
     blockNumber?: string;
+    signer?: string;
+    confirmedBy?: string;
   };
   provenance: Check;
   record?: {
@@ -151,6 +153,8 @@ function render(v: Verification, file: File): void {
     row(dl, 'Issuer', v.issuer.msp ?? v.record.issuerMsp);
     row(dl, 'Enterprise', v.issuer.owner ?? v.record.owner);
     row(dl, 'Issued by', v.issuer.id);
+    row(dl, 'Signed with key', v.issuer.signer);
+    row(dl, 'Key bound by', v.issuer.confirmedBy);
     row(dl, 'Registered', formatTime(v.record.createdAt));
     if (v.record.updatedAt) row(dl, 'Last change', formatTime(v.record.updatedAt));
     row(dl, 'Transaction', v.issuer.transactionId);

@@ -1,4 +1,6 @@
-import type { ConnectionOptions, LedgerConnection } from './connection';
+import type { ConnectionOptions } from './connection';
+import { BindingsApi } from './bindings';
+import { SignedConnection } from './signedconnection';
 import { openConnection } from './transport';
 import { ProfileOptions, profileConnectionOptions } from './profile';
 import { accessDenied } from './errors';
@@ -24,8 +26,11 @@ export class SwlClient {
   readonly verifier: VerifyApi;
   /** Provenance of records and transactions, checked from the signed blocks. */
   readonly provenance: ProvenanceApi;
+  /** Enterprise keys bound to USCCs. */
+  readonly bindings: BindingsApi;
 
-  private constructor(readonly connection: LedgerConnection) {
+  private constructor(readonly connection: SignedConnection) {
+    this.bindings = new BindingsApi(connection);
     this.system = new SystemApi(connection);
     this.documents = new DocumentsApi(connection);
     this.invoices = new InvoicesApi(connection);
@@ -66,7 +71,10 @@ export class SwlClient {
    */
   static async open(opts: ConnectionOptions): Promise<SwlClient> {
     try {
-      return new SwlClient(await openConnection(opts));
+      const inner = await openConnection(opts);
+      return new SwlClient(
+        new SignedConnection(inner, opts.channel ?? 'tradechannel', opts.enterpriseSigning),
+      );
     } catch (err) {
       throw accessDenied(err) ?? err;
     }

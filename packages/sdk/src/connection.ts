@@ -7,6 +7,7 @@
 import type { Wallet } from 'fabric-network';
 import type { ConnectionProfile } from './profile';
 import { LedgerError } from './errors';
+import type { EnterpriseSigning } from './signer';
 
 /** The Fabric client library a connection runs on. */
 export type Transport = 'gateway' | 'fabric-network';
@@ -82,6 +83,12 @@ export interface ConnectionOptions {
   readonly commitScope?: 'org' | 'network';
   /** Seconds to look for a timed-out transaction on the ledger before giving up. Default 15. */
   readonly resolveTimeoutSeconds?: number;
+  /**
+   * The enterprise's signer: every enterprise write (register, batch
+   * register, transition) is signed with it (EIP-712). Customs and banks
+   * leave it out.
+   */
+  readonly enterpriseSigning?: EnterpriseSigning;
 }
 
 /** Options of one submit. */

@@ -31,6 +31,8 @@ export interface SignedTransaction {
   readonly transactionId: string;
   /** ISO 8601 timestamp of the channel header (what the chaincode saw as the tx time). */
   readonly time: string;
+  /** Channel of the channel header (part of an enterprise signature's domain). */
+  readonly channel: string;
   readonly creator: SignedIdentity;
   /** True when the creator's signature over the payload verifies with its certificate. */
   readonly creatorSignatureValid: boolean;
@@ -95,6 +97,7 @@ export function decodeTransaction(envelopeBytes: Uint8Array): SignedTransaction 
   return {
     transactionId: channelHeader.tx_id,
     time: isoOf(channelHeader.timestamp),
+    channel: channelHeader.channel_id,
     creator,
     creatorSignatureValid: verifies(creator.certificate, payloadBytes, envelope.signature),
     chaincode,

@@ -54,6 +54,16 @@ export class InsufficientBalanceError extends ChaincodeError {}
 export class ExpiredError extends ChaincodeError {}
 /** `SCHEMA_MISMATCH` from the chaincode. */
 export class SchemaMismatchError extends ChaincodeError {}
+/** `SIGNATURE_REQUIRED` from the chaincode: an enterprise write without the enterprise's signature. */
+export class SignatureRequiredError extends ChaincodeError {}
+/** `BAD_SIGNATURE` from the chaincode. */
+export class BadSignatureError extends ChaincodeError {}
+/** `KEY_NOT_BOUND` from the chaincode: the key is unbound, revoked, retired or another enterprise's. */
+export class KeyNotBoundError extends ChaincodeError {}
+/** `REPLAYED` from the chaincode: the signature's nonce was used before. */
+export class ReplayedError extends ChaincodeError {}
+/** `SIGNING_NOT_CONFIGURED` from the chaincode. */
+export class SigningNotConfiguredError extends ChaincodeError {}
 
 const BY_CODE: Record<
   ErrorCode,
@@ -69,6 +79,11 @@ const BY_CODE: Record<
   INSUFFICIENT_BALANCE: InsufficientBalanceError,
   EXPIRED: ExpiredError,
   SCHEMA_MISMATCH: SchemaMismatchError,
+  SIGNATURE_REQUIRED: SignatureRequiredError,
+  BAD_SIGNATURE: BadSignatureError,
+  KEY_NOT_BOUND: KeyNotBoundError,
+  REPLAYED: ReplayedError,
+  SIGNING_NOT_CONFIGURED: SigningNotConfiguredError,
 };
 
 /** The typed error for a chaincode code. */

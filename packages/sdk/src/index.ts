@@ -60,4 +60,23 @@ export {
   LedgerEvent,
   CHANGE_EVENT,
 } from './events';
+export { BindingsApi, Binding, BindingRequest } from './bindings';
+export { SignedConnection } from './signedconnection';
+export {
+  WriteSigner,
+  TypedField,
+  EnterpriseSigning,
+  signWrite,
+  domainOf,
+  parseSigningSettings,
+} from './signer';
+export {
+  createKeystore,
+  writeKeystore,
+  openKeystore,
+  keystoreAddress,
+  protectKeystore,
+  newSigningKey,
+  KeystoreOptions,
+} from './keystore';
 export { sha256OfBuffer, sha256OfFile, sha256OfStream, isSha256 } from './hash';

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { type PeerOrg, usePeerOrgs } from '@swledger/protocol/orgs';
 import type { ConnectionOptions, Transport } from './connection';
 import { LedgerError } from './errors';
+import type { EnterpriseSigning } from './signer';
 
 /** A Fabric common connection profile (the subset swledger writes). */
 export interface ConnectionProfile {
@@ -94,6 +95,8 @@ export interface ProfileOptions {
    * organisations). Default: the standard four of a swledger network.
    */
   readonly organizations?: readonly PeerOrg[];
+  /** An enterprise's signer: every enterprise write is signed with it (see {@link ConnectionOptions.enterpriseSigning}). */
+  readonly enterpriseSigning?: EnterpriseSigning;
 }
 
 /** Wallet labels of the in-memory wallet {@link profileConnectionOptions} builds. */
@@ -265,6 +268,7 @@ export async function pemConnectionOptions(opts: PemProfileOptions): Promise<Con
     commitTimeoutSeconds: opts.commitTimeoutSeconds,
     commitScope: opts.commitScope,
     transport: opts.transport,
+    ...(opts.enterpriseSigning === undefined ? {} : { enterpriseSigning: opts.enterpriseSigning }),
   };
 }
 

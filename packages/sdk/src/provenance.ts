@@ -28,6 +28,8 @@ import {
   type SignedTransaction,
 } from './envelope';
 import { compositeKey, replay, type PriorState } from './replay';
+import { bindingRule, checkBinding } from '@swledger/protocol/binding';
+import { SIGNING_CONFIG_KEY } from '@swledger/protocol/signing';
 
 /** Outcome of a provenance check. */
 export type ProvenanceResult = 'VALID' | 'INVALID' | 'ERROR';
@@ -121,6 +123,31 @@ export class ProvenanceApi {
     const checks: TransactionCheck[] = [];
     for (const txId of txIds) checks.push(await this.check(txId, histories));
     return summarise(checks, `${type} ${docId}`);
+  }
+
+  /**
+   * Checks every transaction that wrote the binding of an enterprise key:
+   * requested with the key's signature, confirmed by a clerk of its bank,
+   * endorsed as its rule needs. Never throws for a ledger answer.
+   */
+  async checkBinding(address: string): Promise<ProvenanceCheck> {
+    const key = compositeKey('binding', [address.toLowerCase()]);
+    let histories: Histories;
+    try {
+      const answer = await this.connection.evaluate('provenance', 'keys', [JSON.stringify([key])], {
+        peerMsp: this.connection.mspId,
+      });
+      histories = new Histories(this.connection, JSON.parse(answer) as KeyHistories);
+    } catch (err) {
+      return {
+        result: 'ERROR',
+        reason: `the binding's history could not be read: ${message(err)}`,
+        transactions: [],
+      };
+    }
+    const checks: TransactionCheck[] = [];
+    for (const txId of histories.transactionIds()) checks.push(await this.check(txId, histories));
+    return summarise(checks, `the binding of key ${address}`);
   }
 
   /**
@@ -525,6 +552,7 @@ async function unmetRule(tx: SignedTransaction, prior: PriorState): Promise<stri
 async function ruleOf(key: string, prior: PriorState): Promise<EndorsementRule> {
   const majority = endorsementRule([]);
   const before = await prior.get(key);
+  if (before !== undefined && key === SIGNING_CONFIG_KEY) return writeOnceRule();
   if (before === undefined || !key.startsWith(SEP)) return majority;
   const [family, ...parts] = key.slice(1, -1).split(SEP);
   switch (family) {
@@ -544,6 +572,10 @@ async function ruleOf(key: string, prior: PriorState): Promise<EndorsementRule> 
       const guarantee = await recordBefore(DocType.GUARANTEE, parts[0] ?? '', prior);
       return guarantee === undefined ? majority : stateRule(guarantee);
     }
+    case 'binding':
+      return bindingRule(decode(before, key, checkBinding));
+    case 'nonce':
+      return writeOnceRule();
     default:
       return majority;
   }

@@ -143,7 +143,7 @@ class ReplayStub {
   }
 
   getChannelID(): string {
-    return '';
+    return this.tx.channel;
   }
 
   getCreator(): { mspid: string; idBytes: Uint8Array } {

@@ -3,7 +3,7 @@ import { DocumentsApi, DocumentSource, fingerprint } from './documents';
 import { NotFoundError, LedgerError } from './errors';
 import type { LedgerConnection } from './connection';
 import { isSha256 } from './hash';
-import { ProvenanceApi, type TransactionCheck } from './provenance';
+import { ProvenanceApi, type ProvenanceCheck, type TransactionCheck } from './provenance';
 import { FullView, HistoryEntry, RecordView } from './types';
 
 export { USABLE_STATUSES };
@@ -32,6 +32,10 @@ export interface Verification {
     readonly transactionId?: string;
     /** Block of the registering transaction, read from the ledger (qscc), not from the chaincode's answer. */
     readonly blockNumber?: string;
+    /** Address of the enterprise key that signed the registration (absent: registered unsigned). */
+    readonly signer?: string;
+    /** The bank that confirmed the signing key's binding to the enterprise. */
+    readonly confirmedBy?: string;
   };
   /**
    * Every version of the record checked against the signed transactions on
@@ -95,17 +99,26 @@ export class VerifyApi {
           reason: `status ${record.status} is not usable for a ${record.type} (usable: ${(USABLE_STATUSES as Record<string, readonly string[]>)[record.type]?.join(', ') ?? 'none'})`,
         };
     const enterprise = record.owner === undefined ? '' : ` for enterprise ${record.owner}`;
+    const signed =
+      record.signer === undefined
+        ? ', unsigned'
+        : `, signed by key ${record.signer.address} (bound to it, confirmed by ${record.signer.bankMsp})`;
+    const signer =
+      record.signer === undefined
+        ? {}
+        : { signer: record.signer.address, confirmedBy: record.signer.bankMsp };
     let issuer: Verification['issuer'];
     try {
       const block = await this.connection.blockNumberOf(record.txId);
       issuer = {
         result: 'VALID',
-        reason: `registered by ${record.issuerMsp}${enterprise} in transaction ${record.txId} (block ${block})`,
+        reason: `registered by ${record.issuerMsp}${enterprise}${signed} in transaction ${record.txId} (block ${block})`,
         msp: record.issuerMsp,
         owner: record.owner,
         id: record.access === 'full' ? record.issuerId : undefined,
         transactionId: record.txId,
         blockNumber: block.toString(),
+        ...signer,
       };
     } catch (err) {
       issuer = {
@@ -119,7 +132,12 @@ export class VerifyApi {
     const provenance: Verification['provenance'] =
       options.provenance === false
         ? { result: 'SKIPPED', reason: 'provenance was not asked for' }
-        : await this.provenanceApi.checkRecord(record.type, record.docId);
+        : withBinding(
+            await this.provenanceApi.checkRecord(record.type, record.docId),
+            record.signer === undefined
+              ? undefined
+              : await this.provenanceApi.checkBinding(record.signer.address),
+          );
     const checks = [integrity.result, status.result, issuer.result, provenance.result];
     const verdict: CheckResult = checks.includes('INVALID')
       ? 'INVALID'
@@ -129,6 +147,24 @@ export class VerifyApi {
     const history = record.access === 'full' ? (record as FullView).history : undefined;
     return { sha256, verdict, integrity, status, issuer, provenance, record, history };
   }
+}
+
+/**
+ * The record's provenance and, for a signed record, its signing key's
+ * binding: INVALID or ERROR when either is, the binding's transactions
+ * listed after the record's.
+ */
+function withBinding(
+  record: ProvenanceCheck,
+  binding: ProvenanceCheck | undefined,
+): ProvenanceCheck {
+  if (binding === undefined) return record;
+  const transactions = [...record.transactions, ...binding.transactions];
+  for (const worst of ['INVALID', 'ERROR'] as const) {
+    if (record.result === worst) return { ...record, transactions };
+    if (binding.result === worst) return { ...binding, transactions };
+  }
+  return { result: 'VALID', reason: `${record.reason}; ${binding.reason}`, transactions };
 }
 
 /** The answer when integrity did not pass: the other checks are skipped. */

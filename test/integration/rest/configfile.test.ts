@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { ChildProcess, spawn } from 'node:child_process';
 import {
+  chmodSync,
+  copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -14,7 +16,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { SWL_MAIN } from '@swledger/rest/process';
 import { ALPHA, declaration, newFile, uniqueId } from '../fixtures';
-import { clientAs, CliRun, runSwl, TEST_NETWORK } from '../harness';
+import { enterpriseKeyFiles } from '@swledger/devnet/enterprisekeys';
+import { clientAs, CliRun, runSwl, TEST_NETWORK, testLayout } from '../harness';
 import { tempDir } from './harness';
 
 /** A JSON request over HTTPS trusting only `ca`. */
@@ -138,7 +141,16 @@ describe('REST service and CLI from a config file only (swl serve --config, --co
     );
     expect(created.stderr).to.equal('');
     token = (JSON.parse(created.stdout) as { token: string }).token;
-    service = await serve('../enterprise/rest.yaml', cwd, env);
+    // Enterprise Alpha runs this service itself, so its own keystore signs its writes.
+    const files = enterpriseKeyFiles(testLayout(), 'alpha');
+    mkdirSync(join(org, 'keys'), { mode: 0o700 });
+    copyFileSync(files.keystore, join(org, 'keys', 'alpha.json'));
+    chmodSync(join(org, 'keys', 'alpha.json'), 0o600);
+    service = await serve('../enterprise/rest.yaml', cwd, {
+      ...env,
+      SWL_ENTERPRISE_KEYS: join(org, 'keys'),
+      SWL_KEYSTORE_PASSPHRASE: readFileSync(files.passphrase, 'utf8').trim(),
+    });
   });
 
   after(async () => {

@@ -4,6 +4,7 @@ import { enrollUser } from '@swledger/sdk/ca';
 import { clientAs, TEST_NETWORK, testLayout } from '../harness';
 import { ALPHA, declaration, invoice, newFile, uniqueId } from '../fixtures';
 import { connectLocal, localCaOptions } from '@swledger/devnet/client';
+import { localEnterpriseSigner } from '@swledger/devnet/enterprisekeys';
 
 describe('SDK: queries against a chosen peer, user enrolment, reconnect', function () {
   this.timeout(120_000);
@@ -73,14 +74,19 @@ describe('SDK: queries against a chosen peer, user enrolment, reconnect', functi
     ]);
   });
 
-  it('enrols a new enterprise user with role and entity attributes that the chaincode honours', async () => {
+  it('enrols a new enterprise user with role and entity attributes that the chaincode honours (signing with its enterprise key)', async () => {
     const name = uniqueId('ops').toLowerCase().slice(0, 30);
     const label = await enrollUser(localCaOptions(TEST_NETWORK, 'enterprise'), {
       name,
       role: 'enterprise',
       entity: ALPHA,
     });
-    const user = await connectLocal({ as: label, network: TEST_NETWORK });
+    const signer = await localEnterpriseSigner(testLayout(), 'alpha');
+    const user = await connectLocal({
+      as: label,
+      network: TEST_NETWORK,
+      enterpriseSigning: signer === undefined ? undefined : { signer, entity: ALPHA },
+    });
     try {
       const inv = invoice(ALPHA);
 

@@ -3,7 +3,9 @@ import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfileError, ProfileOptions, SwlClient } from '@swledger/sdk';
-import { CliRun, clientAs, runSwl, TEST_NETWORK } from '../harness';
+import { localEnterpriseSigner } from '@swledger/devnet/enterprisekeys';
+import { type WriteSigner } from '@swledger/sdk/signer';
+import { CliRun, clientAs, runSwl, TEST_NETWORK, testLayout } from '../harness';
 import { ALPHA, invoice, newFile } from '../fixtures';
 
 /** The built CLI as a subprocess; the network is named by each call's -n. */
@@ -27,6 +29,8 @@ describe('SDK: connect with an exported connection profile and identity files on
   /** The fresh copy of `<out>/enterprise`, all the client gets. */
   let org: string;
   let savedHome: string | undefined;
+  /** Alpha's own key (its keystore, opened before the network directory is hidden). */
+  let signer: WriteSigner | undefined;
 
   const alpha = (): ProfileOptions => ({
     profile: join(org, 'connection-enterprise.json'),
@@ -35,9 +39,11 @@ describe('SDK: connect with an exported connection profile and identity files on
     tlsClientCertificate: join(org, 'tls', 'client.crt'),
     tlsClientKey: join(org, 'tls', 'client.key'),
     commitScope: 'network',
+    ...(signer === undefined ? {} : { enterpriseSigning: { signer, entity: ALPHA } }),
   });
 
   before(async () => {
+    signer = await localEnterpriseSigner(testLayout(), 'alpha');
     tmp = mkdtempSync(join(tmpdir(), 'swl-profile-'));
     const exported = await swl(
       'network',

@@ -5,7 +5,20 @@
 import { expect } from 'chai';
 import { ProvenanceApi } from '@swledger/sdk/provenance';
 import { OWNER, hashOf, inputFor } from '../chaincode/fixtures';
-import { keyOf, makeIdentity, TestNetwork, type Identity } from './provenance-fixtures';
+import { Wallet } from 'ethers';
+import { signingDomain } from '@swledger/protocol/signing';
+import { signWrite, type WriteSigner } from '@swledger/sdk/signer';
+import { TEST_CHAIN_ID } from '../chaincode/contract/memory-stub';
+import {
+  FIXTURE_CHANNEL,
+  keyOf,
+  makeIdentity,
+  TestNetwork,
+  type Identity,
+} from './provenance-fixtures';
+
+/** A test key, seen as the SDK sees any signer. */
+type Key = WriteSigner & { readonly address: string };
 
 const enterprise = makeIdentity('EnterpriseMSP', 'ent1', {
   'swl.role': 'enterprise',
@@ -192,5 +205,94 @@ describe('sdk/provenance: what a dishonest majority cannot pass off', () => {
     expect(check.transactions[0]?.reason).to.equal(
       "the creator's certificate was not issued by the CA of EnterpriseMSP in the channel configuration",
     );
+  });
+
+  it('finds an unsigned enterprise registration INVALID on a signing network (a majority skipping the signature check)', async () => {
+    // The majority's modified chaincode endorses the request as if signatures were optional.
+    const skipping = new TestNetwork('optional');
+    const forged = await skipping.endorse(
+      enterprise,
+      'document:register',
+      register(inputFor('CUSTOMS_DECLARATION', 'DEC-9', hashOf('9'))),
+      MAJORITY,
+    );
+    const network = new TestNetwork('required');
+    network.commit(forged);
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord(
+      'CUSTOMS_DECLARATION',
+      'DEC-9',
+    );
+
+    expect(check.result).to.equal('INVALID');
+    expect(JSON.stringify(check)).to.include('SIGNATURE_REQUIRED');
+  });
+
+  it("finds a registration claiming an enterprise key's signature it does not carry INVALID", async () => {
+    const skipping = new TestNetwork('optional');
+    const honest = await skipping.endorse(
+      enterprise,
+      'document:register',
+      register(inputFor('CONTRACT', 'CON-9', hashOf('8'))),
+      MAJORITY,
+    );
+    const signer = { address: `0x${'ab'.repeat(20)}`, bankMsp: 'BankAMSP' };
+    const forged = {
+      ...honest,
+      writes: honest.writes.map((w) => {
+        if (w.value === undefined || !w.key.startsWith(keyOf('doc'))) return w;
+        const facts = JSON.parse(Buffer.from(w.value).toString('utf8')) as Record<string, unknown>;
+        return { key: w.key, value: Buffer.from(JSON.stringify({ ...facts, signer })) };
+      }),
+    };
+    const network = new TestNetwork('optional');
+    network.commit(forged);
+
+    const check = await new ProvenanceApi(network.ledger).checkRecord('CONTRACT', 'CON-9');
+
+    expect(check.result).to.equal('INVALID');
+  });
+
+  it('finds a binding a majority wrote CONFIRMED without its bank INVALID, while an honest one is VALID', async () => {
+    const network = new TestNetwork('required');
+    const domain = signingDomain(TEST_CHAIN_ID, FIXTURE_CHANNEL, 'swledger');
+    const bind = async (key: Key) => {
+      const request = JSON.stringify({
+        address: key.address.toLowerCase(),
+        uscc: OWNER,
+        bankMsp: 'BankAMSP',
+      });
+      const auth = await signWrite(key, domain, 'binding:request', [request], OWNER);
+      return network.endorse(enterprise, 'binding:request', [request, auth], MAJORITY);
+    };
+    const honestKey: Key = Wallet.createRandom();
+    network.commit(await bind(honestKey));
+    await network.submit(clerkA, 'binding:confirm', [honestKey.address.toLowerCase()], ALL);
+    const forgedKey: Key = Wallet.createRandom();
+    const requested = await bind(forgedKey);
+    const forged = {
+      ...requested,
+      writes: requested.writes.map((w) => {
+        if (w.value === undefined || !w.key.startsWith(keyOf('binding'))) return w;
+        const binding = JSON.parse(Buffer.from(w.value).toString('utf8')) as Record<
+          string,
+          unknown
+        >;
+        return {
+          key: w.key,
+          value: Buffer.from(
+            JSON.stringify({ ...binding, status: 'CONFIRMED', confirmedBy: binding.requestedBy }),
+          ),
+        };
+      }),
+    };
+    network.commit(forged);
+
+    const provenance = new ProvenanceApi(network.ledger);
+    const honest = await provenance.checkBinding(honestKey.address);
+    const check = await provenance.checkBinding(forgedKey.address);
+
+    expect(honest.result, honest.reason).to.equal('VALID');
+    expect(check.result).to.equal('INVALID');
   });
 });

@@ -23,10 +23,17 @@ import { contracts } from '@swledger/chaincode';
 import { type Actor } from '@swledger/protocol/actor';
 import { decodeTransaction } from '@swledger/sdk/envelope';
 import { type ProvenanceLedger } from '@swledger/sdk/provenance';
-import { MemoryStub } from '../chaincode/contract/memory-stub';
+import { SIGNED_WRITES, SIGNING_CONFIG_KEY, type SigningMode } from '@swledger/protocol/signing';
+import { MemoryStub, signingSettings } from '../chaincode/contract/memory-stub';
 
 /** Name of the chaincode (and its namespace) on the test ledger. */
 export const CHAINCODE = 'swledger';
+
+/** The channel every fixture envelope names. */
+export const FIXTURE_CHANNEL = 'swl';
+
+/** The transaction id the network's creation (the signing settings) is attributed to. */
+export const GENESIS_TX = 'genesis';
 
 /** A signing identity: MSP, certificate and private key. */
 export interface Identity {
@@ -256,7 +263,7 @@ export function buildEnvelope(spec: TxSpec): Uint8Array {
     header: {
       channel_header: common.ChannelHeader.encode({
         type: common.HeaderType.ENDORSER_TRANSACTION,
-        channel_id: 'swl',
+        channel_id: FIXTURE_CHANNEL,
         tx_id: spec.txId,
         timestamp: { seconds: Math.floor(spec.millis / 1000), nanos: (spec.millis % 1000) * 1e6 },
       }).finish(),
@@ -300,6 +307,19 @@ export class FakeLedger implements ProvenanceLedger {
   private readonly histories = new Map<string, KeyVersion[]>();
   private readonly versions = new Map<string, { block: number; tx: number }>();
   private readonly failures = new Map<LedgerCall, number>();
+
+  /** The ledger as the network's creation left it: its signing settings (`optional` by default, so tests may write unsigned). */
+  constructor(signing: SigningMode = 'optional') {
+    this.histories.set(SIGNING_CONFIG_KEY, [
+      {
+        txId: GENESIS_TX,
+        timestamp: '2026-01-01T00:00:00.000Z',
+        isDelete: false,
+        value: Buffer.from(signingSettings(signing)).toString('base64'),
+      },
+    ]);
+    this.versions.set(SIGNING_CONFIG_KEY, { block: 0, tx: 0 });
+  }
 
   /** Makes the next `times` calls of `call` fail. */
   failNext(call: LedgerCall, times = 1): void {
@@ -407,12 +427,20 @@ class EndorsingStub extends MemoryStub {
   reads = new Map<string, SpecRead>();
   ranges: SpecRange[] = [];
 
-  constructor(private readonly ledger: FakeLedger) {
-    super();
+  constructor(
+    private readonly ledger: FakeLedger,
+    signing: SigningMode,
+  ) {
+    super(Date.now(), signing);
   }
 
   override getTxID(): string {
     return this.txId;
+  }
+
+  /** The channel of the envelopes this network builds (part of an enterprise signature's domain). */
+  override getChannelID(): string {
+    return FIXTURE_CHANNEL;
   }
 
   override async getState(key: string): Promise<Uint8Array> {
@@ -451,8 +479,15 @@ const CONTRACTS = new Map(
  * peers would run it, and the identities of every organisation.
  */
 export class TestNetwork {
-  readonly ledger = new FakeLedger();
-  private readonly stub = new EndorsingStub(this.ledger);
+  readonly ledger: FakeLedger;
+  private readonly stub: EndorsingStub;
+
+  /** @param signing the ledger's enterprise-signature mode (`optional`: tests may write unsigned) */
+  constructor(signing: SigningMode = 'optional') {
+    this.ledger = new FakeLedger(signing);
+    this.stub = new EndorsingStub(this.ledger, signing);
+  }
+
   private count = 0;
   private millis = Date.now() - 60_000;
 
@@ -475,6 +510,10 @@ export class TestNetwork {
     const contract = CONTRACTS.get(namespace);
     const method = (contract as unknown as Record<string, Method | undefined> | undefined)?.[name];
     if (contract === undefined || method === undefined) throw new Error(`no ${fn}`);
+    // As the SDK does: an enterprise write without its authorisation argument goes unsigned.
+    const full = [...args];
+    while (SIGNED_WRITES.includes(fn) && full.length < method.length - 1) full.push('');
+    args = full;
     this.stub.txId = txId;
     this.stub.setTxTime(this.millis);
     this.stub.reads = new Map();

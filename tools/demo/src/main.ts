@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AlreadyFinancedError, FullView } from '@swledger/sdk';
+import { AlreadyFinancedError, FullView, newSigningKey } from '@swledger/sdk';
 import { connectLocal } from '@swledger/devnet/client';
 
 const ALPHA = '91310000MA1K4A7B2X';
@@ -41,8 +41,14 @@ async function main(): Promise<void> {
     return path;
   };
   const connect = (as: string) => connectLocal({ as, network });
+  // Enterprise Alpha's own key for this story: made here, never sent anywhere.
+  const alphaKey = newSigningKey();
   const [alpha, officer, bankA, bankB, verifier] = await Promise.all([
-    connect('enterprise:alpha'),
+    connectLocal({
+      as: 'enterprise:alpha',
+      network,
+      enterpriseSigning: { signer: alphaKey, entity: ALPHA },
+    }),
     connect('customs:officer1'),
     connect('banka:clerk1'),
     connect('bankb:clerk1'),
@@ -69,9 +75,18 @@ async function main(): Promise<void> {
       `<declaration id="${ids.exportDecl}" direction="EXPORT" office="2200" value="480000.00" currency="USD"/>\n`,
     );
 
+    say('Enterprise Alpha', `asks Bank A to bind its new key ${alphaKey.address.toLowerCase()}`);
+    await alpha.bindings.request(alphaKey, ALPHA, 'BankAMSP');
+    detail("the request carries the key's own EIP-712 signature; status REQUESTED");
+    say('Bank A', 'authenticates Enterprise Alpha at the counter and confirms the binding');
+    const binding = await bankA.bindings.confirm(alphaKey.address);
+    detail(
+      `${binding.address} is ${binding.status} for ${binding.uscc}, confirmed by ${binding.bankMsp}: from now on every write Alpha makes is signed with it`,
+    );
+
     say(
       'Enterprise Alpha',
-      `registers contract ${ids.contract}, invoice ${ids.invoice} and export declaration ${ids.exportDecl}`,
+      `registers contract ${ids.contract}, invoice ${ids.invoice} and export declaration ${ids.exportDecl} (each signed with its key)`,
     );
     await alpha.documents.register(
       {
@@ -121,7 +136,7 @@ async function main(): Promise<void> {
     say('Bank A', `verifies invoice ${ids.invoice} and finances all of it (USD 480,000.00)`);
     const check = await bankA.verifier.verify({ path: invoicePdf });
     detail(
-      `verification: ${check.verdict} (issuer ${check.issuer.msp}, block ${check.issuer.blockNumber})`,
+      `verification: ${check.verdict} (issuer ${check.issuer.msp} for ${check.issuer.owner ?? ''}, key ${check.issuer.signer ?? 'none'} confirmed by ${check.issuer.confirmedBy ?? 'nobody'}, block ${check.issuer.blockNumber})`,
     );
     const financed = await bankA.invoices.finance(ids.invoice, `BA-${run}`, '480000.00');
     detail(`invoice financed; tx ${financed.transactionId.slice(0, 16)}…`);

@@ -17,6 +17,7 @@ import * as valid from '@swledger/protocol/validate';
 import { fullView, publicView, statusAt, type FullView } from '@swledger/protocol/view';
 import { respond, SwlContract, txOf } from './base';
 import { actorOf } from './identity';
+import { requireEnterpriseSignature, requireNoAuth } from './signature';
 import { Store } from './store';
 
 /** Largest page `listByOwner` returns; larger requests are capped. */
@@ -32,13 +33,25 @@ export class DocumentContract extends SwlContract {
     super('document');
   }
 
-  /** Registers one document for the caller's own entity; returns its full view. */
+  /**
+   * Registers one document for the caller's own entity; returns its full
+   * view. `authJson` is the enterprise's EIP-712 signature (signature.ts).
+   */
   @Transaction()
   @Returns('string')
-  public async register(ctx: Context, documentJson: string): Promise<string> {
+  public async register(ctx: Context, documentJson: string, authJson: string): Promise<string> {
     const tx = txOf(ctx);
     const store = new Store(ctx.stub);
-    const record = newRecord(valid.parseJson(documentJson, 'document'), actorOf(ctx), tx);
+    const actor = actorOf(ctx);
+    const input = valid.parseJson(documentJson, 'document');
+    const unsigned = newRecord(input, actor, tx);
+    const signer = await requireEnterpriseSignature(ctx, store, tx, {
+      fn: 'document:register',
+      args: [documentJson],
+      owner: unsigned.facts.owner,
+      auth: authJson,
+    });
+    const record = signer === undefined ? unsigned : newRecord(input, actor, tx, signer);
 
     await store.requireNew(record);
     await store.create(record);
@@ -46,13 +59,26 @@ export class DocumentContract extends SwlContract {
     return respond(fullView(record, tx.time));
   }
 
-  /** Registers up to 500 documents, all or nothing, in one transaction and one event. */
+  /** Registers up to 500 documents, all or nothing, in one transaction and one event; one signature covers the batch. */
   @Transaction()
   @Returns('string')
-  public async registerBatch(ctx: Context, documentsJson: string): Promise<string> {
+  public async registerBatch(
+    ctx: Context,
+    documentsJson: string,
+    authJson: string,
+  ): Promise<string> {
     const tx = txOf(ctx);
     const store = new Store(ctx.stub);
-    const records = newRecords(valid.parseJson(documentsJson, 'documents'), actorOf(ctx), tx);
+    const actor = actorOf(ctx);
+    const input = valid.parseJson(documentsJson, 'documents');
+    const unsigned = newRecords(input, actor, tx);
+    const signer = await requireEnterpriseSignature(ctx, store, tx, {
+      fn: 'document:registerBatch',
+      args: [documentsJson],
+      owner: unsigned[0]?.facts.owner ?? '',
+      auth: authJson,
+    });
+    const records = signer === undefined ? unsigned : newRecords(input, actor, tx, signer);
 
     for (const [index, record] of records.entries()) {
       await atEntryAsync(index, () => store.requireNew(record));
@@ -75,7 +101,11 @@ export class DocumentContract extends SwlContract {
     });
   }
 
-  /** Moves a declaration, contract or invoice; `argsJson` is `{}` or empty unless the action takes arguments. */
+  /**
+   * Moves a declaration, contract or invoice; `argsJson` is `{}` or empty
+   * unless the action takes arguments. An enterprise's move carries its
+   * EIP-712 signature in `authJson`; anyone else's leaves it empty.
+   */
   @Transaction()
   @Returns('string')
   public async transition(
@@ -84,6 +114,7 @@ export class DocumentContract extends SwlContract {
     docId: string,
     action: string,
     argsJson: string,
+    authJson: string,
   ): Promise<string> {
     const tx = txOf(ctx);
     const actor = actorOf(ctx);
@@ -92,7 +123,16 @@ export class DocumentContract extends SwlContract {
     const args = argsJson === '' ? {} : valid.parseJson(argsJson, 'args');
     const record = await store.loadRecord(docType, valid.docId(docId));
 
-    const next = await nextState(store, record, valid.text(action, 'action'), args, actor, tx);
+    const moved = await nextState(store, record, valid.text(action, 'action'), args, actor, tx);
+    const signer = isEnterprise(actor)
+      ? await requireEnterpriseSignature(ctx, store, tx, {
+          fn: 'document:transition',
+          args: [type, docId, action, argsJson],
+          owner: record.facts.owner,
+          auth: authJson,
+        })
+      : requireNoAuth(authJson);
+    const next = signer === undefined ? moved : { ...moved, signedBy: signer.address };
     await store.saveState(record, next);
     store.emit([changeOf(record.facts, record.state, next, action)]);
     return respond(fullView({ facts: record.facts, state: next }, tx.time));

@@ -15,9 +15,16 @@ import {
   writeOnceRule,
   type EndorsementRule,
 } from '@swledger/protocol/policy';
+import { bindingRule, checkBinding, type Binding } from '@swledger/protocol/binding';
 import { type DocRecord, type DocType, type Facts, type State } from '@swledger/protocol/record';
+import {
+  parseSigningConfig,
+  SIGNING_CONFIG_KEY,
+  type SigningConfig,
+} from '@swledger/protocol/signing';
 import { decode, encode, SCHEMA_VERSION } from '@swledger/protocol/serialize';
 import {
+  asStored,
   checkDraw,
   checkFacts,
   checkFinancing,
@@ -47,6 +54,10 @@ export const KeyType = Object.freeze({
   DRAW: 'draw',
   /** `anchor~chainId~contract~index`: a public anchor as recorded on the ledger; write-once like the facts. */
   ANCHOR: 'anchor',
+  /** `binding~address`: a key's binding to an enterprise, key-level policy with its bank. */
+  BINDING: 'binding',
+  /** `nonce~address~nonce`: a used signature nonce; write-once like the facts. */
+  NONCE: 'nonce',
 } as const);
 
 /** One page of an owner listing. */
@@ -294,6 +305,79 @@ export class Store {
   /** Emits the transaction's one event for a recorded anchor. */
   emitAnchor(record: AnchorRecord): void {
     this.stub.setEvent(ANCHOR_EVENT_NAME, encode(record));
+  }
+
+  /** The binding of a key address (lowercase), or undefined. */
+  async findBinding(address: string): Promise<Binding | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.BINDING, address));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `binding of ${address}`, (value) =>
+          asStored('stored binding', () => checkBinding(value)),
+        );
+  }
+
+  /**
+   * Loads a binding.
+   *
+   * @throws SwlError NOT_FOUND
+   */
+  async loadBinding(address: string): Promise<Binding> {
+    return (
+      (await this.findBinding(address)) ?? fail(ErrorCode.NOT_FOUND, `no binding of key ${address}`)
+    );
+  }
+
+  /** Writes a new binding with its key-level policy (a majority with its bank). */
+  async createBinding(binding: Binding): Promise<void> {
+    await this.createKey(
+      this.key(KeyType.BINDING, binding.address),
+      encode(binding),
+      encodeRule(bindingRule(binding)),
+    );
+  }
+
+  /** Writes a binding's new version; its bank, and so its policy, never changes. */
+  async saveBinding(binding: Binding): Promise<void> {
+    await this.stub.putState(this.key(KeyType.BINDING, binding.address), encode(binding));
+  }
+
+  /**
+   * Spends a signature nonce of `signer`: a write-once key, so no majority
+   * can ever clear it for a second use.
+   *
+   * @throws SwlError REPLAYED when the nonce was used before
+   */
+  async spendNonce(signer: string, nonce: string, txId: string): Promise<void> {
+    const key = this.key(KeyType.NONCE, signer, nonce);
+    const used = await this.stub.getState(key);
+    if (used.length > 0) {
+      fail(ErrorCode.REPLAYED, `nonce ${nonce} of key ${signer} was used before`);
+    }
+    await this.createKey(
+      key,
+      encode({ schemaVersion: SCHEMA_VERSION, txId }),
+      encodeRule(writeOnceRule()),
+    );
+  }
+
+  /** The ledger's signing settings, or undefined when never configured. */
+  async findSigningConfig(): Promise<SigningConfig | undefined> {
+    const bytes = await this.stub.getState(SIGNING_CONFIG_KEY);
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, 'signing settings', (value) =>
+          asStored('stored signing settings', () => parseSigningConfig(value)),
+        );
+  }
+
+  /** Writes the signing settings; on creation with a write-once policy (every organisation). */
+  async saveSigningConfig(config: SigningConfig, created: boolean): Promise<void> {
+    if (created) {
+      await this.createKey(SIGNING_CONFIG_KEY, encode(config), encodeRule(writeOnceRule()));
+    } else {
+      await this.stub.putState(SIGNING_CONFIG_KEY, encode(config));
+    }
   }
 
   /** Emits the transaction's one event listing every change it made. */

@@ -1,9 +1,12 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { mayWrite } from '@swledger/protocol/actor';
+import { isBankClerk, isCustomsOfficer, mayWrite } from '@swledger/protocol/actor';
+import { nextSigningConfig, parseSigningConfig } from '@swledger/protocol/signing';
+import { parseJson } from '@swledger/protocol/validate';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
 import { decode, encode, SCHEMA_VERSION } from '@swledger/protocol/serialize';
 import { respond, SwlContract, txOf } from './base';
 import { actorOf } from './identity';
+import { Store } from './store';
 
 /** Key written by `noop`: one key, so the baseline measures one write per transaction. */
 export const NOOP_KEY = 'swl~noop';
@@ -60,6 +63,38 @@ export class SystemContract extends SwlContract {
     const written: NoopRecord = { tag, txId: tx.id, txTime: tx.time };
     await ctx.stub.putState(NOOP_KEY, encode({ schemaVersion: SCHEMA_VERSION, ...written }));
     return respond(written);
+  }
+
+  /**
+   * Sets the ledger's enterprise-signature settings `{mode, chainId,
+   * chaincode}`: once at network creation, later only from `optional` to
+   * `required` (the key's write-once policy needs every organisation).
+   * A customs officer or a bank clerk calls it; never an enterprise.
+   *
+   * @throws SwlError FORBIDDEN, INVALID_ARGUMENT, INVALID_TRANSITION
+   */
+  @Transaction()
+  @Returns('string')
+  public async configureSigning(ctx: Context, settingsJson: string): Promise<string> {
+    const actor = actorOf(ctx);
+    if (!isCustomsOfficer(actor) && !isBankClerk(actor)) {
+      fail(ErrorCode.FORBIDDEN, 'only a customs officer or a bank clerk configures signing');
+    }
+    const store = new Store(ctx.stub);
+    const wanted = parseSigningConfig(parseJson(settingsJson, 'signing'));
+    const current = await store.findSigningConfig();
+    const next = nextSigningConfig(current, wanted);
+
+    await store.saveSigningConfig(next, current === undefined);
+    return respond(next);
+  }
+
+  /** The ledger's signing settings (empty string when never configured). */
+  @Transaction(false)
+  @Returns('string')
+  public async signing(ctx: Context): Promise<string> {
+    const config = await new Store(ctx.stub).findSigningConfig();
+    return config === undefined ? '' : respond(config);
   }
 
   /**

@@ -30,7 +30,7 @@ function key(stub: MemoryStub, type: string, ...attributes: string[]): string {
 
 async function registered(stub: MemoryStub, ...inputs: Record<string, unknown>[]): Promise<void> {
   for (const input of inputs) {
-    await submit(stub, contract, actors.owner, (ctx) => contract.register(ctx, json(input)));
+    await submit(stub, contract, actors.owner, (ctx) => contract.register(ctx, json(input), ''));
   }
 }
 
@@ -44,7 +44,7 @@ describe('contract/document', () => {
   describe('register', () => {
     it('writes facts, state, hash and owner keys and returns the full view', async () => {
       const view = await submit(stub, contract, actors.owner, (ctx) =>
-        contract.register(ctx, json(declaration)),
+        contract.register(ctx, json(declaration), ''),
       );
 
       expect(view).to.deep.include({
@@ -94,7 +94,7 @@ describe('contract/document', () => {
     it('emits one sorted-key event naming the new record', async () => {
       const ctx = stub.contextFor(actors.owner);
 
-      await contract.register(ctx, json(declaration));
+      await contract.register(ctx, json(declaration), '');
 
       const { name, payload } = stub.event();
       expect(name).to.equal('swl.changes');
@@ -126,7 +126,7 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.owner,
-        (ctx) => contract.register(ctx, json(copy)),
+        (ctx) => contract.register(ctx, json(copy), ''),
         ErrorCode.DUPLICATE_HASH,
       );
 
@@ -142,7 +142,7 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.owner,
-        (ctx) => contract.register(ctx, json(again)),
+        (ctx) => contract.register(ctx, json(again), ''),
         ErrorCode.ALREADY_EXISTS,
       );
     });
@@ -158,14 +158,14 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.owner,
-        (ctx) => contract.register(ctx, json(theirs)),
+        (ctx) => contract.register(ctx, json(theirs), ''),
         ErrorCode.FORBIDDEN,
       );
       await refused(
         stub,
         contract,
         actors.officer,
-        (ctx) => contract.register(ctx, json(declaration)),
+        (ctx) => contract.register(ctx, json(declaration), ''),
         ErrorCode.FORBIDDEN,
       );
     });
@@ -175,14 +175,15 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.owner,
-        (ctx) => contract.register(ctx, '{'),
+        (ctx) => contract.register(ctx, '{', ''),
         ErrorCode.INVALID_ARGUMENT,
       );
       await refused(
         stub,
         contract,
         actors.owner,
-        (ctx) => contract.register(ctx, json(declaration).replace('{', '{"__proto__":{"x":1},')),
+        (ctx) =>
+          contract.register(ctx, json(declaration).replace('{', '{"__proto__":{"x":1},'), ''),
         ErrorCode.INVALID_ARGUMENT,
       );
     });
@@ -194,7 +195,7 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.owner,
-        (ctx) => contract.register(ctx, json(declaration)),
+        (ctx) => contract.register(ctx, json(declaration), ''),
         ErrorCode.INVALID_ARGUMENT,
       );
 
@@ -206,14 +207,16 @@ describe('contract/document', () => {
     const entry = (index: number) =>
       inputFor('COMMERCIAL_INVOICE', `B-${index}`, index.toString(16).padStart(64, '0'));
 
-    it('registers 500 documents with two reads, four writes and four policies each, and one event listing all', async () => {
+    it('registers 500 documents with two reads, four writes and four policies each, one read of the signing settings, and one event listing all', async () => {
       const entries = Array.from({ length: 500 }, (_, index) => entry(index));
       const ctx = stub.contextFor(actors.owner);
 
-      const result = JSON.parse(await contract.registerBatch(ctx, json(entries))) as BatchResult;
+      const result = JSON.parse(
+        await contract.registerBatch(ctx, json(entries), ''),
+      ) as BatchResult;
 
       expect(result.count).to.equal(500);
-      expect(stub.calls).to.equal(500 * 10);
+      expect(stub.calls).to.equal(500 * 10 + 1);
       expect((stub.event().payload as { changes: unknown[] }).changes).to.have.length(500);
       stub.commit();
       expect(stub.state.size).to.equal(2000);
@@ -226,7 +229,7 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.owner,
-        (ctx) => contract.registerBatch(ctx, json(entries)),
+        (ctx) => contract.registerBatch(ctx, json(entries), ''),
         ErrorCode.INVALID_ARGUMENT,
       );
 
@@ -240,7 +243,7 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.owner,
-        (ctx) => contract.registerBatch(ctx, json(entries)),
+        (ctx) => contract.registerBatch(ctx, json(entries), ''),
         ErrorCode.DUPLICATE_HASH,
       );
 
@@ -256,7 +259,11 @@ describe('contract/document', () => {
         contract,
         actors.owner,
         (ctx) =>
-          contract.registerBatch(ctx, json([entry(4), { ...entry(6), sha256: entry(5).sha256 }])),
+          contract.registerBatch(
+            ctx,
+            json([entry(4), { ...entry(6), sha256: entry(5).sha256 }]),
+            '',
+          ),
         ErrorCode.DUPLICATE_HASH,
       );
 
@@ -274,7 +281,7 @@ describe('contract/document', () => {
       const ctx = stub.contextFor(actors.officer);
 
       const view = JSON.parse(
-        await contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'accept', ''),
+        await contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'accept', '', ''),
       ) as { status: string };
 
       expect(view.status).to.equal('ACCEPTED');
@@ -303,6 +310,7 @@ describe('contract/document', () => {
         'DEC-001',
         'assessDuty',
         '{"amount":"88.8"}',
+        '',
       );
 
       const change = (stub.event().payload as { changes: { detail: unknown }[] }).changes[0]!;
@@ -316,7 +324,7 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.clerkA,
-        (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'release', ''),
+        (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'release', '', ''),
         ErrorCode.FORBIDDEN,
       );
 
@@ -328,7 +336,7 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.officer,
-        (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'release', ''),
+        (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'release', '', ''),
         ErrorCode.INVALID_TRANSITION,
       );
     });
@@ -338,14 +346,14 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.officer,
-        (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-404', 'accept', ''),
+        (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-404', 'accept', '', ''),
         ErrorCode.NOT_FOUND,
       );
       await refused(
         stub,
         contract,
         actors.officer,
-        (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'approve', ''),
+        (ctx) => contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'approve', '', ''),
         ErrorCode.INVALID_ARGUMENT,
       );
       await registered(stub, guaranteeValidFor(365 * 86_400_000, 'TAR-001', hashOf('3')));
@@ -353,7 +361,7 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.clerkA,
-        (ctx) => contract.transition(ctx, 'TARIFF_GUARANTEE', 'TAR-001', 'issue', ''),
+        (ctx) => contract.transition(ctx, 'TARIFF_GUARANTEE', 'TAR-001', 'issue', '', ''),
         ErrorCode.INVALID_ARGUMENT,
       );
     });
@@ -365,7 +373,7 @@ describe('contract/document', () => {
       });
 
       const view = await submit(stub, contract, actors.owner, (ctx) =>
-        contract.transition(ctx, 'CONTRACT', 'CON-1', 'supersede', '{"byDocId":"CON-2"}'),
+        contract.transition(ctx, 'CONTRACT', 'CON-1', 'supersede', '{"byDocId":"CON-2"}', ''),
       );
 
       expect(view.state).to.deep.include({ status: 'SUPERSEDED', supersededBy: 'CON-2' });
@@ -378,11 +386,11 @@ describe('contract/document', () => {
         stub,
         contract,
         actors.stranger,
-        (ctx) => contract.transition(ctx, 'COMMERCIAL_INVOICE', 'INV-001', 'cancel', '{}'),
+        (ctx) => contract.transition(ctx, 'COMMERCIAL_INVOICE', 'INV-001', 'cancel', '{}', ''),
         ErrorCode.FORBIDDEN,
       );
       const view = await submit(stub, contract, actors.owner, (ctx) =>
-        contract.transition(ctx, 'COMMERCIAL_INVOICE', 'INV-001', 'cancel', '{}'),
+        contract.transition(ctx, 'COMMERCIAL_INVOICE', 'INV-001', 'cancel', '{}', ''),
       );
 
       expect(view.status).to.equal('CANCELLED');
@@ -393,7 +401,7 @@ describe('contract/document', () => {
     beforeEach(async () => {
       await registered(stub, declaration);
       await submit(stub, contract, actors.officer, (ctx) =>
-        contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'accept', ''),
+        contract.transition(ctx, 'CUSTOMS_DECLARATION', 'DEC-001', 'accept', '', ''),
       );
     });
 
@@ -521,7 +529,7 @@ describe('contract/document', () => {
       );
       await registered(stub, ...inputs, inputFor('CONTRACT', 'CON-1', hashOf('c')));
       await submit(stub, contract, actors.owner, (ctx) =>
-        contract.transition(ctx, 'COMMERCIAL_INVOICE', 'INV-2', 'cancel', ''),
+        contract.transition(ctx, 'COMMERCIAL_INVOICE', 'INV-2', 'cancel', '', ''),
       );
     });
 

@@ -25,14 +25,14 @@ describe('contract/guarantee', () => {
 
   async function activeGuarantee(validForMillis = 86_400_000): Promise<void> {
     const application = JSON.stringify(applicationValidFor(validForMillis));
-    await submit(stub, documents, actors.owner, (ctx) => documents.register(ctx, application));
+    await submit(stub, documents, actors.owner, (ctx) => documents.register(ctx, application, ''));
     await submit(stub, contract, actors.clerkA, (ctx) => contract.issue(ctx, 'TAR-001'));
     await submit(stub, contract, actors.officer, (ctx) => contract.accept(ctx, 'TAR-001'));
   }
 
   async function assessedDeclaration(docId: string, duty: string): Promise<void> {
     const input = JSON.stringify(inputFor('CUSTOMS_DECLARATION', docId, hashOf(docId.slice(-1))));
-    await submit(stub, documents, actors.owner, (ctx) => documents.register(ctx, input));
+    await submit(stub, documents, actors.owner, (ctx) => documents.register(ctx, input, ''));
     await submit(stub, documents, actors.officer, (ctx) =>
       documents.transition(
         ctx,
@@ -40,6 +40,7 @@ describe('contract/guarantee', () => {
         docId,
         'assessDuty',
         JSON.stringify({ amount: duty }),
+        '',
       ),
     );
   }
@@ -50,7 +51,7 @@ describe('contract/guarantee', () => {
 
   it('needs the bank and customs on the state key from the application on, and never rewrites it', async () => {
     await submit(stub, documents, actors.owner, (ctx) =>
-      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000))),
+      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000)), ''),
     );
     const applied = policyOf(stateKey());
 
@@ -62,7 +63,7 @@ describe('contract/guarantee', () => {
 
   it('writes the policy only when the accountable organisations change', async () => {
     await submit(stub, documents, actors.owner, (ctx) =>
-      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000))),
+      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000)), ''),
     );
     await submit(stub, contract, actors.clerkA, (ctx) => contract.issue(ctx, 'TAR-001'));
     const ctx = stub.contextFor(actors.officer);
@@ -74,7 +75,7 @@ describe('contract/guarantee', () => {
 
   it('lets only the named bank issue or reject', async () => {
     await submit(stub, documents, actors.owner, (ctx) =>
-      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000))),
+      documents.register(ctx, JSON.stringify(applicationValidFor(86_400_000)), ''),
     );
 
     await refused(

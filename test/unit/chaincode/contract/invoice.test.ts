@@ -23,7 +23,7 @@ describe('contract/invoice', () => {
     stub = new MemoryStub();
     const input = inputFor('COMMERCIAL_INVOICE', 'INV-001', hashOf('1'));
     await submit(stub, documents, actors.owner, (ctx) =>
-      documents.register(ctx, JSON.stringify(input)),
+      documents.register(ctx, JSON.stringify(input), ''),
     );
   });
 
@@ -205,7 +205,7 @@ describe('contract/invoice', () => {
       stub,
       documents,
       actors.owner,
-      (ctx) => documents.transition(ctx, 'COMMERCIAL_INVOICE', 'INV-001', 'cancel', ''),
+      (ctx) => documents.transition(ctx, 'COMMERCIAL_INVOICE', 'INV-001', 'cancel', '', ''),
       ErrorCode.INVALID_TRANSITION,
     );
   });

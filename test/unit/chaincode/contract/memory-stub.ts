@@ -1,5 +1,7 @@
 import { type Context } from 'fabric-contract-api';
 import { type Actor } from '@swledger/protocol/actor';
+import { encode, SCHEMA_VERSION } from '@swledger/protocol/serialize';
+import { SIGNING_CONFIG_KEY, type SigningMode } from '@swledger/protocol/signing';
 
 interface Version {
   readonly txId: string;
@@ -22,6 +24,19 @@ function queryOf<T extends { readonly iterator: Kv[] }>(result: T): Query<T> {
   return promise;
 }
 
+/** The stored signing settings of a test ledger. */
+export function signingSettings(mode: SigningMode): Uint8Array {
+  return encode({
+    schemaVersion: SCHEMA_VERSION,
+    mode,
+    chainId: TEST_CHAIN_ID,
+    chaincode: 'swledger',
+  });
+}
+
+/** The EIP-712 chain id of test ledgers. */
+export const TEST_CHAIN_ID = 7300;
+
 /**
  * World state in memory, with Fabric's rules that matter to the contract: a
  * transaction reads only committed state (never its own writes), writes and
@@ -30,6 +45,8 @@ function queryOf<T extends { readonly iterator: Kv[] }>(result: T): Query<T> {
  */
 export class MemoryStub {
   readonly state = new Map<string, Uint8Array>();
+  /** What the network's creation wrote (the signing settings): read like state, never counted as a test's writes. */
+  readonly genesis = new Map<string, Uint8Array>();
   readonly params = new Map<string, Uint8Array>();
   readonly history = new Map<string, Version[]>();
   writes = new Map<string, Uint8Array>();
@@ -39,13 +56,24 @@ export class MemoryStub {
   private txCount = 0;
   private millis: number;
 
-  constructor(startMillis = Date.now()) {
+  /**
+   * @param startMillis the first transaction's time
+   * @param signing the ledger's enterprise-signature mode, as `swl network up`
+   *   configures it before any write (`optional` lets a test write unsigned;
+   *   null: never configured)
+   */
+  constructor(startMillis = Date.now(), signing: SigningMode | null = 'optional') {
     this.millis = startMillis;
+    if (signing !== null) this.genesis.set(SIGNING_CONFIG_KEY, signingSettings(signing));
   }
 
   /** Moves the transaction clock; the peer clock (Date.now) stays where it is. */
   setTxTime(millis: number): void {
     this.millis = millis;
+  }
+
+  getChannelID(): string {
+    return 'tradechannel';
   }
 
   getTxID(): string {
@@ -58,7 +86,7 @@ export class MemoryStub {
 
   async getState(key: string): Promise<Uint8Array> {
     this.calls += 1;
-    return this.state.get(key) ?? new Uint8Array();
+    return this.state.get(key) ?? this.genesis.get(key) ?? new Uint8Array();
   }
 
   async putState(key: string, value: Uint8Array): Promise<void> {

@@ -4,7 +4,7 @@ import { Context } from 'fabric-contract-api';
 import { contracts } from '@swledger/chaincode';
 
 describe('contract metadata', () => {
-  it('serves system first, then document, invoice, guarantee, provenance and anchor', () => {
+  it('serves system first, then document, invoice, guarantee, provenance, anchor and binding', () => {
     const names = contracts.map((Contract) => new Contract().getName());
 
     expect(names).to.deep.equal([
@@ -14,6 +14,7 @@ describe('contract metadata', () => {
       'guarantee',
       'provenance',
       'anchor',
+      'binding',
     ]);
   });
 
