@@ -2,6 +2,8 @@ import { DocumentContract } from './contract/document';
 import { GuaranteeContract } from './contract/guarantee';
 import { InvoiceContract } from './contract/invoice';
 import { ProvenanceContract } from './contract/provenance';
+import { RemittanceContract } from './contract/remittance';
+import { ShipmentContract } from './contract/shipment';
 import { SystemContract } from './contract/system';
 
 /** Contracts served by the swledger chaincode; the first is the default. */
@@ -11,4 +13,6 @@ export const contracts = [
   InvoiceContract,
   GuaranteeContract,
   ProvenanceContract,
+  RemittanceContract,
+  ShipmentContract,
 ];

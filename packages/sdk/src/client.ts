@@ -7,6 +7,8 @@ import { EventStream, EventStreamOptions } from './events';
 import { GuaranteesApi } from './guarantees';
 import { InvoicesApi } from './invoices';
 import { ProvenanceApi } from './provenance';
+import { RemittancesApi } from './remittances';
+import { ShipmentsApi } from './shipments';
 import { SystemApi } from './system';
 import { VerifyApi } from './verify';
 
@@ -24,6 +26,10 @@ export class SwlClient {
   readonly verifier: VerifyApi;
   /** Provenance of records and transactions, checked from the signed blocks. */
   readonly provenance: ProvenanceApi;
+  /** Remittances checked against declarations, invoices and contracts. */
+  readonly remittances: RemittancesApi;
+  /** Financing of a shipment (an EXPORT declaration and its invoices), counted once. */
+  readonly shipments: ShipmentsApi;
 
   private constructor(readonly connection: LedgerConnection) {
     this.system = new SystemApi(connection);
@@ -32,6 +38,8 @@ export class SwlClient {
     this.guarantees = new GuaranteesApi(connection, this.documents);
     this.provenance = new ProvenanceApi(connection);
     this.verifier = new VerifyApi(connection, this.documents, this.provenance);
+    this.remittances = new RemittancesApi(connection);
+    this.shipments = new ShipmentsApi(connection);
   }
 
   /** Ledger events, one per change, resumable from a checkpoint. */

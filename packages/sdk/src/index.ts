@@ -27,6 +27,14 @@ export { SystemApi, Ping, NoopRecord } from './system';
 export * from './types';
 export { DocumentsApi, DocumentSource, fingerprint } from './documents';
 export { InvoicesApi } from './invoices';
+export {
+  RemittancesApi,
+  RemittanceResult,
+  Remittance,
+  RemittanceRequest,
+  Totals,
+} from './remittances';
+export { ShipmentsApi, ShipmentView, ShipmentSummary, DeclarationFinancing } from './shipments';
 export { GuaranteesApi, GuaranteeApplication } from './guarantees';
 export {
   VerifyApi,

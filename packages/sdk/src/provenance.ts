@@ -16,6 +16,7 @@ import {
   writeOnceRule,
   type EndorsementRule,
 } from '@swledger/protocol/policy';
+import { checkDeclarationFinancing } from '@swledger/protocol/shipment';
 import { checkDraw, checkFacts, checkFinancing, checkState } from '@swledger/protocol/stored';
 import { DocType, type DocRecord } from '@swledger/protocol/record';
 import {
@@ -538,6 +539,11 @@ async function ruleOf(key: string, prior: PriorState): Promise<EndorsementRule> 
     }
     case 'financing':
       return financingRule(decode(before, key, checkFinancing).bankMsp);
+    case 'remit':
+    case 'shiplink':
+      return writeOnceRule();
+    case 'declfin':
+      return financingRule(decode(before, key, checkDeclarationFinancing).bankMsp);
     case 'draw': {
       decode(before, key, checkDraw);
       const guarantee = await recordBefore(DocType.GUARANTEE, parts[0] ?? '', prior);

@@ -3,13 +3,17 @@ import { ErrorCode, fail } from '@swledger/protocol/errors';
 import { changeEvent, EVENT_NAME, type Change } from '@swledger/protocol/events';
 import { type Draw } from '@swledger/protocol/guarantee';
 import { type Financing } from '@swledger/protocol/invoice';
+import { checkRemittance, type Remittance } from '@swledger/protocol/remittance';
+import { checkDeclarationFinancing, type DeclarationFinancing } from '@swledger/protocol/shipment';
+import { checkTotals, emptyTotals, type Totals } from '@swledger/protocol/totals';
 import {
+  endorsementRule,
   sameRule,
   stateRule,
   writeOnceRule,
   type EndorsementRule,
 } from '@swledger/protocol/policy';
-import { type DocRecord, type DocType, type Facts, type State } from '@swledger/protocol/record';
+import { DocType, factOf, type DocRecord, type Facts, type State } from '@swledger/protocol/record';
 import { decode, encode, SCHEMA_VERSION } from '@swledger/protocol/serialize';
 import {
   checkDraw,
@@ -25,6 +29,13 @@ import { encodeRule } from './endorsement';
 
 type Stub = Context['stub'];
 
+/** The docIds an EXPORT declaration links, each indexed so that an invoice finds its shipments. */
+function shipmentLinks(record: DocRecord): readonly string[] {
+  return record.facts.type === DocType.DECLARATION && factOf(record, 'direction') === 'EXPORT'
+    ? record.facts.links
+    : [];
+}
+
 /** Object types of the composite keys; the key layout is part of the contract. */
 export const KeyType = Object.freeze({
   /** `doc~type~docId`: facts, written once; every peer organisation must endorse a rewrite. */
@@ -39,6 +50,14 @@ export const KeyType = Object.freeze({
   FINANCING: 'financing',
   /** `draw~guaranteeDocId~drawId`: one draw, key-level policy of the bank and customs. */
   DRAW: 'draw',
+  /** `remit~declarationDocId~remittanceId`: one remittance, written once. */
+  REMIT: 'remit',
+  /** `totals~type~docId`: remitted and directly financed totals of a document, MAJORITY (any bank). */
+  TOTALS: 'totals',
+  /** `declfin~declarationDocId~financingId`: a financing drawn on an EXPORT declaration, its bank's rule. */
+  DECLFIN: 'declfin',
+  /** `shiplink~invoiceDocId~declarationDocId`: an EXPORT declaration links the invoice; written once. */
+  SHIPLINK: 'shiplink',
 } as const);
 
 /** One page of an owner listing. */
@@ -128,6 +147,116 @@ export class Store {
     );
     await this.createKey(this.key(KeyType.HASH, sha256), encode(entry), writeOnce);
     await this.createKey(this.key(KeyType.OWNER, owner, type, docId), encode(entry), writeOnce);
+    for (const link of shipmentLinks(record)) {
+      await this.createKey(this.key(KeyType.SHIPLINK, link, docId), encode(entry), writeOnce);
+    }
+  }
+
+  /** The declarations whose shipment an invoice may count for: every EXPORT declaration linking its docId. */
+  async shipmentsOf(invoiceDocId: string): Promise<DocRecord[]> {
+    const found: DocRecord[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.SHIPLINK, [
+      invoiceDocId,
+    ])) {
+      const entry = decode(kv.value, `shipment link ${kv.key}`, checkIndexEntry);
+      found.push(await this.loadRecord(entry.type, entry.docId));
+    }
+    return found;
+  }
+
+  /** The invoices a declaration links (links that are not invoices are skipped). */
+  async linkedInvoices(declaration: DocRecord): Promise<DocRecord[]> {
+    const found: DocRecord[] = [];
+    for (const link of declaration.facts.links) {
+      const invoice = await this.findRecord(DocType.INVOICE, link);
+      if (invoice !== undefined) {
+        found.push(invoice);
+      }
+    }
+    return found;
+  }
+
+  /** A document's finance totals; empty ones when nothing has been drawn on it yet. */
+  async loadTotals(type: DocType, docId: string): Promise<Totals> {
+    const bytes = await this.stub.getState(this.key(KeyType.TOTALS, type, docId));
+    return bytes.length === 0
+      ? emptyTotals(type, docId)
+      : decode(bytes, `totals of ${type} ${docId}`, checkTotals);
+  }
+
+  /** Writes a document's totals; `before` empty means the key is new and gets its MAJORITY rule. */
+  async saveTotals(before: Totals, after: Totals): Promise<void> {
+    const key = this.key(KeyType.TOTALS, after.type, after.docId);
+    if (before.txId === '') {
+      await this.createKey(key, encode(after), encodeRule(endorsementRule([])));
+    } else {
+      await this.stub.putState(key, encode(after));
+    }
+  }
+
+  /** Loads one remittance, or undefined. */
+  async findRemittance(
+    declarationDocId: string,
+    remittanceId: string,
+  ): Promise<Remittance | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.REMIT, declarationDocId, remittanceId));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `remittance ${remittanceId}`, checkRemittance);
+  }
+
+  /** Writes a new remittance, write-once. */
+  async createRemittance(remittance: Remittance): Promise<void> {
+    const key = this.key(KeyType.REMIT, remittance.declarationDocId, remittance.remittanceId);
+    await this.createKey(key, encode(remittance), encodeRule(writeOnceRule()));
+  }
+
+  /** Every remittance against a declaration: a range over that declaration's keys only. */
+  async listRemittances(declarationDocId: string): Promise<Remittance[]> {
+    const found: Remittance[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.REMIT, [
+      declarationDocId,
+    ])) {
+      found.push(decode(kv.value, `remittance ${kv.key}`, checkRemittance));
+    }
+    return found;
+  }
+
+  /** Loads one direct financing of a declaration, or undefined. */
+  async findDeclarationFinancing(
+    declarationDocId: string,
+    financingId: string,
+  ): Promise<DeclarationFinancing | undefined> {
+    const bytes = await this.stub.getState(
+      this.key(KeyType.DECLFIN, declarationDocId, financingId),
+    );
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `financing ${financingId}`, checkDeclarationFinancing);
+  }
+
+  /** Writes a declaration financing; on creation also its key-level policy (`rule`). */
+  async saveDeclarationFinancing(
+    financing: DeclarationFinancing,
+    rule?: EndorsementRule,
+  ): Promise<void> {
+    const key = this.key(KeyType.DECLFIN, financing.declarationDocId, financing.financingId);
+    if (rule === undefined) {
+      await this.stub.putState(key, encode(financing));
+    } else {
+      await this.createKey(key, encode(financing), encodeRule(rule));
+    }
+  }
+
+  /** Every direct financing of a declaration, by financingId. */
+  async listDeclarationFinancings(declarationDocId: string): Promise<DeclarationFinancing[]> {
+    const found: DeclarationFinancing[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.DECLFIN, [
+      declarationDocId,
+    ])) {
+      found.push(decode(kv.value, `financing ${kv.key}`, checkDeclarationFinancing));
+    }
+    return found;
   }
 
   /**
