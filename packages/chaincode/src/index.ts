@@ -1,3 +1,4 @@
+import { CreditContract } from './contract/credit';
 import { DocumentContract } from './contract/document';
 import { GuaranteeContract } from './contract/guarantee';
 import { InvoiceContract } from './contract/invoice';
@@ -15,4 +16,5 @@ export const contracts = [
   ProvenanceContract,
   RemittanceContract,
   ShipmentContract,
+  CreditContract,
 ];

@@ -1,4 +1,5 @@
 import { type ActorRef } from './actor';
+import { type ApprovalDecision } from './approval';
 import * as guarantee from './guarantee';
 import { type Draw } from './guarantee';
 import { type Financing } from './invoice';
@@ -46,6 +47,8 @@ export interface FullView extends Omit<PublicView, 'access'> {
   readonly shipmentFinancings?: readonly Omit<DeclarationFinancing, 'schemaVersion'>[];
   /** Invoices: total remitted against it, all banks. */
   readonly remitted?: string;
+  /** Guarantees: the bank's automated decision on the application, when it made one. */
+  readonly approval?: Omit<ApprovalDecision, 'schemaVersion'>;
 }
 
 /** One committed version of a record's state. */
@@ -66,6 +69,7 @@ export interface FullViewExtras {
   readonly remittances?: readonly Remittance[];
   readonly shipmentFinancings?: readonly DeclarationFinancing[];
   readonly remitted?: string;
+  readonly approval?: ApprovalDecision;
 }
 
 /** The public verification view of a record at `time`. */
@@ -107,6 +111,7 @@ export function fullView(record: DocRecord, time: string, extras: FullViewExtras
       ? {}
       : { shipmentFinancings: extras.shipmentFinancings.map(withoutVersion) }),
     ...(extras.remitted === undefined ? {} : { remitted: extras.remitted }),
+    ...(extras.approval === undefined ? {} : { approval: withoutVersion(extras.approval) }),
   };
 }
 

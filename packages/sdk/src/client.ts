@@ -2,6 +2,7 @@ import type { ConnectionOptions, LedgerConnection } from './connection';
 import { openConnection } from './transport';
 import { ProfileOptions, profileConnectionOptions } from './profile';
 import { accessDenied } from './errors';
+import { CreditApi } from './credit';
 import { DocumentsApi } from './documents';
 import { EventStream, EventStreamOptions } from './events';
 import { GuaranteesApi } from './guarantees';
@@ -30,6 +31,8 @@ export class SwlClient {
   readonly remittances: RemittancesApi;
   /** Financing of a shipment (an EXPORT declaration and its invoices), counted once. */
   readonly shipments: ShipmentsApi;
+  /** Bank policies, loan-limit decisions (and their recomputation), automated guarantee decisions. */
+  readonly credit: CreditApi;
 
   private constructor(readonly connection: LedgerConnection) {
     this.system = new SystemApi(connection);
@@ -40,6 +43,7 @@ export class SwlClient {
     this.verifier = new VerifyApi(connection, this.documents, this.provenance);
     this.remittances = new RemittancesApi(connection);
     this.shipments = new ShipmentsApi(connection);
+    this.credit = new CreditApi(connection, this.documents);
   }
 
   /** Ledger events, one per change, resumable from a checkpoint. */

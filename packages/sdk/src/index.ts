@@ -34,6 +34,17 @@ export {
   RemittanceRequest,
   Totals,
 } from './remittances';
+export {
+  CreditApi,
+  PolicyInput,
+  Recomputation,
+  ApprovalDecision,
+  BankPolicy,
+  LimitDecision,
+  MonthAggregate,
+  Reason,
+} from './credit';
+export { Approver, ApproverOptions, ApproverCheckpoint, ApproverOutcome } from './approver';
 export { ShipmentsApi, ShipmentView, ShipmentSummary, DeclarationFinancing } from './shipments';
 export { GuaranteesApi, GuaranteeApplication } from './guarantees';
 export {

@@ -243,8 +243,13 @@ async function fullViewWithLinks(store: Store, record: DocRecord, time: string):
       });
     case DocType.DECLARATION:
       return fullView(record, time, await shipmentExtras(store, record));
-    case DocType.GUARANTEE:
-      return fullView(record, time, { draws: await store.listDraws(record.facts.docId) });
+    case DocType.GUARANTEE: {
+      const approval = await store.findApproval(record.facts.docId);
+      return fullView(record, time, {
+        draws: await store.listDraws(record.facts.docId),
+        ...(approval === undefined ? {} : { approval }),
+      });
+    }
     default:
       return fullView(record, time);
   }

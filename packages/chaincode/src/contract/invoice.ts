@@ -1,5 +1,6 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
+import { exposureAfterFinancing } from '@swledger/protocol/credit';
 import { changeOf } from '@swledger/protocol/events';
 import * as invoice from '@swledger/protocol/invoice';
 import { financingRule } from '@swledger/protocol/policy';
@@ -46,6 +47,15 @@ export class InvoiceContract extends SwlContract {
     }
     await store.saveState(record, state);
     await store.saveFinancing(financing, financingRule(financing.bankMsp));
+    await store.updateExposure(record.facts.owner, (e) =>
+      exposureAfterFinancing(
+        e,
+        `${record.facts.docId}/${financing.financingId}`,
+        financing,
+        true,
+        tx,
+      ),
+    );
     store.emit([
       changeOf(record.facts, record.state, state, 'finance', {
         amount: financing.amount,
@@ -70,6 +80,15 @@ export class InvoiceContract extends SwlContract {
     const { state, financing } = invoice.settle(record, open, actorOf(ctx), tx);
     await store.saveState(record, state);
     await store.saveFinancing(financing);
+    await store.updateExposure(record.facts.owner, (e) =>
+      exposureAfterFinancing(
+        e,
+        `${record.facts.docId}/${financing.financingId}`,
+        financing,
+        false,
+        tx,
+      ),
+    );
     store.emit([
       changeOf(record.facts, record.state, state, 'settle', {
         amount: financing.amount,

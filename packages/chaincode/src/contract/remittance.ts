@@ -1,6 +1,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canReadFull } from '@swledger/protocol/actor';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
+import { monthAfterRemittance, monthOf } from '@swledger/protocol/credit';
 import { changeOf } from '@swledger/protocol/events';
 import { DocType } from '@swledger/protocol/record';
 import * as remittance from '@swledger/protocol/remittance';
@@ -51,6 +52,11 @@ export class RemittanceContract extends SwlContract {
     await store.createRemittance(result.remittance);
     await store.saveTotals(totals.declaration, result.declaration);
     await store.saveTotals(totals.invoice, result.invoice);
+    if (request.direction === remittance.RemittanceDirection.INWARD) {
+      await store.updateMonth(docs.declaration.facts.owner, monthOf(tx.time), (m) =>
+        monthAfterRemittance(m, request.currency, request.amount, tx),
+      );
+    }
     const detail = {
       amount: request.amount,
       bankMsp: result.remittance.bankMsp,

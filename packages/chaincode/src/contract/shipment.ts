@@ -1,6 +1,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canReadFull } from '@swledger/protocol/actor';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
+import { exposureAfterFinancing } from '@swledger/protocol/credit';
 import { changeOf } from '@swledger/protocol/events';
 import { financingRule } from '@swledger/protocol/policy';
 import { DocType, type DocRecord } from '@swledger/protocol/record';
@@ -58,6 +59,15 @@ export class ShipmentContract extends SwlContract {
     }
     await store.saveTotals(totals, result.totals);
     await store.saveDeclarationFinancing(result.financing, financingRule(result.financing.bankMsp));
+    await store.updateExposure(declaration.facts.owner, (e) =>
+      exposureAfterFinancing(
+        e,
+        `${declaration.facts.docId}/${request.financingId}`,
+        result.financing,
+        true,
+        tx,
+      ),
+    );
     store.emit([
       changeOf(declaration.facts, declaration.state, declaration.state, 'finance', {
         amount: request.amount,
@@ -89,6 +99,15 @@ export class ShipmentContract extends SwlContract {
     const result = shipment.settleShipment(declaration, totals, open, actorOf(ctx), tx);
     await store.saveTotals(totals, result.totals);
     await store.saveDeclarationFinancing(result.financing);
+    await store.updateExposure(declaration.facts.owner, (e) =>
+      exposureAfterFinancing(
+        e,
+        `${declaration.facts.docId}/${result.financing.financingId}`,
+        result.financing,
+        false,
+        tx,
+      ),
+    );
     store.emit([
       changeOf(declaration.facts, declaration.state, declaration.state, 'settle', {
         amount: result.financing.amount,

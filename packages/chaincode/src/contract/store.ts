@@ -3,6 +3,9 @@ import { ErrorCode, fail } from '@swledger/protocol/errors';
 import { changeEvent, EVENT_NAME, type Change } from '@swledger/protocol/events';
 import { type Draw } from '@swledger/protocol/guarantee';
 import { type Financing } from '@swledger/protocol/invoice';
+import { type ApprovalDecision } from '@swledger/protocol/approval';
+import * as credit from '@swledger/protocol/credit';
+import { CUSTOMS_MSP } from '@swledger/protocol/orgs';
 import { checkRemittance, type Remittance } from '@swledger/protocol/remittance';
 import { checkDeclarationFinancing, type DeclarationFinancing } from '@swledger/protocol/shipment';
 import { checkTotals, emptyTotals, type Totals } from '@swledger/protocol/totals';
@@ -58,6 +61,16 @@ export const KeyType = Object.freeze({
   DECLFIN: 'declfin',
   /** `shiplink~invoiceDocId~declarationDocId`: an EXPORT declaration links the invoice; written once. */
   SHIPLINK: 'shiplink',
+  /** `creditmonth~owner~YYYY-MM`: what an enterprise's declarations did that month; majority with customs. */
+  CREDIT_MONTH: 'creditmonth',
+  /** `creditexposure~owner`: an enterprise's open financings and unpaid duties; majority with customs. */
+  CREDIT_EXPOSURE: 'creditexposure',
+  /** `bankpolicy~bankMsp`: a bank's published limit and approval parameters; majority with that bank. */
+  BANK_POLICY: 'bankpolicy',
+  /** `creditdecision~owner~decisionId`: a limit decision, written once. */
+  CREDIT_DECISION: 'creditdecision',
+  /** `approval~guaranteeDocId`: the automated approver's decision on an application, written once. */
+  APPROVAL: 'approval',
 } as const);
 
 /** One page of an owner listing. */
@@ -73,6 +86,16 @@ export interface OwnerPage {
  * transaction; it keeps no state of its own.
  */
 export class Store {
+  /**
+   * Credit aggregates this transaction has changed, by key: a transaction
+   * cannot read its own writes, and one move (a claim over several draws)
+   * may change the same month twice. Lives as long as the transaction's Store.
+   */
+  private readonly pendingCredit = new Map<
+    string,
+    { readonly value: credit.MonthAggregate | credit.Exposure; readonly isNew: boolean }
+  >();
+
   constructor(private readonly stub: Stub) {}
 
   /** Loads a record, or undefined when none is registered under type+docId. */
@@ -194,6 +217,118 @@ export class Store {
     }
   }
 
+  /** The month aggregate of `owner` (this transaction's own change first), empty when none. */
+  async loadMonth(owner: string, month: string): Promise<credit.MonthAggregate> {
+    const key = this.key(KeyType.CREDIT_MONTH, owner, month);
+    const pending = this.pendingCredit.get(key);
+    if (pending !== undefined) {
+      return pending.value as credit.MonthAggregate;
+    }
+    const bytes = await this.stub.getState(key);
+    return bytes.length === 0
+      ? credit.emptyMonth(owner, month)
+      : decode(bytes, `credit month ${owner} ${month}`, credit.checkMonth);
+  }
+
+  /** The months of `owner` ending with the month of `time`, newest first: `count` reads. */
+  async loadMonths(owner: string, time: string, count: number): Promise<credit.MonthAggregate[]> {
+    const months: credit.MonthAggregate[] = [];
+    for (const month of credit.monthsBack(time, count)) {
+      months.push(await this.loadMonth(owner, month));
+    }
+    return months;
+  }
+
+  /** Applies `change` to a month aggregate and writes it (with its rule when new); undefined changes nothing. */
+  async updateMonth(
+    owner: string,
+    month: string,
+    change: (current: credit.MonthAggregate) => credit.MonthAggregate | undefined,
+  ): Promise<void> {
+    const key = this.key(KeyType.CREDIT_MONTH, owner, month);
+    const current = await this.loadMonth(owner, month);
+    const next = change(current);
+    if (next !== undefined) {
+      await this.writeCredit(key, current.txId === '', next);
+    }
+  }
+
+  /** The exposure of `owner` (this transaction's own change first), empty when none. */
+  async loadExposure(owner: string): Promise<credit.Exposure> {
+    const key = this.key(KeyType.CREDIT_EXPOSURE, owner);
+    const pending = this.pendingCredit.get(key);
+    if (pending !== undefined) {
+      return pending.value as credit.Exposure;
+    }
+    const bytes = await this.stub.getState(key);
+    return bytes.length === 0
+      ? credit.emptyExposure(owner)
+      : decode(bytes, `credit exposure ${owner}`, credit.checkExposure);
+  }
+
+  /** Applies `change` to an exposure and writes it (with its rule when new); undefined changes nothing. */
+  async updateExposure(
+    owner: string,
+    change: (current: credit.Exposure) => credit.Exposure | undefined,
+  ): Promise<void> {
+    const key = this.key(KeyType.CREDIT_EXPOSURE, owner);
+    const current = await this.loadExposure(owner);
+    const next = change(current);
+    if (next !== undefined) {
+      await this.writeCredit(key, current.txId === '', next);
+    }
+  }
+
+  /** A bank's published policy, or undefined. */
+  async findPolicy(bankMsp: string): Promise<credit.BankPolicy | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.BANK_POLICY, bankMsp));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `policy of ${bankMsp}`, credit.checkPolicy);
+  }
+
+  /** Writes a bank's policy; on first publication with that bank's rule. */
+  async savePolicy(policy: credit.BankPolicy, isNew: boolean): Promise<void> {
+    const key = this.key(KeyType.BANK_POLICY, policy.bankMsp);
+    if (isNew) {
+      await this.createKey(key, encode(policy), encodeRule(endorsementRule([policy.bankMsp])));
+    } else {
+      await this.stub.putState(key, encode(policy));
+    }
+  }
+
+  /** Writes a new limit decision, write-once. */
+  async createDecision(decision: credit.LimitDecision): Promise<void> {
+    const key = this.key(KeyType.CREDIT_DECISION, decision.owner, decision.decisionId);
+    await this.createKey(key, encode(decision), encodeRule(writeOnceRule()));
+  }
+
+  /** A limit decision, or undefined. */
+  async findDecision(owner: string, decisionId: string): Promise<credit.LimitDecision | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.CREDIT_DECISION, owner, decisionId));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `decision ${decisionId}`, credit.checkDecision);
+  }
+
+  /** The approver's decision on an application, or undefined. */
+  async findApproval(guaranteeDocId: string): Promise<ApprovalDecision | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.APPROVAL, guaranteeDocId));
+    return bytes.length === 0
+      ? undefined
+      : decode(
+          bytes,
+          `approval of ${guaranteeDocId}`,
+          (value) => value as unknown as ApprovalDecision,
+        );
+  }
+
+  /** Writes the approver's decision, write-once. */
+  async createApproval(decision: ApprovalDecision): Promise<void> {
+    const key = this.key(KeyType.APPROVAL, decision.guaranteeDocId);
+    await this.createKey(key, encode(decision), encodeRule(writeOnceRule()));
+  }
+
   /** Loads one remittance, or undefined. */
   async findRemittance(
     declarationDocId: string,
@@ -261,11 +396,14 @@ export class Store {
 
   /**
    * Writes a record's new state. The key's policy is rewritten only when the
-   * accountable organisations change and the stored policy differs.
+   * accountable organisations change and the stored policy differs. A
+   * declaration's or guarantee's move also updates its enterprise's credit
+   * aggregates (month and exposure).
    */
   async saveState(before: DocRecord, after: State): Promise<void> {
     const key = this.key(KeyType.STATE, after.type, after.docId);
     await this.stub.putState(key, encode(after));
+    await this.followCredit(before, after, this.tx());
     const ruleBefore = stateRule(before);
     const ruleAfter = stateRule({ facts: before.facts, state: after });
     if (!sameRule(ruleBefore, ruleAfter)) {
@@ -393,6 +531,46 @@ export class Store {
   /** Emits the transaction's one event listing every change it made. */
   emit(changes: readonly Change[]): void {
     this.stub.setEvent(EVENT_NAME, encode(changeEvent(changes, this.stub.getTxID())));
+  }
+
+  /** Keeps an enterprise's month aggregate and exposure in step with its declarations and guarantees. */
+  private async followCredit(
+    before: DocRecord,
+    after: State,
+    tx: { id: string; time: string },
+  ): Promise<void> {
+    const owner = before.facts.owner;
+    const month = credit.monthOf(tx.time);
+    if (before.facts.type === DocType.DECLARATION) {
+      await this.updateMonth(owner, month, (m) =>
+        credit.monthAfterDeclarationMove(m, before, after, tx),
+      );
+      await this.updateExposure(owner, (e) =>
+        credit.exposureAfterDeclarationMove(e, before, after, tx),
+      );
+    } else if (before.facts.type === DocType.GUARANTEE) {
+      await this.updateMonth(owner, month, (m) =>
+        credit.monthAfterGuaranteeMove(m, before, after, tx),
+      );
+    }
+  }
+
+  private async writeCredit(
+    key: string,
+    isNew: boolean,
+    value: credit.MonthAggregate | credit.Exposure,
+  ): Promise<void> {
+    const created = this.pendingCredit.get(key)?.isNew ?? isNew;
+    if (created) {
+      await this.createKey(key, encode(value), encodeRule(endorsementRule([CUSTOMS_MSP])));
+    } else {
+      await this.stub.putState(key, encode(value));
+    }
+    this.pendingCredit.set(key, { value, isNew: created });
+  }
+
+  private tx(): { id: string; time: string } {
+    return { id: this.stub.getTxID(), time: timestampIso(this.stub.getTxTimestamp()) };
   }
 
   private key(type: string, ...attributes: string[]): string {

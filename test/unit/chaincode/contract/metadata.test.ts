@@ -4,10 +4,19 @@ import { Context } from 'fabric-contract-api';
 import { contracts } from '@swledger/chaincode';
 
 describe('contract metadata', () => {
-  it('serves system first, then document, invoice, guarantee and provenance', () => {
+  it('serves system first, then document, invoice, guarantee, provenance, remit, shipment and credit', () => {
     const names = contracts.map((Contract) => new Contract().getName());
 
-    expect(names).to.deep.equal(['system', 'document', 'invoice', 'guarantee', 'provenance']);
+    expect(names).to.deep.equal([
+      'system',
+      'document',
+      'invoice',
+      'guarantee',
+      'provenance',
+      'remit',
+      'shipment',
+      'credit',
+    ]);
   });
 
   it('declares every transaction with the Context first and string arguments after it', () => {
