@@ -1,5 +1,5 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { canReadFull, hasKnownRole } from '@swledger/protocol/actor';
+import { canReadFull, hasKnownRole, isBankClerk } from '@swledger/protocol/actor';
 import * as approval from '@swledger/protocol/approval';
 import * as credit from '@swledger/protocol/credit';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
@@ -67,6 +67,9 @@ export class CreditContract extends SwlContract {
     const actor = actorOf(ctx);
     const store = new Store(ctx.stub);
     const entity = valid.uscc(owner, 'owner');
+    if (!isBankClerk(actor)) {
+      fail(ErrorCode.FORBIDDEN, 'only a bank clerk may assess a limit');
+    }
     const policy =
       (await store.findPolicy(actor.msp)) ??
       fail(ErrorCode.NOT_FOUND, `${actor.msp} has published no policy`);
