@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { docCommand, verifyCommand } from './doc';
 import { eventsCommand } from './events';
+import { approverCommand, creditCommand, remitCommand, shipmentCommand } from './finance';
 import { guaranteeCommand, invoiceCommand } from './guarantee';
 import { networkCommand } from './network';
 import { serveCommand } from './serve';
@@ -22,6 +23,10 @@ export function program(): Command {
   p.addCommand(eventsCommand());
   p.addCommand(serveCommand());
   p.addCommand(watchCommand());
+  p.addCommand(remitCommand());
+  p.addCommand(shipmentCommand());
+  p.addCommand(creditCommand());
+  p.addCommand(approverCommand());
   return p;
 }
 
