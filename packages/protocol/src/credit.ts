@@ -67,7 +67,11 @@ export interface OpenDuty {
   readonly assessedAt: string;
 }
 
-/** An enterprise's exposure now, stored under `creditexposure~owner`. */
+/**
+ * An enterprise's exposure now: its open financings and unpaid duties,
+ * read as two ranges over its own keys (one key per open item, so that
+ * financings of one enterprise at several banks never contend).
+ */
 export interface Exposure {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly owner: string;
@@ -207,45 +211,91 @@ export function monthAfterRemittance(
   };
 }
 
-/** What a declaration's move changes in the owner's open duties, or undefined. */
-export function exposureAfterDeclarationMove(
-  exposure: Exposure,
-  record: DocRecord,
-  after: State,
-  tx: Tx,
-): Exposure | undefined {
-  const id = record.facts.docId;
+/**
+ * What a declaration's move does to its open duty: `open` when a duty is
+ * assessed, `close` when an assessed duty is paid or guaranteed, else undefined.
+ */
+export function dutyMove(record: DocRecord, after: State): 'open' | 'close' | undefined {
   const was = record.state.taxStatus;
   const now = after.taxStatus;
   if (was === now) {
     return undefined;
   }
-  const duties: Record<string, OpenDuty> = { ...exposure.openDuties };
   if (now === TaxStatus.ASSESSED) {
-    duties[id] = { amount: after.dutyAmount ?? '0.00', assessedAt: tx.time };
-  } else if (was === TaxStatus.ASSESSED) {
-    delete duties[id];
-  } else {
-    return undefined;
+    return 'open';
   }
-  return { ...exposure, openDuties: duties, updatedAt: tx.time, txId: tx.id };
+  return was === TaxStatus.ASSESSED ? 'close' : undefined;
 }
 
-/** A financing opened (`open`) or settled, in its enterprise's exposure. */
-export function exposureAfterFinancing(
-  exposure: Exposure,
-  key: string,
-  financing: OpenFinancing,
-  open: boolean,
-  tx: Tx,
+/** An open financing of an enterprise, stored under `creditfin~owner~docId~financingId` until settled. */
+export interface OpenFinancingEntry extends OpenFinancing {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly owner: string;
+  /** `documentDocId/financingId`. */
+  readonly key: string;
+  readonly bankMsp: string;
+}
+
+/** An unpaid assessed duty, stored under `creditduty~owner~declarationDocId` until paid or guaranteed. */
+export interface OpenDutyEntry extends OpenDuty {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly owner: string;
+  readonly declarationDocId: string;
+}
+
+/** Re-validates a stored open financing. */
+export function checkOpenFinancing(value: Readonly<Record<string, unknown>>): OpenFinancingEntry {
+  const g = fields(value, 'openFinancing', [
+    'schemaVersion',
+    'owner',
+    'key',
+    'bankMsp',
+    'amount',
+    'currency',
+  ]);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    owner: uscc(g.owner, 'owner'),
+    key: text(g.key, 'key', 130),
+    bankMsp: text(g.bankMsp, 'bankMsp', 64),
+    amount: cents(g.amount, 'amount'),
+    currency: currency(g.currency),
+  };
+}
+
+/** Re-validates a stored open duty. */
+export function checkOpenDuty(value: Readonly<Record<string, unknown>>): OpenDutyEntry {
+  const g = fields(value, 'openDuty', [
+    'schemaVersion',
+    'owner',
+    'declarationDocId',
+    'amount',
+    'assessedAt',
+  ]);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    owner: uscc(g.owner, 'owner'),
+    declarationDocId: docId(g.declarationDocId, 'declarationDocId'),
+    amount: cents(g.amount, 'amount'),
+    assessedAt: isoTime(g.assessedAt, 'assessedAt'),
+  };
+}
+
+/** The exposure an enterprise's open financings and duties make up, as a decision lists it. */
+export function exposureOf(
+  owner: string,
+  financings: readonly OpenFinancingEntry[],
+  duties: readonly OpenDutyEntry[],
 ): Exposure {
-  const financings: Record<string, OpenFinancing> = { ...exposure.openFinancings };
-  if (open) {
-    financings[key] = { amount: financing.amount, currency: financing.currency };
-  } else {
-    delete financings[key];
+  const openFinancings: Record<string, OpenFinancing> = {};
+  for (const f of financings) {
+    openFinancings[f.key] = { amount: f.amount, currency: f.currency };
   }
-  return { ...exposure, openFinancings: financings, updatedAt: tx.time, txId: tx.id };
+  const openDuties: Record<string, OpenDuty> = {};
+  for (const d of duties) {
+    openDuties[d.declarationDocId] = { amount: d.amount, assessedAt: d.assessedAt };
+  }
+  return { ...emptyExposure(owner), openFinancings, openDuties };
 }
 
 /** Re-validates a stored month aggregate. */

@@ -21,6 +21,7 @@ import { openApiDocument } from './openapi';
 import { rateLimit } from './ratelimit';
 import { documentsRouter } from './routes/documents';
 import { eventsRouter } from './routes/events';
+import { creditRouter, remittancesRouter, shipmentsRouter } from './routes/finance';
 import { guaranteesRouter } from './routes/guarantees';
 import { invoicesRouter } from './routes/invoices';
 import { meRouter, operationsRouter } from './routes/system';
@@ -98,6 +99,9 @@ export function createServer(
     verifyRouter(ctx),
     invoicesRouter(ctx),
     guaranteesRouter(ctx),
+    remittancesRouter(ctx),
+    shipmentsRouter(ctx),
+    creditRouter(ctx),
     eventsRouter(ctx),
     alertsRouter(ctx),
     meRouter(),

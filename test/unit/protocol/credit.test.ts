@@ -5,8 +5,8 @@ import {
   computeLimit,
   emptyExposure,
   emptyMonth,
-  exposureAfterDeclarationMove,
-  exposureAfterFinancing,
+  dutyMove,
+  exposureOf,
   monthAfterDeclarationMove,
   monthAfterGuaranteeMove,
   monthsBack,
@@ -136,41 +136,47 @@ describe('protocol/credit', () => {
     expect(released).to.equal(undefined);
   });
 
-  it('tracks an assessed duty as open until it is paid or guaranteed, and financings until settled', () => {
+  it('opens a duty when assessed and closes it when paid or guaranteed', () => {
     const decl = recordOf('CUSTOMS_DECLARATION', { status: 'RELEASED' });
-    const open = exposureAfterDeclarationMove(
-      emptyExposure(OWNER),
-      decl,
-      { ...decl.state, taxStatus: 'ASSESSED', dutyAmount: '5.00' },
-      TX,
-    );
     const assessed = {
       ...decl,
       state: { ...decl.state, taxStatus: 'ASSESSED', dutyAmount: '5.00' },
     };
-    const closed = exposureAfterDeclarationMove(
-      open!,
-      assessed,
-      { ...assessed.state, taxStatus: 'GUARANTEED' },
-      TX,
-    );
-    const financed = exposureAfterFinancing(
-      emptyExposure(OWNER),
-      'INV-1/F-1',
-      { amount: '10.00', currency: 'USD' },
-      true,
-      TX,
+
+    expect(dutyMove(decl, assessed.state)).to.equal('open');
+    expect(dutyMove(assessed, { ...assessed.state, taxStatus: 'GUARANTEED' })).to.equal('close');
+    expect(dutyMove(assessed, { ...assessed.state, taxStatus: 'PAID' })).to.equal('close');
+    expect(dutyMove(assessed, assessed.state)).to.equal(undefined);
+  });
+
+  it('lists the exposure by open financing and open duty', () => {
+    const exposure = exposureOf(
+      OWNER,
+      [
+        {
+          schemaVersion: 1,
+          owner: OWNER,
+          key: 'INV-1/F-1',
+          bankMsp: 'BankAMSP',
+          amount: '10.00',
+          currency: 'USD',
+        },
+      ],
+      [
+        {
+          schemaVersion: 1,
+          owner: OWNER,
+          declarationDocId: 'D-1',
+          amount: '5.00',
+          assessedAt: TX.time,
+        },
+      ],
     );
 
-    expect(open!.openDuties).to.deep.equal({ 'CUS-001': { amount: '5.00', assessedAt: TX.time } });
-    expect(closed!.openDuties).to.deep.equal({});
-    expect(financed.openFinancings).to.deep.equal({
+    expect(exposure.openFinancings).to.deep.equal({
       'INV-1/F-1': { amount: '10.00', currency: 'USD' },
     });
-    expect(
-      exposureAfterFinancing(financed, 'INV-1/F-1', { amount: '10.00', currency: 'USD' }, false, TX)
-        .openFinancings,
-    ).to.deep.equal({});
+    expect(exposure.openDuties).to.deep.equal({ 'D-1': { amount: '5.00', assessedAt: TX.time } });
   });
 
   it('lets only a clerk of the named bank publish its policy (FORBIDDEN), and versions it', () => {

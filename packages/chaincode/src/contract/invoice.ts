@@ -1,6 +1,5 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
-import { exposureAfterFinancing } from '@swledger/protocol/credit';
 import { changeOf } from '@swledger/protocol/events';
 import * as invoice from '@swledger/protocol/invoice';
 import { financingRule } from '@swledger/protocol/policy';
@@ -47,14 +46,10 @@ export class InvoiceContract extends SwlContract {
     }
     await store.saveState(record, state);
     await store.saveFinancing(financing, financingRule(financing.bankMsp));
-    await store.updateExposure(record.facts.owner, (e) =>
-      exposureAfterFinancing(
-        e,
-        `${record.facts.docId}/${financing.financingId}`,
-        financing,
-        true,
-        tx,
-      ),
+    await store.followFinancing(
+      record.facts.owner,
+      { ...financing, docId: record.facts.docId },
+      true,
     );
     store.emit([
       changeOf(record.facts, record.state, state, 'finance', {
@@ -80,14 +75,10 @@ export class InvoiceContract extends SwlContract {
     const { state, financing } = invoice.settle(record, open, actorOf(ctx), tx);
     await store.saveState(record, state);
     await store.saveFinancing(financing);
-    await store.updateExposure(record.facts.owner, (e) =>
-      exposureAfterFinancing(
-        e,
-        `${record.facts.docId}/${financing.financingId}`,
-        financing,
-        false,
-        tx,
-      ),
+    await store.followFinancing(
+      record.facts.owner,
+      { ...financing, docId: record.facts.docId },
+      false,
     );
     store.emit([
       changeOf(record.facts, record.state, state, 'settle', {

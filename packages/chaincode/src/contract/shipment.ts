@@ -1,7 +1,6 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canReadFull } from '@swledger/protocol/actor';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
-import { exposureAfterFinancing } from '@swledger/protocol/credit';
 import { changeOf } from '@swledger/protocol/events';
 import { financingRule } from '@swledger/protocol/policy';
 import { DocType, type DocRecord } from '@swledger/protocol/record';
@@ -59,14 +58,10 @@ export class ShipmentContract extends SwlContract {
     }
     await store.saveTotals(totals, result.totals);
     await store.saveDeclarationFinancing(result.financing, financingRule(result.financing.bankMsp));
-    await store.updateExposure(declaration.facts.owner, (e) =>
-      exposureAfterFinancing(
-        e,
-        `${declaration.facts.docId}/${request.financingId}`,
-        result.financing,
-        true,
-        tx,
-      ),
+    await store.followFinancing(
+      declaration.facts.owner,
+      { ...result.financing, docId: declaration.facts.docId },
+      true,
     );
     store.emit([
       changeOf(declaration.facts, declaration.state, declaration.state, 'finance', {
@@ -99,14 +94,10 @@ export class ShipmentContract extends SwlContract {
     const result = shipment.settleShipment(declaration, totals, open, actorOf(ctx), tx);
     await store.saveTotals(totals, result.totals);
     await store.saveDeclarationFinancing(result.financing);
-    await store.updateExposure(declaration.facts.owner, (e) =>
-      exposureAfterFinancing(
-        e,
-        `${declaration.facts.docId}/${result.financing.financingId}`,
-        result.financing,
-        false,
-        tx,
-      ),
+    await store.followFinancing(
+      declaration.facts.owner,
+      { ...result.financing, docId: declaration.facts.docId },
+      false,
     );
     store.emit([
       changeOf(declaration.facts, declaration.state, declaration.state, 'settle', {

@@ -63,8 +63,10 @@ export const KeyType = Object.freeze({
   SHIPLINK: 'shiplink',
   /** `creditmonth~owner~YYYY-MM`: what an enterprise's declarations did that month; majority with customs. */
   CREDIT_MONTH: 'creditmonth',
-  /** `creditexposure~owner`: an enterprise's open financings and unpaid duties; majority with customs. */
-  CREDIT_EXPOSURE: 'creditexposure',
+  /** `creditfin~owner~docId~financingId`: an open financing of an enterprise, its bank's rule; deleted when settled. */
+  CREDIT_FINANCING: 'creditfin',
+  /** `creditduty~owner~declarationDocId`: an unpaid assessed duty, majority with customs; deleted when paid or guaranteed. */
+  CREDIT_DUTY: 'creditduty',
   /** `bankpolicy~bankMsp`: a bank's published limit and approval parameters; majority with that bank. */
   BANK_POLICY: 'bankpolicy',
   /** `creditdecision~owner~decisionId`: a limit decision, written once. */
@@ -87,13 +89,13 @@ export interface OwnerPage {
  */
 export class Store {
   /**
-   * Credit aggregates this transaction has changed, by key: a transaction
+   * Month aggregates this transaction has changed, by key: a transaction
    * cannot read its own writes, and one move (a claim over several draws)
    * may change the same month twice. Lives as long as the transaction's Store.
    */
   private readonly pendingCredit = new Map<
     string,
-    { readonly value: credit.MonthAggregate | credit.Exposure; readonly isNew: boolean }
+    { readonly value: credit.MonthAggregate; readonly isNew: boolean }
   >();
 
   constructor(private readonly stub: Stub) {}
@@ -222,7 +224,7 @@ export class Store {
     const key = this.key(KeyType.CREDIT_MONTH, owner, month);
     const pending = this.pendingCredit.get(key);
     if (pending !== undefined) {
-      return pending.value as credit.MonthAggregate;
+      return pending.value;
     }
     const bytes = await this.stub.getState(key);
     return bytes.length === 0
@@ -253,30 +255,47 @@ export class Store {
     }
   }
 
-  /** The exposure of `owner` (this transaction's own change first), empty when none. */
+  /** The exposure of `owner`: its open financings and unpaid duties, two ranges over its own keys. */
   async loadExposure(owner: string): Promise<credit.Exposure> {
-    const key = this.key(KeyType.CREDIT_EXPOSURE, owner);
-    const pending = this.pendingCredit.get(key);
-    if (pending !== undefined) {
-      return pending.value as credit.Exposure;
+    const financings: credit.OpenFinancingEntry[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.CREDIT_FINANCING, [
+      owner,
+    ])) {
+      financings.push(decode(kv.value, `open financing ${kv.key}`, credit.checkOpenFinancing));
     }
-    const bytes = await this.stub.getState(key);
-    return bytes.length === 0
-      ? credit.emptyExposure(owner)
-      : decode(bytes, `credit exposure ${owner}`, credit.checkExposure);
+    const duties: credit.OpenDutyEntry[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.CREDIT_DUTY, [owner])) {
+      duties.push(decode(kv.value, `open duty ${kv.key}`, credit.checkOpenDuty));
+    }
+    return credit.exposureOf(owner, financings, duties);
   }
 
-  /** Applies `change` to an exposure and writes it (with its rule when new); undefined changes nothing. */
-  async updateExposure(
+  /** Records a financing of `owner`'s document as open (its bank's rule), or removes it once settled. */
+  async followFinancing(
     owner: string,
-    change: (current: credit.Exposure) => credit.Exposure | undefined,
+    financing: {
+      readonly docId: string;
+      readonly financingId: string;
+      readonly bankMsp: string;
+      readonly amount: string;
+      readonly currency: string;
+    },
+    open: boolean,
   ): Promise<void> {
-    const key = this.key(KeyType.CREDIT_EXPOSURE, owner);
-    const current = await this.loadExposure(owner);
-    const next = change(current);
-    if (next !== undefined) {
-      await this.writeCredit(key, current.txId === '', next);
+    const key = this.key(KeyType.CREDIT_FINANCING, owner, financing.docId, financing.financingId);
+    if (!open) {
+      await this.stub.deleteState(key);
+      return;
     }
+    const entry: credit.OpenFinancingEntry = {
+      schemaVersion: SCHEMA_VERSION,
+      owner,
+      key: `${financing.docId}/${financing.financingId}`,
+      bankMsp: financing.bankMsp,
+      amount: financing.amount,
+      currency: financing.currency,
+    };
+    await this.createKey(key, encode(entry), encodeRule(endorsementRule([financing.bankMsp])));
   }
 
   /** A bank's published policy, or undefined. */
@@ -545,9 +564,20 @@ export class Store {
       await this.updateMonth(owner, month, (m) =>
         credit.monthAfterDeclarationMove(m, before, after, tx),
       );
-      await this.updateExposure(owner, (e) =>
-        credit.exposureAfterDeclarationMove(e, before, after, tx),
-      );
+      const duty = credit.dutyMove(before, after);
+      const key = this.key(KeyType.CREDIT_DUTY, owner, before.facts.docId);
+      if (duty === 'open') {
+        const entry: credit.OpenDutyEntry = {
+          schemaVersion: SCHEMA_VERSION,
+          owner,
+          declarationDocId: before.facts.docId,
+          amount: after.dutyAmount ?? '0.00',
+          assessedAt: tx.time,
+        };
+        await this.createKey(key, encode(entry), encodeRule(endorsementRule([CUSTOMS_MSP])));
+      } else if (duty === 'close') {
+        await this.stub.deleteState(key);
+      }
     } else if (before.facts.type === DocType.GUARANTEE) {
       await this.updateMonth(owner, month, (m) =>
         credit.monthAfterGuaranteeMove(m, before, after, tx),
@@ -558,7 +588,7 @@ export class Store {
   private async writeCredit(
     key: string,
     isNew: boolean,
-    value: credit.MonthAggregate | credit.Exposure,
+    value: credit.MonthAggregate,
   ): Promise<void> {
     const created = this.pendingCredit.get(key)?.isNew ?? isNew;
     if (created) {
