@@ -186,7 +186,8 @@ describe('chaincode on the network: loan limits and guarantee auto-approval', fu
       'VALIDITY',
     ]);
     expect(seconds).to.be.lessThan(60);
-    expect(verified.status.result).to.equal('VALID');
+    expect(verified.verdict).to.equal('VALID');
+    expect(verified.provenance.result).to.equal('VALID');
     expect((verified.record as FullView).status).to.equal('ISSUED');
     expect((verified.record as FullView).approval).to.deep.include({
       outcome: 'ISSUED',
