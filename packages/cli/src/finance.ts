@@ -1,8 +1,6 @@
 import { Command } from 'commander';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { LimitDecision, PolicyInput } from '@swledger/sdk/credit';
-import type { Checkpoint } from '@swledger/sdk/events';
 import {
   ledgerOptions,
   LedgerFlags,
@@ -242,18 +240,6 @@ export function creditCommand(): Command {
   return cmd;
 }
 
-function fileCheckpoint(path: string) {
-  return {
-    load: async (): Promise<Checkpoint | undefined> =>
-      existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Checkpoint) : undefined,
-    save: async (checkpoint: Checkpoint): Promise<void> => {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(`${path}.tmp`, JSON.stringify(checkpoint));
-      renameSync(`${path}.tmp`, path);
-    },
-  };
-}
-
 /** `swl approver`: a bank's automated tariff-guarantee approver. */
 export function approverCommand(): Command {
   return ledgerOptions(new Command('approver'), 'banka:approver1')
@@ -266,11 +252,14 @@ export function approverCommand(): Command {
       'first block to follow when there is no checkpoint (default: new blocks only)',
     )
     .action(async (f: LedgerFlags & { checkpoint?: string; fromBlock?: string }) => {
-      const { Approver } = lazy<typeof import('@swledger/sdk/approver')>('@swledger/sdk/approver');
+      const { Approver, fileApproverCheckpoint } =
+        lazy<typeof import('@swledger/sdk/approver')>('@swledger/sdk/approver');
       const flags = { ...f, as: f.as ?? 'banka:approver1' };
       await withClient(flags, async (c) => {
         const approver = new Approver(c, {
-          ...(f.checkpoint === undefined ? {} : { checkpoint: fileCheckpoint(f.checkpoint) }),
+          ...(f.checkpoint === undefined
+            ? {}
+            : { checkpoint: fileApproverCheckpoint(f.checkpoint) }),
           ...(f.fromBlock === undefined ? {} : { startBlock: BigInt(f.fromBlock) }),
           log: (line) => out(f.json ? JSON.stringify({ line }) : line),
         });

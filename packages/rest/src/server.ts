@@ -15,6 +15,7 @@ import { IdempotencyStore } from './idempotency';
 import { fileIdentities, IdentityProvider, localIdentities } from './identities';
 import { LedgerPool } from './ledger';
 import { Metrics } from './metrics';
+import { ApproverService } from './approver';
 import { ProvenanceWatch } from './watch';
 import { alertsRouter } from './routes/alerts';
 import { openApiDocument } from './openapi';
@@ -83,6 +84,14 @@ export function createServer(
         log,
       )
     : undefined;
+  const approver =
+    config.approver === undefined
+      ? undefined
+      : new ApproverService(
+          () => identities.connectionOptions(config.approver ?? ''),
+          `${config.dbFile}.approver.json`,
+          log,
+        );
   const ctx: ServiceContext = {
     config,
     ledger,
@@ -208,6 +217,7 @@ export function createServer(
               `provenance watch did not start: ${err instanceof Error ? err.message : String(err)}`,
             );
           });
+          approver?.start();
           const { port } = s.address() as AddressInfo;
           resolve(
             `${config.tls ? 'https' : 'http'}://${config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`,
@@ -223,6 +233,7 @@ export function createServer(
         await new Promise<void>((r) => s.close(() => r()));
       }
       await watch?.stop();
+      await approver?.stop();
       await ledger.close();
       db.close();
     },

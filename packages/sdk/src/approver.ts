@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ApprovalDecision } from '@swledger/protocol/approval';
 import type { SwlClient } from './client';
 import { AlreadyExistsError, InvalidTransitionError, ExpiredError } from './errors';
@@ -9,7 +11,20 @@ export interface ApproverCheckpoint {
   save(checkpoint: Checkpoint): Promise<void>;
 }
 
-/** One decision the approver made, with how long it took from the application's commit. */
+/** A checkpoint kept in a JSON file, written atomically (temporary file, then rename). */
+export function fileApproverCheckpoint(path: string): ApproverCheckpoint {
+  return {
+    load: async () =>
+      existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Checkpoint) : undefined,
+    save: async (checkpoint) => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(`${path}.tmp`, JSON.stringify(checkpoint));
+      renameSync(`${path}.tmp`, path);
+    },
+  };
+}
+
+/** One decision the approver made. */
 export interface ApproverOutcome {
   readonly guaranteeDocId: string;
   readonly decision: ApprovalDecision;

@@ -44,7 +44,13 @@ export {
   MonthAggregate,
   Reason,
 } from './credit';
-export { Approver, ApproverOptions, ApproverCheckpoint, ApproverOutcome } from './approver';
+export {
+  Approver,
+  fileApproverCheckpoint,
+  ApproverOptions,
+  ApproverCheckpoint,
+  ApproverOutcome,
+} from './approver';
 export { ShipmentsApi, ShipmentView, ShipmentSummary, DeclarationFinancing } from './shipments';
 export { GuaranteesApi, GuaranteeApplication } from './guarantees';
 export {

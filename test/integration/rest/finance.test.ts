@@ -173,4 +173,41 @@ describe('REST service on the network: finance services', function () {
     expect(recomputed.body).to.deep.include({ agrees: true, limit: assessed.body.result.limit });
     expect(none.status).to.equal(404);
   });
+
+  it("runs the bank's approver inside its REST service (SWL_REST_APPROVER): a new application is decided within seconds", async () => {
+    const withApprover = await startService('banka', { approver: 'banka:approver1' });
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      const beta = await clientAs('enterprise:beta');
+      const docId = uniqueId('TG');
+      await beta.guarantees.apply(
+        {
+          docId,
+          applicant: BETA,
+          bankMsp: 'BankAMSP',
+          customsOffice: '2200',
+          amount: '1.00',
+          validFrom: new Date(Date.now() - 60_000).toISOString(),
+          validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        },
+        { sha256: newFile('tg').sha256 },
+      );
+      let decision: { status: number; body: { outcome?: string; rules?: unknown[] } } = {
+        status: 0,
+        body: {},
+      };
+      for (let i = 0; i < 60 && decision.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        decision = await call(`${withApprover.url}/api/v1/credit/approvals/${docId}`, {
+          token: withApprover.token('banka:clerk1'),
+        });
+      }
+
+      expect(decision.status).to.equal(200);
+      expect(decision.body.outcome).to.be.oneOf(['ISSUED', 'REFERRED']);
+      expect(decision.body.rules).to.have.length(5);
+    } finally {
+      await withApprover.close();
+    }
+  });
 });
