@@ -86,7 +86,8 @@ export function isEnterprise(actor: Actor, owner?: string): boolean {
 
 /**
  * True when the actor holds a role that writes to the ledger: a customs
- * officer, a bank clerk or an enterprise user acting for its entity.
+ * officer, a bank clerk, a bank's automated approver or an enterprise user
+ * acting for its entity.
  * Auditors and verifiers only read (SPEC §2: every write needs a writing role).
  */
 export function mayWrite(actor: Actor): boolean {

@@ -1,4 +1,4 @@
-import { actorRef, isBankApprover, type Actor, type ActorRef } from './actor';
+import { actorRef, checkActorRef, isBankApprover, type Actor, type ActorRef } from './actor';
 import {
   computeLimit,
   requireLookback,
@@ -18,7 +18,18 @@ import {
   type Tx,
 } from './record';
 import { SCHEMA_VERSION } from './serialize';
-import { amountCents, formatCents } from './validate';
+import {
+  amount,
+  amountCents,
+  docId,
+  fields,
+  formatCents,
+  integer,
+  isoTime,
+  oneOf,
+  text,
+  uscc,
+} from './validate';
 
 /*
  * Tariff-guarantee auto-approval (SPEC §8): a bank's automated approver
@@ -197,5 +208,56 @@ export function decide(
       outcome === ApprovalOutcome.ISSUED
         ? advance(guarantee, { status: GuaranteeStatus.ISSUED }, actor, tx)
         : undefined,
+  };
+}
+
+/** Re-validates a stored automated decision. */
+export function checkApproval(value: Readonly<Record<string, unknown>>): ApprovalDecision {
+  const g = fields(value, 'approval', [
+    'schemaVersion',
+    'guaranteeDocId',
+    'owner',
+    'bankMsp',
+    'outcome',
+    'rules',
+    'failing',
+    'policyVersion',
+    'limit',
+    'amount',
+    'decidedAt',
+    'decidedBy',
+    'txId',
+  ]);
+  if (!Array.isArray(g.rules) || !Array.isArray(g.failing)) {
+    fail(ErrorCode.INVALID_ARGUMENT, 'approval.rules and approval.failing must be JSON arrays');
+  }
+  const rules = (g.rules as unknown[]).map((rule, index): RuleResult => {
+    const r = fields(rule, `rules[${index}]`, ['rule', 'passed', 'saw', 'bound']);
+    if (typeof r.passed !== 'boolean') {
+      fail(ErrorCode.INVALID_ARGUMENT, `rules[${index}].passed must be a boolean`);
+    }
+    return {
+      rule: oneOf(r.rule, Object.values(ApprovalRule), `rules[${index}].rule`),
+      passed: r.passed,
+      saw: text(r.saw, `rules[${index}].saw`, 2048),
+      bound: text(r.bound, `rules[${index}].bound`, 256),
+    };
+  });
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    guaranteeDocId: docId(g.guaranteeDocId, 'guaranteeDocId'),
+    owner: uscc(g.owner, 'owner'),
+    bankMsp: text(g.bankMsp, 'bankMsp', 64),
+    outcome: oneOf(g.outcome, Object.values(ApprovalOutcome), 'outcome'),
+    rules,
+    failing: (g.failing as unknown[]).map((rule, index) =>
+      oneOf(rule, Object.values(ApprovalRule), `failing[${index}]`),
+    ),
+    policyVersion: integer(g.policyVersion, 'policyVersion', 1, Number.MAX_SAFE_INTEGER),
+    limit: formatCents(amountCents(g.limit, 'limit', true)),
+    amount: amount(g.amount, 'amount'),
+    decidedAt: isoTime(g.decidedAt, 'decidedAt'),
+    decidedBy: checkActorRef(g.decidedBy, 'decidedBy'),
+    txId: text(g.txId, 'txId'),
   };
 }

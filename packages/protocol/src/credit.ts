@@ -803,9 +803,9 @@ export function checkDecision(value: Readonly<Record<string, unknown>>): LimitDe
         ...(inputs.exposure as Record<string, unknown>),
       }),
     },
-    totals: g.totals as LimitTotals,
+    totals: checkLimitTotals(g.totals),
     limit: cents(g.limit, 'limit'),
-    reasons: g.reasons as readonly Reason[],
+    reasons: checkReasons(g.reasons),
     createdBy: checkActorRef(g.createdBy, 'createdBy'),
     txId: text(g.txId, 'txId'),
   };
@@ -813,3 +813,42 @@ export function checkDecision(value: Readonly<Record<string, unknown>>): LimitDe
 
 /** The type name decision changes carry in events. */
 export const DECISION_TYPE = 'CREDIT_DECISION';
+
+function checkLimitTotals(value: unknown): LimitTotals {
+  const g = fields(value, 'totals', [
+    'released',
+    'dutyPaid',
+    'peakMonthlyDuty',
+    'openFinanced',
+    'remittanceGap',
+    'claimed',
+    'historyMonths',
+  ]);
+  return {
+    released: cents(g.released, 'totals.released'),
+    dutyPaid: cents(g.dutyPaid, 'totals.dutyPaid'),
+    peakMonthlyDuty: cents(g.peakMonthlyDuty, 'totals.peakMonthlyDuty'),
+    openFinanced: cents(g.openFinanced, 'totals.openFinanced'),
+    remittanceGap: cents(g.remittanceGap, 'totals.remittanceGap'),
+    claimed: cents(g.claimed, 'totals.claimed'),
+    historyMonths: integer(g.historyMonths, 'totals.historyMonths', 0, MAX_LOOKBACK_MONTHS),
+  };
+}
+
+function checkReasons(value: unknown): readonly Reason[] {
+  if (!Array.isArray(value)) {
+    return fail(ErrorCode.INVALID_ARGUMENT, 'reasons must be a JSON array');
+  }
+  return value.map((item: unknown, index) => {
+    const r = fields(item, `reasons[${index}]`, ['code', 'amount', 'text']);
+    const signed = text(r.amount, `reasons[${index}].amount`, 24);
+    if (!/^-?\d+\.\d{2}$/.test(signed)) {
+      fail(ErrorCode.INVALID_ARGUMENT, `reasons[${index}].amount must be a signed decimal`);
+    }
+    return {
+      code: text(r.code, `reasons[${index}].code`, 32),
+      amount: signed,
+      text: text(r.text, `reasons[${index}].text`, 512),
+    };
+  });
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decide, evaluateRules } from '@swledger/protocol/approval';
+import { checkApproval, decide, evaluateRules } from '@swledger/protocol/approval';
 import {
   emptyExposure,
   emptyMonth,
@@ -94,6 +94,8 @@ describe('protocol/approval', () => {
     ]);
     expect(decision.limit).to.equal('21500.00');
     expect(state?.status).to.equal('ISSUED');
+    expect(checkApproval(JSON.parse(JSON.stringify(decision)))).to.deep.equal(decision);
+    expectCode(() => checkApproval({ ...decision, outcome: 'MAYBE' }), ErrorCode.INVALID_ARGUMENT);
   });
 
   const referrals: readonly [

@@ -13,6 +13,7 @@ import {
   parseLimitParameters,
   publishPolicy,
   assessLimit,
+  checkDecision,
   type LimitInputs,
   type LimitParameters,
   type MonthAggregate,
@@ -221,6 +222,7 @@ describe('protocol/credit', () => {
 
     expect(decision).to.deep.include({ limit: '0.00', decisionId: TX.id, policyVersion: 1 });
     expect(decision.reasons[0]!.code).to.equal('INSUFFICIENT_HISTORY');
+    expect(checkDecision(JSON.parse(JSON.stringify(decision)))).to.deep.equal(decision);
     expectCode(() => assessLimit(OWNER, policy, inputs, actors.clerkB, TX), ErrorCode.FORBIDDEN);
     expectCode(
       () => assessLimit(OWNER, policy, { ...inputs, months: months.slice(1) }, actors.clerkA, TX),

@@ -3,7 +3,7 @@ import { ErrorCode, fail } from '@swledger/protocol/errors';
 import { changeEvent, EVENT_NAME, type Change } from '@swledger/protocol/events';
 import { type Draw } from '@swledger/protocol/guarantee';
 import { type Financing } from '@swledger/protocol/invoice';
-import { type ApprovalDecision } from '@swledger/protocol/approval';
+import { checkApproval, type ApprovalDecision } from '@swledger/protocol/approval';
 import * as credit from '@swledger/protocol/credit';
 import { CUSTOMS_MSP } from '@swledger/protocol/orgs';
 import { checkRemittance, type Remittance } from '@swledger/protocol/remittance';
@@ -335,11 +335,7 @@ export class Store {
     const bytes = await this.stub.getState(this.key(KeyType.APPROVAL, guaranteeDocId));
     return bytes.length === 0
       ? undefined
-      : decode(
-          bytes,
-          `approval of ${guaranteeDocId}`,
-          (value) => value as unknown as ApprovalDecision,
-        );
+      : decode(bytes, `approval of ${guaranteeDocId}`, checkApproval);
   }
 
   /** Writes the approver's decision, write-once. */
