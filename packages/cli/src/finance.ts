@@ -242,9 +242,9 @@ export function creditCommand(): Command {
 
 /** `swl approver`: a bank's automated tariff-guarantee approver. */
 export function approverCommand(): Command {
-  return ledgerOptions(new Command('approver'), 'banka:approver1')
+  return ledgerOptions(new Command('approver'))
     .description(
-      "decide every new guarantee application to the identity's bank by the bank's published rules: issue it with a decision record, or refer it to a clerk with the failing rules (runs until Ctrl-C)",
+      "as a bank's approver identity (--as banka:approver1), decide every new guarantee application to its bank by the bank's published rules: issue it with a decision record, or refer it to a clerk with the failing rules (runs until Ctrl-C)",
     )
     .option('--checkpoint <file>', 'resume from and save the event-stream position in this file')
     .option(
@@ -254,8 +254,7 @@ export function approverCommand(): Command {
     .action(async (f: LedgerFlags & { checkpoint?: string; fromBlock?: string }) => {
       const { Approver, fileApproverCheckpoint } =
         lazy<typeof import('@swledger/sdk/approver')>('@swledger/sdk/approver');
-      const flags = { ...f, as: f.as ?? 'banka:approver1' };
-      await withClient(flags, async (c) => {
+      await withClient(f, async (c) => {
         const approver = new Approver(c, {
           ...(f.checkpoint === undefined
             ? {}
