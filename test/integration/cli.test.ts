@@ -247,6 +247,12 @@ describe('npm run demo', function () {
 
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include('refused: ALREADY_FINANCED');
+    expect(run.stdout).to.include('refused: ALREADY_REMITTED, left 180000.00 USD');
+    expect(run.stdout).to.include('recomputes it from the listed inputs: agrees');
+    // ISSUED on a fresh network; REFERRED when earlier tests claimed one of the enterprise's guarantees.
+    expect(run.stdout).to.match(
+      /approver decides it\n\s+(ISSUED|REFERRED \(failing [A-Z_, ]+\)) in /,
+    );
     expect(run.stdout).to.match(/verdict INVALID/);
     expect(run.stdout).to.include('The single-window story completed.');
   });

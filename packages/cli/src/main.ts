@@ -4,6 +4,7 @@ import { anchorCommand, proofCommand } from './anchor';
 import { docCommand, verifyCommand } from './doc';
 import { enterpriseCommand } from './enterprise';
 import { eventsCommand } from './events';
+import { approverCommand, creditCommand, remitCommand, shipmentCommand } from './finance';
 import { guaranteeCommand, invoiceCommand } from './guarantee';
 import { networkCommand } from './network';
 import { serveCommand } from './serve';
@@ -27,6 +28,10 @@ export function program(): Command {
   p.addCommand(anchorCommand());
   p.addCommand(proofCommand());
   p.addCommand(enterpriseCommand());
+  p.addCommand(remitCommand());
+  p.addCommand(shipmentCommand());
+  p.addCommand(creditCommand());
+  p.addCommand(approverCommand());
   return p;
 }
 

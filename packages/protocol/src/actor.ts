@@ -6,6 +6,8 @@ export const Role = Object.freeze({
   OFFICER: 'officer',
   AUDITOR: 'auditor',
   CLERK: 'clerk',
+  /** A bank's automated guarantee approver: decides applications to its bank by the bank's published rules. */
+  APPROVER: 'approver',
   ENTERPRISE: 'enterprise',
   VERIFIER: 'verifier',
 } as const);
@@ -15,7 +17,7 @@ export type Role = (typeof Role)[keyof typeof Role];
 
 const ROLES_BY_KIND: Readonly<Record<OrgKind, readonly Role[]>> = Object.freeze({
   customs: [Role.OFFICER, Role.AUDITOR, Role.VERIFIER],
-  bank: [Role.CLERK, Role.AUDITOR, Role.VERIFIER],
+  bank: [Role.CLERK, Role.APPROVER, Role.AUDITOR, Role.VERIFIER],
   enterprise: [Role.ENTERPRISE, Role.VERIFIER],
 });
 
@@ -63,6 +65,15 @@ export function isBankClerk(actor: Actor, bankMsp?: string): boolean {
   );
 }
 
+/** A bank's automated approver; of `bankMsp` when given. */
+export function isBankApprover(actor: Actor, bankMsp?: string): boolean {
+  return (
+    isBankMsp(actor.msp) &&
+    actor.role === Role.APPROVER &&
+    (bankMsp === undefined || actor.msp === bankMsp)
+  );
+}
+
 /** An enterprise user; acting for `owner` when given. */
 export function isEnterprise(actor: Actor, owner?: string): boolean {
   return (
@@ -75,11 +86,14 @@ export function isEnterprise(actor: Actor, owner?: string): boolean {
 
 /**
  * True when the actor holds a role that writes to the ledger: a customs
- * officer, a bank clerk or an enterprise user acting for its entity.
+ * officer, a bank clerk, a bank's automated approver or an enterprise user
+ * acting for its entity.
  * Auditors and verifiers only read (SPEC §2: every write needs a writing role).
  */
 export function mayWrite(actor: Actor): boolean {
-  return isCustomsOfficer(actor) || isBankClerk(actor) || isEnterprise(actor);
+  return (
+    isCustomsOfficer(actor) || isBankClerk(actor) || isBankApprover(actor) || isEnterprise(actor)
+  );
 }
 
 /**

@@ -23,21 +23,79 @@ export const ErrorCode = Object.freeze({
   REPLAYED: 'REPLAYED',
   /** The ledger's enterprise-signature settings were never configured. */
   SIGNING_NOT_CONFIGURED: 'SIGNING_NOT_CONFIGURED',
+  ALREADY_REMITTED: 'ALREADY_REMITTED',
 } as const);
 
 /** One of the codes in {@link ErrorCode}. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** An error whose message is `CODE: detail`, the only form a client may rely on. */
+/** Values a client needs from a refusal (the amount left, the document concerned), strings only. */
+export type ErrorFields = Readonly<Record<string, string>>;
+
+/**
+ * Marks where a refusal's fields start in its detail: `CODE: text #fields={"left":"10.00"}`.
+ * The fields are canonical JSON (sorted keys) on the same line.
+ */
+export const FIELDS_MARK = ' #fields=';
+
+/**
+ * An error whose message is `CODE: detail`, the only form a client may rely
+ * on; `fields` travel at the end of the detail (see {@link FIELDS_MARK}).
+ */
 export class SwlError extends Error {
   public readonly code: ErrorCode;
   public readonly detail: string;
+  public readonly fields: ErrorFields;
 
-  constructor(code: ErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
+  constructor(code: ErrorCode, detail: string, fields: ErrorFields = {}) {
+    super(`${code}: ${detail}${encodeFields(fields)}`);
     this.name = SwlError.name;
     this.code = code;
     this.detail = detail;
+    this.fields = fields;
+  }
+}
+
+function encodeFields(fields: ErrorFields): string {
+  const names = Object.keys(fields).sort();
+  if (names.length === 0) {
+    return '';
+  }
+  const sorted: Record<string, string> = {};
+  for (const name of names) {
+    sorted[name] = fields[name] ?? '';
+  }
+  return `${FIELDS_MARK}${JSON.stringify(sorted)}`;
+}
+
+/**
+ * Splits a refusal's detail (what follows `CODE: `) into its text and its
+ * fields; a detail without fields, or with fields that are not an object of
+ * strings, has none.
+ */
+export function splitDetail(detail: string): {
+  readonly text: string;
+  readonly fields: ErrorFields;
+} {
+  const at = detail.lastIndexOf(FIELDS_MARK);
+  if (at < 0) {
+    return { text: detail, fields: {} };
+  }
+  try {
+    const parsed: unknown = JSON.parse(detail.slice(at + FIELDS_MARK.length));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return { text: detail, fields: {} };
+    }
+    const fields: Record<string, string> = {};
+    for (const [name, value] of Object.entries(parsed)) {
+      if (typeof value !== 'string') {
+        return { text: detail, fields: {} };
+      }
+      fields[name] = value;
+    }
+    return { text: detail.slice(0, at), fields };
+  } catch {
+    return { text: detail, fields: {} };
   }
 }
 
@@ -46,6 +104,6 @@ export class SwlError extends Error {
  *
  * @throws SwlError always
  */
-export function fail(code: ErrorCode, detail: string): never {
-  throw new SwlError(code, detail);
+export function fail(code: ErrorCode, detail: string, fields?: ErrorFields): never {
+  throw new SwlError(code, detail, fields);
 }

@@ -1,8 +1,11 @@
 import { type ActorRef } from './actor';
+import { type ApprovalDecision } from './approval';
 import * as guarantee from './guarantee';
 import { type Draw } from './guarantee';
 import { type Financing } from './invoice';
 import { DocType, type DocRecord, type SignerRef, type State } from './record';
+import { type Remittance } from './remittance';
+import { type DeclarationFinancing, type ShipmentSummary } from './shipment';
 
 /** What anyone holding a file may learn about it (SPEC §4). */
 export interface PublicView {
@@ -38,6 +41,16 @@ export interface FullView extends Omit<PublicView, 'access'> {
   readonly draws?: readonly Omit<Draw, 'schemaVersion'>[];
   /** Verification reads: every version of the state. */
   readonly history?: readonly HistoryEntry[];
+  /** Declarations: the shipment's financed and remitted totals. */
+  readonly shipment?: ShipmentSummary;
+  /** Declarations: every remittance against it. */
+  readonly remittances?: readonly Omit<Remittance, 'schemaVersion'>[];
+  /** EXPORT declarations: every financing drawn on the declaration itself. */
+  readonly shipmentFinancings?: readonly Omit<DeclarationFinancing, 'schemaVersion'>[];
+  /** Invoices: total remitted against it, all banks. */
+  readonly remitted?: string;
+  /** Guarantees: the bank's automated decision on the application, when it made one. */
+  readonly approval?: Omit<ApprovalDecision, 'schemaVersion'>;
 }
 
 /** One committed version of a record's state. */
@@ -54,6 +67,11 @@ export interface FullViewExtras {
   readonly financings?: readonly Financing[];
   readonly draws?: readonly Draw[];
   readonly history?: readonly HistoryEntry[];
+  readonly shipment?: ShipmentSummary;
+  readonly remittances?: readonly Remittance[];
+  readonly shipmentFinancings?: readonly DeclarationFinancing[];
+  readonly remitted?: string;
+  readonly approval?: ApprovalDecision;
 }
 
 /** The public verification view of a record at `time`. */
@@ -88,6 +106,15 @@ export function fullView(record: DocRecord, time: string, extras: FullViewExtras
       : { financings: extras.financings.map(withoutVersion) }),
     ...(extras.draws === undefined ? {} : { draws: extras.draws.map(withoutVersion) }),
     ...(extras.history === undefined ? {} : { history: extras.history }),
+    ...(extras.shipment === undefined ? {} : { shipment: extras.shipment }),
+    ...(extras.remittances === undefined
+      ? {}
+      : { remittances: extras.remittances.map(withoutVersion) }),
+    ...(extras.shipmentFinancings === undefined
+      ? {}
+      : { shipmentFinancings: extras.shipmentFinancings.map(withoutVersion) }),
+    ...(extras.remitted === undefined ? {} : { remitted: extras.remitted }),
+    ...(extras.approval === undefined ? {} : { approval: withoutVersion(extras.approval) }),
   };
 }
 

@@ -54,6 +54,11 @@ export interface ServerConfig {
   /** Run the provenance watch (alerts on the event stream, in the log and in /metrics). */
   readonly watch: boolean;
   /**
+   * Run the bank's automated guarantee approver as this identity (e.g.
+   * `banka:approver1`, `SWL_REST_APPROVER`); off when absent.
+   */
+  readonly approver?: string;
+  /**
    * Fault injection for restart tests: `exit-after-commit` makes the process
    * exit once a keyed write has committed and before its result is stored.
    */
@@ -83,6 +88,8 @@ export interface ConfigInput {
   readonly idempotencyWaitMs?: number | string;
   readonly heartbeatMs?: number | string;
   readonly watch?: boolean;
+  /** Identity label of the bank's approver to run inside the service. */
+  readonly approver?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -123,6 +130,13 @@ const schema = z.object({
   heartbeatMs: z.coerce.number().int().min(100).max(60_000),
   watch: z.enum(['on', 'off']),
   failpoint: z.enum(['exit-after-commit']).optional(),
+  approver: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9._-]{1,64}$/,
+      'an identity label such as banka:approver1',
+    )
+    .optional(),
 });
 
 /** Paths of an organisation's REST service inside a network's run directory. */
@@ -212,6 +226,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
           ? 'on'
           : 'off',
     failpoint: env.SWL_REST_FAILPOINT || undefined,
+    approver: input.approver ?? (env.SWL_REST_APPROVER || undefined),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -237,6 +252,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     heartbeatMs: c.heartbeatMs,
     watch: c.watch === 'on',
     failpoint: c.failpoint,
+    ...(c.approver === undefined ? {} : { approver: c.approver }),
   };
   if (file) return { ...limits, ...fromFile(file, c) };
   const paths = restPaths(c.network, c.org);

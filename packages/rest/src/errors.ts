@@ -15,6 +15,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** Values a client needs from a refusal (e.g. `left`); omitted from the body when empty. */
+    readonly fields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = HttpError.name;
@@ -29,6 +31,7 @@ const CHAINCODE_STATUS: Readonly<Record<string, number>> = {
   ALREADY_EXISTS: 409,
   DUPLICATE_HASH: 409,
   ALREADY_FINANCED: 409,
+  ALREADY_REMITTED: 409,
   INVALID_TRANSITION: 422,
   INSUFFICIENT_BALANCE: 422,
   EXPIRED: 422,
@@ -44,7 +47,7 @@ const CHAINCODE_STATUS: Readonly<Record<string, number>> = {
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof ChaincodeError)
-    return new HttpError(CHAINCODE_STATUS[err.code] ?? 500, err.code, err.detail);
+    return new HttpError(CHAINCODE_STATUS[err.code] ?? 500, err.code, err.detail, {}, err.fields);
   if (err instanceof AccessDeniedError)
     return new HttpError(
       403,
@@ -82,7 +85,7 @@ export function toHttpError(err: unknown): HttpError {
   return new HttpError(500, 'INTERNAL', 'internal error');
 }
 
-/** The one error middleware: `{ "error": { "code", "message" } }` with the mapped status. */
+/** The one error middleware: `{ "error": { "code", "message", "fields"? } }` with the mapped status. */
 export function errorMiddleware(log: (line: string) => void): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -97,6 +100,12 @@ export function errorMiddleware(log: (line: string) => void): ErrorRequestHandle
     res
       .status(http.status)
       .set(http.headers)
-      .json({ error: { code: http.code, message: http.message } });
+      .json({
+        error: {
+          code: http.code,
+          message: http.message,
+          ...(Object.keys(http.fields).length === 0 ? {} : { fields: http.fields }),
+        },
+      });
   };
 }

@@ -16,12 +16,14 @@ import { IdempotencyStore } from './idempotency';
 import { fileIdentities, IdentityProvider, localIdentities } from './identities';
 import { LedgerPool } from './ledger';
 import { Metrics } from './metrics';
+import { ApproverService } from './approver';
 import { ProvenanceWatch } from './watch';
 import { alertsRouter } from './routes/alerts';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './ratelimit';
 import { documentsRouter } from './routes/documents';
 import { eventsRouter } from './routes/events';
+import { creditRouter, remittancesRouter, shipmentsRouter } from './routes/finance';
 import { guaranteesRouter } from './routes/guarantees';
 import { invoicesRouter } from './routes/invoices';
 import { meRouter, operationsRouter } from './routes/system';
@@ -103,6 +105,14 @@ export function createServer(
         log,
       )
     : undefined;
+  const approver =
+    config.approver === undefined
+      ? undefined
+      : new ApproverService(
+          () => identities.connectionOptions(config.approver ?? ''),
+          `${config.dbFile}.approver.json`,
+          log,
+        );
   const ctx: ServiceContext = {
     config,
     ledger,
@@ -120,6 +130,9 @@ export function createServer(
     verifyRouter(ctx),
     invoicesRouter(ctx),
     guaranteesRouter(ctx),
+    remittancesRouter(ctx),
+    shipmentsRouter(ctx),
+    creditRouter(ctx),
     eventsRouter(ctx),
     alertsRouter(ctx),
     proofsRouter(ctx),
@@ -232,6 +245,7 @@ export function createServer(
               `provenance watch did not start: ${err instanceof Error ? err.message : String(err)}`,
             );
           });
+          approver?.start();
           const { port } = s.address() as AddressInfo;
           resolve(
             `${config.tls ? 'https' : 'http'}://${config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`,
@@ -247,6 +261,7 @@ export function createServer(
         await new Promise<void>((r) => s.close(() => r()));
       }
       await watch?.stop();
+      await approver?.stop();
       await ledger.close();
       db.close();
     },

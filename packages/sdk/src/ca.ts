@@ -25,7 +25,7 @@ export interface CaOptions {
   readonly org: string;
 }
 
-const ROLES = new Set(['officer', 'clerk', 'auditor', 'enterprise', 'verifier']);
+const ROLES = new Set(['officer', 'clerk', 'approver', 'auditor', 'enterprise', 'verifier']);
 
 function caOf(profile: ConnectionProfile): FabricCAServices {
   const entry = Object.values(profile.certificateAuthorities)[0];

@@ -4,11 +4,14 @@ import { SignedConnection } from './signedconnection';
 import { openConnection } from './transport';
 import { ProfileOptions, profileConnectionOptions } from './profile';
 import { accessDenied } from './errors';
+import { CreditApi } from './credit';
 import { DocumentsApi } from './documents';
 import { EventStream, EventStreamOptions } from './events';
 import { GuaranteesApi } from './guarantees';
 import { InvoicesApi } from './invoices';
 import { ProvenanceApi } from './provenance';
+import { RemittancesApi } from './remittances';
+import { ShipmentsApi } from './shipments';
 import { SystemApi } from './system';
 import { VerifyApi } from './verify';
 
@@ -28,6 +31,12 @@ export class SwlClient {
   readonly provenance: ProvenanceApi;
   /** Enterprise keys bound to USCCs. */
   readonly bindings: BindingsApi;
+  /** Remittances checked against declarations, invoices and contracts. */
+  readonly remittances: RemittancesApi;
+  /** Financing of a shipment (an EXPORT declaration and its invoices), counted once. */
+  readonly shipments: ShipmentsApi;
+  /** Bank policies, loan-limit decisions (and their recomputation), automated guarantee decisions. */
+  readonly credit: CreditApi;
 
   private constructor(readonly connection: SignedConnection) {
     this.bindings = new BindingsApi(connection);
@@ -37,6 +46,9 @@ export class SwlClient {
     this.guarantees = new GuaranteesApi(connection, this.documents);
     this.provenance = new ProvenanceApi(connection);
     this.verifier = new VerifyApi(connection, this.documents, this.provenance);
+    this.remittances = new RemittancesApi(connection);
+    this.shipments = new ShipmentsApi(connection);
+    this.credit = new CreditApi(connection, this.documents);
   }
 
   /** Ledger events, one per change, resumable from a checkpoint. */

@@ -240,7 +240,13 @@ function readOf(read: kvrwset.IKVRead): KeyRead {
 function rangeReadsOf(ranges: kvrwset.IRangeQueryInfo[]): KeyRead[] | undefined {
   const reads: KeyRead[] = [];
   for (const range of ranges) {
-    if (range.raw_reads === null || range.raw_reads === undefined) return undefined;
+    if (range.raw_reads === null || range.raw_reads === undefined) {
+      // A range summarised by Merkle hashes cannot be replayed; one with neither read nothing
+      // (an empty range is encoded without raw reads).
+      if (range.reads_merkle_hashes !== null && range.reads_merkle_hashes !== undefined)
+        return undefined;
+      continue;
+    }
     reads.push(...(range.raw_reads.kv_reads ?? []).map(readOf));
   }
   return reads;

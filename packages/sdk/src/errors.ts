@@ -1,6 +1,6 @@
-import { ErrorCode } from '@swledger/protocol/errors';
+import { ErrorCode, splitDetail, type ErrorFields } from '@swledger/protocol/errors';
 
-export { ErrorCode };
+export { ErrorCode, type ErrorFields };
 
 /** Fields every swledger client error carries. */
 export interface ErrorInfo {
@@ -23,13 +23,20 @@ export class LedgerError extends Error {
   }
 }
 
-/** The chaincode refused the proposal with one of its frozen codes (`CODE: detail`). */
+/**
+ * The chaincode refused the proposal with one of its frozen codes (`CODE: detail`).
+ * `fields` holds the values a client needs (e.g. `left`, the amount still
+ * available), parsed from the refusal; empty when it carries none.
+ */
 export class ChaincodeError extends LedgerError {
   readonly detail: string;
+  readonly fields: ErrorFields;
   constructor(code: ErrorCode, detail: string, info: ErrorInfo = {}) {
     super(code, `${code}: ${detail}`, info);
     this.name = ChaincodeError.name;
-    this.detail = detail;
+    const { text, fields } = splitDetail(detail);
+    this.detail = text;
+    this.fields = fields;
   }
 }
 
@@ -64,6 +71,8 @@ export class KeyNotBoundError extends ChaincodeError {}
 export class ReplayedError extends ChaincodeError {}
 /** `SIGNING_NOT_CONFIGURED` from the chaincode. */
 export class SigningNotConfiguredError extends ChaincodeError {}
+/** `ALREADY_REMITTED` from the chaincode: `fields.left` is what may still be remitted against `fields.docId`. */
+export class AlreadyRemittedError extends ChaincodeError {}
 
 const BY_CODE: Record<
   ErrorCode,
@@ -84,6 +93,7 @@ const BY_CODE: Record<
   KEY_NOT_BOUND: KeyNotBoundError,
   REPLAYED: ReplayedError,
   SIGNING_NOT_CONFIGURED: SigningNotConfiguredError,
+  ALREADY_REMITTED: AlreadyRemittedError,
 };
 
 /** The typed error for a chaincode code. */

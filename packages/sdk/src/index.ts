@@ -27,6 +27,31 @@ export { SystemApi, Ping, NoopRecord } from './system';
 export * from './types';
 export { DocumentsApi, DocumentSource, fingerprint } from './documents';
 export { InvoicesApi } from './invoices';
+export {
+  RemittancesApi,
+  RemittanceResult,
+  Remittance,
+  RemittanceRequest,
+  Totals,
+} from './remittances';
+export {
+  CreditApi,
+  PolicyInput,
+  Recomputation,
+  ApprovalDecision,
+  BankPolicy,
+  LimitDecision,
+  MonthAggregate,
+  Reason,
+} from './credit';
+export {
+  Approver,
+  fileApproverCheckpoint,
+  ApproverOptions,
+  ApproverCheckpoint,
+  ApproverOutcome,
+} from './approver';
+export { ShipmentsApi, ShipmentView, ShipmentSummary, DeclarationFinancing } from './shipments';
 export { GuaranteesApi, GuaranteeApplication } from './guarantees';
 export {
   VerifyApi,

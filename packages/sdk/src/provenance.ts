@@ -16,6 +16,9 @@ import {
   writeOnceRule,
   type EndorsementRule,
 } from '@swledger/protocol/policy';
+import { checkOpenFinancing } from '@swledger/protocol/credit';
+import { CUSTOMS_MSP } from '@swledger/protocol/orgs';
+import { checkDeclarationFinancing } from '@swledger/protocol/shipment';
 import { checkDraw, checkFacts, checkFinancing, checkState } from '@swledger/protocol/stored';
 import { DocType, type DocRecord } from '@swledger/protocol/record';
 import {
@@ -567,6 +570,21 @@ async function ruleOf(key: string, prior: PriorState): Promise<EndorsementRule> 
     }
     case 'financing':
       return financingRule(decode(before, key, checkFinancing).bankMsp);
+    case 'remit':
+    case 'shiplink':
+      return writeOnceRule();
+    case 'declfin':
+      return financingRule(decode(before, key, checkDeclarationFinancing).bankMsp);
+    case 'creditfin':
+      return financingRule(decode(before, key, checkOpenFinancing).bankMsp);
+    case 'creditduty':
+    case 'creditmonth':
+      return endorsementRule([CUSTOMS_MSP]);
+    case 'bankpolicy':
+      return financingRule(parts[0] ?? '');
+    case 'creditdecision':
+    case 'approval':
+      return writeOnceRule();
     case 'draw': {
       decode(before, key, checkDraw);
       const guarantee = await recordBefore(DocType.GUARANTEE, parts[0] ?? '', prior);

@@ -8,7 +8,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AlreadyFinancedError, FullView, newSigningKey } from '@swledger/sdk';
+import {
+  AlreadyFinancedError,
+  AlreadyRemittedError,
+  Approver,
+  FullView,
+  newSigningKey,
+} from '@swledger/sdk';
 import { connectLocal } from '@swledger/devnet/client';
 
 const ALPHA = '91310000MA1K4A7B2X';
@@ -40,19 +46,22 @@ async function main(): Promise<void> {
     writeFileSync(path, text);
     return path;
   };
-  const connect = (as: string) => connectLocal({ as, network });
+  // Each step reads on another organisation's peer right after a write: wait for every peer.
+  const connect = (as: string) => connectLocal({ as, network, commitScope: 'network' });
   // Enterprise Alpha's own key for this story: made here, never sent anywhere.
   const alphaKey = newSigningKey();
-  const [alpha, officer, bankA, bankB, verifier] = await Promise.all([
+  const [alpha, officer, bankA, bankB, verifier, approverA] = await Promise.all([
     connectLocal({
       as: 'enterprise:alpha',
       network,
+      commitScope: 'network',
       enterpriseSigning: { signer: alphaKey, entity: ALPHA },
     }),
     connect('customs:officer1'),
     connect('banka:clerk1'),
     connect('bankb:clerk1'),
     connect('bankb:verifier'),
+    connect('banka:approver1'),
   ]);
   try {
     const ids = {
@@ -61,6 +70,7 @@ async function main(): Promise<void> {
       exportDecl: `EXP-${run}`,
       importDecl: `IMP-${run}`,
       guarantee: `TG-${run}`,
+      autoGuarantee: `TGA-${run}`,
     };
     const contractPdf = file(
       'contract.pdf',
@@ -151,6 +161,38 @@ async function main(): Promise<void> {
     }
 
     say(
+      'Bank B',
+      `records an inward receipt of USD 300,000.00 from ${BETA}, checked against the released declaration, the invoice and the contract`,
+    );
+    const receipt = {
+      declarationDocId: ids.exportDecl,
+      invoiceDocId: ids.invoice,
+      contractDocId: ids.contract,
+      direction: 'INWARD' as const,
+      payer: BETA,
+      currency: 'USD',
+    };
+    const remitted = await bankB.remittances.record({
+      ...receipt,
+      remittanceId: `RB-${run}`,
+      amount: '300000.00',
+    });
+    detail(`declaration remitted USD ${remitted.value.declaration.remitted}`);
+
+    say('Bank A', 'tries to record a second receipt of USD 200,000.00 against the same shipment');
+    try {
+      await bankA.remittances.record({
+        ...receipt,
+        remittanceId: `RA-${run}`,
+        amount: '200000.00',
+      });
+      throw new Error('Bank A remitted more than the declared value');
+    } catch (err) {
+      if (!(err instanceof AlreadyRemittedError)) throw err;
+      detail(`refused: ${err.code}, left ${err.fields.left ?? '?'} ${err.fields.currency ?? ''}`);
+    }
+
+    say(
       'Enterprise Alpha',
       `applies to Bank A for tariff guarantee ${ids.guarantee} (CNY 200,000.00, 90 days)`,
     );
@@ -226,6 +268,77 @@ async function main(): Promise<void> {
       `guarantee ${done.value.status}, balance CNY ${done.value.state.balance}; declaration tax status ${paid.state.taxStatus}`,
     );
 
+    say(
+      'Bank A',
+      "publishes its credit policy and assesses Alpha's cross-border loan limit on chain",
+    );
+    await bankA.credit.publishPolicy({
+      bankMsp: 'BankAMSP',
+      limit: {
+        currency: 'USD',
+        lookbackMonths: 12,
+        minHistoryMonths: 1,
+        releasedRateBp: 2000,
+        dutyPaidRateBp: 30000,
+        openFinancingRateBp: 2000,
+        remittanceGapRateBp: 5000,
+        claimedRateBp: 10000,
+        cap: '5000000.00',
+      },
+      approval: {
+        dutyGraceDays: 30,
+        claimFreeMonths: 24,
+        peakDutyMultipleBp: 30000,
+        maxValidityDays: 366,
+      },
+    });
+    const limit = (await bankA.credit.assessLimit(ALPHA)).value;
+    detail(`limit USD ${limit.limit} (decision ${limit.decisionId.slice(0, 16)}…)`);
+    for (const reason of limit.reasons) detail(`  ${reason.code} ${reason.amount}: ${reason.text}`);
+    const recomputed = await bankB.credit.recompute(limit);
+    detail(
+      `Bank B recomputes it from the listed inputs: ${recomputed.agrees ? 'agrees' : 'DISAGREES'}`,
+    );
+
+    say(
+      'Enterprise Alpha',
+      `applies to Bank A for guarantee ${ids.autoGuarantee} (CNY 10,000.00); Bank A's automated approver decides it`,
+    );
+    const decided = new Promise<string>((resolve) => {
+      const approver = new Approver(approverA, {
+        onDecision: (o) => {
+          if (o.guaranteeDocId !== ids.autoGuarantee) return;
+          approver.stop();
+          resolve(
+            `${o.decision.outcome}${o.decision.failing.length > 0 ? ` (failing ${o.decision.failing.join(', ')})` : ''}`,
+          );
+        },
+      });
+      void approver.run();
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const appliedAt = Date.now();
+    const autoLetter = file('auto-guarantee.pdf', `Tariff guarantee letter ${ids.autoGuarantee}\n`);
+    await alpha.guarantees.apply(
+      {
+        docId: ids.autoGuarantee,
+        applicant: ALPHA,
+        bankMsp: 'BankAMSP',
+        customsOffice: '2200',
+        amount: '10000.00',
+        validFrom: new Date(Date.now() - 60_000).toISOString(),
+        validTo: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+      },
+      { path: autoLetter },
+    );
+    const outcome = await decided;
+    detail(`${outcome} in ${((Date.now() - appliedAt) / 1000).toFixed(1)} s`);
+    const seen = await officer.verifier.verify({ path: autoLetter });
+    const approval = (seen.record as FullView | undefined)?.approval;
+    detail(
+      `customs verifies the letter: ${seen.verdict}, ${seen.record?.status}; rules ${approval?.rules.map((r) => `${r.rule}=${r.passed ? 'ok' : 'FAIL'}`).join(' ') ?? 'none'}`,
+    );
+
     say('Anyone (Bank B verifier)', 'checks a tampered copy of the invoice (one byte changed)');
     const bytes = readFileSync(invoicePdf);
     bytes[10] = bytes[10]! ^ 0x01;
@@ -239,7 +352,7 @@ async function main(): Promise<void> {
 
     process.stdout.write('\nThe single-window story completed.\n');
   } finally {
-    for (const c of [alpha, officer, bankA, bankB, verifier]) c.close();
+    for (const c of [alpha, officer, bankA, bankB, verifier, approverA]) c.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -14,7 +14,14 @@ import * as invoice from '@swledger/protocol/invoice';
 import { DOC_TYPES, DocType, type DocRecord, type State, type Tx } from '@swledger/protocol/record';
 import { atEntryAsync, newRecord, newRecords } from '@swledger/protocol/register';
 import * as valid from '@swledger/protocol/validate';
-import { fullView, publicView, statusAt, type FullView } from '@swledger/protocol/view';
+import { shipmentSummary } from '@swledger/protocol/shipment';
+import {
+  fullView,
+  publicView,
+  statusAt,
+  type FullView,
+  type FullViewExtras,
+} from '@swledger/protocol/view';
 import { respond, SwlContract, txOf } from './base';
 import { actorOf } from './identity';
 import { requireEnterpriseSignature, requireNoAuth } from './signature';
@@ -270,12 +277,31 @@ async function nextState(
 async function fullViewWithLinks(store: Store, record: DocRecord, time: string): Promise<FullView> {
   switch (record.facts.type) {
     case DocType.INVOICE:
-      return fullView(record, time, { financings: await store.listFinancings(record.facts.docId) });
-    case DocType.GUARANTEE:
-      return fullView(record, time, { draws: await store.listDraws(record.facts.docId) });
+      return fullView(record, time, {
+        financings: await store.listFinancings(record.facts.docId),
+        remitted: (await store.loadTotals(DocType.INVOICE, record.facts.docId)).remitted,
+      });
+    case DocType.DECLARATION:
+      return fullView(record, time, await shipmentExtras(store, record));
+    case DocType.GUARANTEE: {
+      const approval = await store.findApproval(record.facts.docId);
+      return fullView(record, time, {
+        draws: await store.listDraws(record.facts.docId),
+        ...(approval === undefined ? {} : { approval }),
+      });
+    }
     default:
       return fullView(record, time);
   }
+}
+
+async function shipmentExtras(store: Store, record: DocRecord): Promise<FullViewExtras> {
+  const totals = await store.loadTotals(DocType.DECLARATION, record.facts.docId);
+  return {
+    shipment: shipmentSummary(record, totals, await store.linkedInvoices(record)),
+    remittances: await store.listRemittances(record.facts.docId),
+    shipmentFinancings: await store.listDeclarationFinancings(record.facts.docId),
+  };
 }
 
 function requireVerifier(actor: Actor, record: DocRecord): void {

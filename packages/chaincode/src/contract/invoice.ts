@@ -8,6 +8,7 @@ import * as valid from '@swledger/protocol/validate';
 import { fullView } from '@swledger/protocol/view';
 import { respond, SwlContract, txOf } from './base';
 import { actorOf } from './identity';
+import { requireShipmentRoom } from './shipment';
 import { Store } from './store';
 
 /**
@@ -36,6 +37,7 @@ export class InvoiceContract extends SwlContract {
     const record = await store.loadRecord(DocType.INVOICE, valid.docId(docId));
 
     const { state, financing } = invoice.finance(record, request, actorOf(ctx), tx);
+    await requireShipmentRoom(store, record, request.amount);
     if ((await store.findFinancing(record.facts.docId, request.financingId)) !== undefined) {
       fail(
         ErrorCode.ALREADY_EXISTS,
@@ -44,6 +46,11 @@ export class InvoiceContract extends SwlContract {
     }
     await store.saveState(record, state);
     await store.saveFinancing(financing, financingRule(financing.bankMsp));
+    await store.followFinancing(
+      record.facts.owner,
+      { ...financing, docId: record.facts.docId },
+      true,
+    );
     store.emit([
       changeOf(record.facts, record.state, state, 'finance', {
         amount: financing.amount,
@@ -68,6 +75,11 @@ export class InvoiceContract extends SwlContract {
     const { state, financing } = invoice.settle(record, open, actorOf(ctx), tx);
     await store.saveState(record, state);
     await store.saveFinancing(financing);
+    await store.followFinancing(
+      record.facts.owner,
+      { ...financing, docId: record.facts.docId },
+      false,
+    );
     store.emit([
       changeOf(record.facts, record.state, state, 'settle', {
         amount: financing.amount,

@@ -9,14 +9,21 @@ import { ErrorCode, fail } from '@swledger/protocol/errors';
 import { changeEvent, EVENT_NAME, type Change } from '@swledger/protocol/events';
 import { type Draw } from '@swledger/protocol/guarantee';
 import { type Financing } from '@swledger/protocol/invoice';
+import { checkApproval, type ApprovalDecision } from '@swledger/protocol/approval';
+import * as credit from '@swledger/protocol/credit';
+import { CUSTOMS_MSP } from '@swledger/protocol/orgs';
+import { checkRemittance, type Remittance } from '@swledger/protocol/remittance';
+import { checkDeclarationFinancing, type DeclarationFinancing } from '@swledger/protocol/shipment';
+import { checkTotals, emptyTotals, type Totals } from '@swledger/protocol/totals';
 import {
+  endorsementRule,
   sameRule,
   stateRule,
   writeOnceRule,
   type EndorsementRule,
 } from '@swledger/protocol/policy';
 import { bindingRule, checkBinding, type Binding } from '@swledger/protocol/binding';
-import { type DocRecord, type DocType, type Facts, type State } from '@swledger/protocol/record';
+import { DocType, factOf, type DocRecord, type Facts, type State } from '@swledger/protocol/record';
 import {
   parseSigningConfig,
   SIGNING_CONFIG_KEY,
@@ -38,6 +45,13 @@ import { encodeRule } from './endorsement';
 
 type Stub = Context['stub'];
 
+/** The docIds an EXPORT declaration links, each indexed so that an invoice finds its shipments. */
+function shipmentLinks(record: DocRecord): readonly string[] {
+  return record.facts.type === DocType.DECLARATION && factOf(record, 'direction') === 'EXPORT'
+    ? record.facts.links
+    : [];
+}
+
 /** Object types of the composite keys; the key layout is part of the contract. */
 export const KeyType = Object.freeze({
   /** `doc~type~docId`: facts, written once; every peer organisation must endorse a rewrite. */
@@ -58,6 +72,26 @@ export const KeyType = Object.freeze({
   BINDING: 'binding',
   /** `nonce~address~nonce`: a used signature nonce; write-once like the facts. */
   NONCE: 'nonce',
+  /** `remit~declarationDocId~remittanceId`: one remittance, written once. */
+  REMIT: 'remit',
+  /** `totals~type~docId`: remitted and directly financed totals of a document, MAJORITY (any bank). */
+  TOTALS: 'totals',
+  /** `declfin~declarationDocId~financingId`: a financing drawn on an EXPORT declaration, its bank's rule. */
+  DECLFIN: 'declfin',
+  /** `shiplink~invoiceDocId~declarationDocId`: an EXPORT declaration links the invoice; written once. */
+  SHIPLINK: 'shiplink',
+  /** `creditmonth~owner~YYYY-MM`: what an enterprise's declarations did that month; majority with customs. */
+  CREDIT_MONTH: 'creditmonth',
+  /** `creditfin~owner~docId~financingId`: an open financing of an enterprise, its bank's rule; deleted when settled. */
+  CREDIT_FINANCING: 'creditfin',
+  /** `creditduty~owner~declarationDocId`: an unpaid assessed duty, majority with customs; deleted when paid or guaranteed. */
+  CREDIT_DUTY: 'creditduty',
+  /** `bankpolicy~bankMsp`: a bank's published limit and approval parameters; majority with that bank. */
+  BANK_POLICY: 'bankpolicy',
+  /** `creditdecision~owner~decisionId`: a limit decision, written once. */
+  CREDIT_DECISION: 'creditdecision',
+  /** `approval~guaranteeDocId`: the automated approver's decision on an application, written once. */
+  APPROVAL: 'approval',
 } as const);
 
 /** One page of an owner listing. */
@@ -73,6 +107,16 @@ export interface OwnerPage {
  * transaction; it keeps no state of its own.
  */
 export class Store {
+  /**
+   * Month aggregates this transaction has changed, by key: a transaction
+   * cannot read its own writes, and one move (a claim over several draws)
+   * may change the same month twice. Lives as long as the transaction's Store.
+   */
+  private readonly pendingCredit = new Map<
+    string,
+    { readonly value: credit.MonthAggregate; readonly isNew: boolean }
+  >();
+
   constructor(private readonly stub: Stub) {}
 
   /** Loads a record, or undefined when none is registered under type+docId. */
@@ -147,15 +191,253 @@ export class Store {
     );
     await this.createKey(this.key(KeyType.HASH, sha256), encode(entry), writeOnce);
     await this.createKey(this.key(KeyType.OWNER, owner, type, docId), encode(entry), writeOnce);
+    for (const link of shipmentLinks(record)) {
+      await this.createKey(this.key(KeyType.SHIPLINK, link, docId), encode(entry), writeOnce);
+    }
+  }
+
+  /** The declarations whose shipment an invoice may count for: every EXPORT declaration linking its docId. */
+  async shipmentsOf(invoiceDocId: string): Promise<DocRecord[]> {
+    const found: DocRecord[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.SHIPLINK, [
+      invoiceDocId,
+    ])) {
+      const entry = decode(kv.value, `shipment link ${kv.key}`, checkIndexEntry);
+      found.push(await this.loadRecord(entry.type, entry.docId));
+    }
+    return found;
+  }
+
+  /** The invoices a declaration links (links that are not invoices are skipped). */
+  async linkedInvoices(declaration: DocRecord): Promise<DocRecord[]> {
+    const found: DocRecord[] = [];
+    for (const link of declaration.facts.links) {
+      const invoice = await this.findRecord(DocType.INVOICE, link);
+      if (invoice !== undefined) {
+        found.push(invoice);
+      }
+    }
+    return found;
+  }
+
+  /** A document's finance totals; empty ones when nothing has been drawn on it yet. */
+  async loadTotals(type: DocType, docId: string): Promise<Totals> {
+    const bytes = await this.stub.getState(this.key(KeyType.TOTALS, type, docId));
+    return bytes.length === 0
+      ? emptyTotals(type, docId)
+      : decode(bytes, `totals of ${type} ${docId}`, checkTotals);
+  }
+
+  /** Writes a document's totals; `before` empty means the key is new and gets its MAJORITY rule. */
+  async saveTotals(before: Totals, after: Totals): Promise<void> {
+    const key = this.key(KeyType.TOTALS, after.type, after.docId);
+    if (before.txId === '') {
+      await this.createKey(key, encode(after), encodeRule(endorsementRule([])));
+    } else {
+      await this.stub.putState(key, encode(after));
+    }
+  }
+
+  /** The month aggregate of `owner` (this transaction's own change first), empty when none. */
+  async loadMonth(owner: string, month: string): Promise<credit.MonthAggregate> {
+    const key = this.key(KeyType.CREDIT_MONTH, owner, month);
+    const pending = this.pendingCredit.get(key);
+    if (pending !== undefined) {
+      return pending.value;
+    }
+    const bytes = await this.stub.getState(key);
+    return bytes.length === 0
+      ? credit.emptyMonth(owner, month)
+      : decode(bytes, `credit month ${owner} ${month}`, credit.checkMonth);
+  }
+
+  /** The months of `owner` ending with the month of `time`, newest first: `count` reads. */
+  async loadMonths(owner: string, time: string, count: number): Promise<credit.MonthAggregate[]> {
+    const months: credit.MonthAggregate[] = [];
+    for (const month of credit.monthsBack(time, count)) {
+      months.push(await this.loadMonth(owner, month));
+    }
+    return months;
+  }
+
+  /** Applies `change` to a month aggregate and writes it (with its rule when new); undefined changes nothing. */
+  async updateMonth(
+    owner: string,
+    month: string,
+    change: (current: credit.MonthAggregate) => credit.MonthAggregate | undefined,
+  ): Promise<void> {
+    const key = this.key(KeyType.CREDIT_MONTH, owner, month);
+    const current = await this.loadMonth(owner, month);
+    const next = change(current);
+    if (next !== undefined) {
+      await this.writeCredit(key, current.txId === '', next);
+    }
+  }
+
+  /** The exposure of `owner`: its open financings and unpaid duties, two ranges over its own keys. */
+  async loadExposure(owner: string): Promise<credit.Exposure> {
+    const financings: credit.OpenFinancingEntry[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.CREDIT_FINANCING, [
+      owner,
+    ])) {
+      financings.push(decode(kv.value, `open financing ${kv.key}`, credit.checkOpenFinancing));
+    }
+    const duties: credit.OpenDutyEntry[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.CREDIT_DUTY, [owner])) {
+      duties.push(decode(kv.value, `open duty ${kv.key}`, credit.checkOpenDuty));
+    }
+    return credit.exposureOf(owner, financings, duties);
+  }
+
+  /** Records a financing of `owner`'s document as open (its bank's rule), or removes it once settled. */
+  async followFinancing(
+    owner: string,
+    financing: {
+      readonly docId: string;
+      readonly financingId: string;
+      readonly bankMsp: string;
+      readonly amount: string;
+      readonly currency: string;
+    },
+    open: boolean,
+  ): Promise<void> {
+    const key = this.key(KeyType.CREDIT_FINANCING, owner, financing.docId, financing.financingId);
+    if (!open) {
+      await this.stub.deleteState(key);
+      return;
+    }
+    const entry: credit.OpenFinancingEntry = {
+      schemaVersion: SCHEMA_VERSION,
+      owner,
+      key: `${financing.docId}/${financing.financingId}`,
+      bankMsp: financing.bankMsp,
+      amount: financing.amount,
+      currency: financing.currency,
+    };
+    await this.createKey(key, encode(entry), encodeRule(endorsementRule([financing.bankMsp])));
+  }
+
+  /** A bank's published policy, or undefined. */
+  async findPolicy(bankMsp: string): Promise<credit.BankPolicy | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.BANK_POLICY, bankMsp));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `policy of ${bankMsp}`, credit.checkPolicy);
+  }
+
+  /** Writes a bank's policy; on first publication with that bank's rule. */
+  async savePolicy(policy: credit.BankPolicy, isNew: boolean): Promise<void> {
+    const key = this.key(KeyType.BANK_POLICY, policy.bankMsp);
+    if (isNew) {
+      await this.createKey(key, encode(policy), encodeRule(endorsementRule([policy.bankMsp])));
+    } else {
+      await this.stub.putState(key, encode(policy));
+    }
+  }
+
+  /** Writes a new limit decision, write-once. */
+  async createDecision(decision: credit.LimitDecision): Promise<void> {
+    const key = this.key(KeyType.CREDIT_DECISION, decision.owner, decision.decisionId);
+    await this.createKey(key, encode(decision), encodeRule(writeOnceRule()));
+  }
+
+  /** A limit decision, or undefined. */
+  async findDecision(owner: string, decisionId: string): Promise<credit.LimitDecision | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.CREDIT_DECISION, owner, decisionId));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `decision ${decisionId}`, credit.checkDecision);
+  }
+
+  /** The approver's decision on an application, or undefined. */
+  async findApproval(guaranteeDocId: string): Promise<ApprovalDecision | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.APPROVAL, guaranteeDocId));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `approval of ${guaranteeDocId}`, checkApproval);
+  }
+
+  /** Writes the approver's decision, write-once. */
+  async createApproval(decision: ApprovalDecision): Promise<void> {
+    const key = this.key(KeyType.APPROVAL, decision.guaranteeDocId);
+    await this.createKey(key, encode(decision), encodeRule(writeOnceRule()));
+  }
+
+  /** Loads one remittance, or undefined. */
+  async findRemittance(
+    declarationDocId: string,
+    remittanceId: string,
+  ): Promise<Remittance | undefined> {
+    const bytes = await this.stub.getState(this.key(KeyType.REMIT, declarationDocId, remittanceId));
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `remittance ${remittanceId}`, checkRemittance);
+  }
+
+  /** Writes a new remittance, write-once. */
+  async createRemittance(remittance: Remittance): Promise<void> {
+    const key = this.key(KeyType.REMIT, remittance.declarationDocId, remittance.remittanceId);
+    await this.createKey(key, encode(remittance), encodeRule(writeOnceRule()));
+  }
+
+  /** Every remittance against a declaration: a range over that declaration's keys only. */
+  async listRemittances(declarationDocId: string): Promise<Remittance[]> {
+    const found: Remittance[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.REMIT, [
+      declarationDocId,
+    ])) {
+      found.push(decode(kv.value, `remittance ${kv.key}`, checkRemittance));
+    }
+    return found;
+  }
+
+  /** Loads one direct financing of a declaration, or undefined. */
+  async findDeclarationFinancing(
+    declarationDocId: string,
+    financingId: string,
+  ): Promise<DeclarationFinancing | undefined> {
+    const bytes = await this.stub.getState(
+      this.key(KeyType.DECLFIN, declarationDocId, financingId),
+    );
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `financing ${financingId}`, checkDeclarationFinancing);
+  }
+
+  /** Writes a declaration financing; on creation also its key-level policy (`rule`). */
+  async saveDeclarationFinancing(
+    financing: DeclarationFinancing,
+    rule?: EndorsementRule,
+  ): Promise<void> {
+    const key = this.key(KeyType.DECLFIN, financing.declarationDocId, financing.financingId);
+    if (rule === undefined) {
+      await this.stub.putState(key, encode(financing));
+    } else {
+      await this.createKey(key, encode(financing), encodeRule(rule));
+    }
+  }
+
+  /** Every direct financing of a declaration, by financingId. */
+  async listDeclarationFinancings(declarationDocId: string): Promise<DeclarationFinancing[]> {
+    const found: DeclarationFinancing[] = [];
+    for await (const kv of this.stub.getStateByPartialCompositeKey(KeyType.DECLFIN, [
+      declarationDocId,
+    ])) {
+      found.push(decode(kv.value, `financing ${kv.key}`, checkDeclarationFinancing));
+    }
+    return found;
   }
 
   /**
    * Writes a record's new state. The key's policy is rewritten only when the
-   * accountable organisations change and the stored policy differs.
+   * accountable organisations change and the stored policy differs. A
+   * declaration's or guarantee's move also updates its enterprise's credit
+   * aggregates (month and exposure).
    */
   async saveState(before: DocRecord, after: State): Promise<void> {
     const key = this.key(KeyType.STATE, after.type, after.docId);
     await this.stub.putState(key, encode(after));
+    await this.followCredit(before, after, this.tx());
     const ruleBefore = stateRule(before);
     const ruleAfter = stateRule({ facts: before.facts, state: after });
     if (!sameRule(ruleBefore, ruleAfter)) {
@@ -383,6 +665,57 @@ export class Store {
   /** Emits the transaction's one event listing every change it made. */
   emit(changes: readonly Change[]): void {
     this.stub.setEvent(EVENT_NAME, encode(changeEvent(changes, this.stub.getTxID())));
+  }
+
+  /** Keeps an enterprise's month aggregate and exposure in step with its declarations and guarantees. */
+  private async followCredit(
+    before: DocRecord,
+    after: State,
+    tx: { id: string; time: string },
+  ): Promise<void> {
+    const owner = before.facts.owner;
+    const month = credit.monthOf(tx.time);
+    if (before.facts.type === DocType.DECLARATION) {
+      await this.updateMonth(owner, month, (m) =>
+        credit.monthAfterDeclarationMove(m, before, after, tx),
+      );
+      const duty = credit.dutyMove(before, after);
+      const key = this.key(KeyType.CREDIT_DUTY, owner, before.facts.docId);
+      if (duty === 'open') {
+        const entry: credit.OpenDutyEntry = {
+          schemaVersion: SCHEMA_VERSION,
+          owner,
+          declarationDocId: before.facts.docId,
+          amount: after.dutyAmount ?? '0.00',
+          assessedAt: tx.time,
+        };
+        await this.createKey(key, encode(entry), encodeRule(endorsementRule([CUSTOMS_MSP])));
+      } else if (duty === 'close') {
+        await this.stub.deleteState(key);
+      }
+    } else if (before.facts.type === DocType.GUARANTEE) {
+      await this.updateMonth(owner, month, (m) =>
+        credit.monthAfterGuaranteeMove(m, before, after, tx),
+      );
+    }
+  }
+
+  private async writeCredit(
+    key: string,
+    isNew: boolean,
+    value: credit.MonthAggregate,
+  ): Promise<void> {
+    const created = this.pendingCredit.get(key)?.isNew ?? isNew;
+    if (created) {
+      await this.createKey(key, encode(value), encodeRule(endorsementRule([CUSTOMS_MSP])));
+    } else {
+      await this.stub.putState(key, encode(value));
+    }
+    this.pendingCredit.set(key, { value, isNew: created });
+  }
+
+  private tx(): { id: string; time: string } {
+    return { id: this.stub.getTxID(), time: timestampIso(this.stub.getTxTimestamp()) };
   }
 
   private key(type: string, ...attributes: string[]): string {

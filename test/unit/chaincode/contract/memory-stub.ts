@@ -94,6 +94,12 @@ export class MemoryStub {
     this.writes.set(key, value);
   }
 
+  /** A delete commits as removing the key (an empty pending value marks it). */
+  async deleteState(key: string): Promise<void> {
+    this.calls += 1;
+    this.writes.set(key, new Uint8Array());
+  }
+
   async getStateValidationParameter(key: string): Promise<Uint8Array> {
     this.calls += 1;
     return this.params.get(key) ?? new Uint8Array();
@@ -165,6 +171,11 @@ export class MemoryStub {
   /** Commits the pending writes as a transaction and starts the next one, a second later. */
   commit(): void {
     for (const [key, value] of this.writes) {
+      if (value.length === 0) {
+        this.state.delete(key);
+        this.params.delete(key);
+        continue;
+      }
       this.state.set(key, value);
       const versions = this.history.get(key) ?? [];
       versions.push({ txId: this.getTxID(), timestamp: this.getTxTimestamp(), value });

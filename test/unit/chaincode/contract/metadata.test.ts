@@ -4,7 +4,7 @@ import { Context } from 'fabric-contract-api';
 import { contracts } from '@swledger/chaincode';
 
 describe('contract metadata', () => {
-  it('serves system first, then document, invoice, guarantee, provenance, anchor and binding', () => {
+  it('serves system first, then document, invoice, guarantee, provenance, anchor, binding, remit, shipment and credit', () => {
     const names = contracts.map((Contract) => new Contract().getName());
 
     expect(names).to.deep.equal([
@@ -15,6 +15,9 @@ describe('contract metadata', () => {
       'provenance',
       'anchor',
       'binding',
+      'remit',
+      'shipment',
+      'credit',
     ]);
   });
 
