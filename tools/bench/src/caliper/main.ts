@@ -11,7 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { enterpriseKeyFiles } from '@swledger/devnet/enterprisekeys';
 import { exportOrg } from '@swledger/devnet/export';
+import { domainOf, parseSigningSettings } from '@swledger/sdk/signer';
 import { REPO_ROOT, resolveLayout } from '@swledger/devnet/layout';
 import { num, table } from '../report';
 import { BENCH_OWNER } from '../workloads';
@@ -178,7 +180,18 @@ async function main(): Promise<void> {
       require('@swledger/devnet/client') as typeof import('@swledger/devnet/client');
     const alpha = await connectLocal({ as: 'enterprise:alpha', network: opts.network });
     const hashes: string[] = [];
+    let signing: SwlWorkloadArguments['signing'];
     try {
+      const settings = parseSigningSettings(
+        await alpha.connection.evaluate('system', 'signing', []),
+      );
+      const files = enterpriseKeyFiles(layout, 'alpha');
+      if (settings)
+        signing = {
+          keystore: files.keystore,
+          passphraseFile: files.passphrase,
+          domain: domainOf(settings, layout.topology.channel),
+        };
       for (let i = 0; i < 20; i++) {
         const doc = declaration(`seed-${Date.now().toString(36)}`, i, BENCH_OWNER);
         await alpha.documents.register(doc, { sha256: doc.sha256 });
@@ -229,6 +242,7 @@ async function main(): Promise<void> {
       owner: BENCH_OWNER,
       hashes,
       ...(r.batchSize ? { batchSize: r.batchSize } : {}),
+      ...(signing ? { signing } : {}),
     });
     const benchmark = {
       test: {

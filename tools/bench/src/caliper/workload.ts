@@ -6,6 +6,10 @@
  * identities; `caliper.ts` writes them.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { SigningDomain } from '@swledger/protocol/signing';
+import { openKeystore } from '@swledger/sdk/keystore';
+import { signWrite, type WriteSigner } from '@swledger/sdk/signer';
 import type { DocumentRegistration } from '@swledger/sdk/types';
 
 /** One request, as Caliper's Fabric connector takes it. */
@@ -35,6 +39,16 @@ export interface SwlWorkloadArguments {
   readonly hashes?: readonly string[];
   /** Documents per batch, for `batch`. */
   readonly batchSize?: number;
+  /**
+   * The enterprise's keystore (and its passphrase file) and the network's
+   * signing domain, when enterprise writes must be signed: each register
+   * and batch then carries the enterprise's EIP-712 signature, as the SDK's.
+   */
+  readonly signing?: {
+    readonly keystore: string;
+    readonly passphraseFile: string;
+    readonly domain: SigningDomain;
+  };
 }
 
 /** A customs declaration unique to this worker and run. */
@@ -58,8 +72,9 @@ class SwlWorkload {
   private sut!: SutAdapter;
   private run = '';
   private seq = 0;
+  private signer: WriteSigner | undefined;
 
-  initializeWorkloadModule(
+  async initializeWorkloadModule(
     workerIndex: number,
     _totalWorkers: number,
     roundIndex: number,
@@ -69,24 +84,39 @@ class SwlWorkload {
     this.args = roundArguments;
     this.sut = sutAdapter;
     this.run = `${Date.now().toString(36)}-${randomBytes(2).toString('hex')}-w${workerIndex}r${roundIndex}`;
-    return Promise.resolve();
+    const s = roundArguments.signing;
+    if (s)
+      this.signer = await openKeystore(s.keystore, readFileSync(s.passphraseFile, 'utf8').trim());
   }
 
-  submitTransaction(): Promise<unknown> {
+  async submitTransaction(): Promise<unknown> {
     const a = this.args;
     const seq = this.seq++;
-    const write = (contractFunction: string, contractArguments: string[]) =>
-      this.sut.sendRequests({
+    // Enterprise writes end with their authorisation argument: signed, or '' where not required.
+    const write = async (contractFunction: string, args: string[]) => {
+      const auth =
+        this.signer && a.signing
+          ? await signWrite(this.signer, a.signing.domain, contractFunction, args, a.owner)
+          : '';
+      return this.sut.sendRequests({
         contractId: a.chaincode,
         contractFunction,
-        contractArguments,
+        contractArguments: [...args, auth],
         invokerIdentity: a.writer.user,
         invokerMspId: a.writer.msp,
         readOnly: false,
       });
+    };
     switch (a.kind) {
       case 'noop':
-        return write('system:noop', [`caliper-${this.run}-${seq}`]);
+        return this.sut.sendRequests({
+          contractId: a.chaincode,
+          contractFunction: 'system:noop',
+          contractArguments: [`caliper-${this.run}-${seq}`],
+          invokerIdentity: a.writer.user,
+          invokerMspId: a.writer.msp,
+          readOnly: false,
+        });
       case 'register':
         return write('document:register', [JSON.stringify(declaration(this.run, seq, a.owner))]);
       case 'batch': {
