@@ -241,6 +241,14 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
             250,
             { layout, name },
           );
+          // The operations endpoint answers before the admin (channel participation) listener opens.
+          await waitFor(
+            `${name} admin endpoint (log: ${layout.logFile(name)})`,
+            () => tcpOpen(layout.hostOf(t.ordererOrg.key), layout.ordererPorts(n).admin),
+            30_000,
+            100,
+            { layout, name },
+          );
           await joinOrderer(layout, n);
         }),
       );
