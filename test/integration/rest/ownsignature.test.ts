@@ -5,7 +5,7 @@ import { enterpriseKeyFiles, localEnterpriseSigner } from '@swledger/devnet/ente
 import type { SigningDomain } from '@swledger/protocol/signing';
 import { keystoreAddress } from '@swledger/sdk/keystore';
 import { signWrite, type WriteSigner } from '@swledger/sdk/signer';
-import { ALPHA, declaration, newFile, uniqueId } from '../fixtures';
+import { ALPHA, contract, declaration, newFile, uniqueId } from '../fixtures';
 import { clientAs, runSwl, TEST_NETWORK, testLayout } from '../harness';
 import { call, startService, tempDir, TestService } from './harness';
 
@@ -141,6 +141,33 @@ describe("an enterprise's own signature through another service (REST X-Swl-Ente
 
     expect([again.status, again.body.error?.code]).to.deep.equal([409, 'REPLAYED']);
     expect(await ledgerState(body.docId)).to.deep.equal(before);
+  });
+
+  it('a status change the same way: prepare, sign, send; without the header 403 SIGNATURE_REQUIRED and the contract unchanged', async () => {
+    const { type, docId, facts } = contract(ALPHA);
+    const reg = { type, docId, sha256: newFile().sha256, facts };
+    expect((await register(reg, await sign(await prepare(reg)))).status).to.equal(201);
+    const path = `/documents/CONTRACT/${docId}/transitions`;
+    const move = { action: 'terminate' };
+
+    const unsigned = await call(url(path), { token, body: move });
+    const statusBefore = (await call(url(`/documents/CONTRACT/${docId}`), { token })).body.status;
+    const p = await call(url(`${path}/prepare`), { token, body: move });
+    const signed = await call(url(path), {
+      token,
+      body: move,
+      headers: { 'X-Swl-Enterprise-Auth': await sign(p.body as Prepared) },
+    });
+
+    expect([unsigned.status, unsigned.body.error?.code]).to.deep.equal([403, 'SIGNATURE_REQUIRED']);
+    expect(statusBefore).to.equal('REGISTERED');
+    expect(p.body).to.deep.include({
+      fn: 'document:transition',
+      owner: ALPHA,
+      args: ['CONTRACT', docId, 'terminate', '{}'],
+    });
+    expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
+    expect(signed.body.record.status).to.equal('TERMINATED');
   });
 
   it('swl doc register with the exported profile, identity and --keystore signs; without --keystore: SIGNATURE_REQUIRED, the ledger unchanged', async () => {
