@@ -170,6 +170,34 @@ describe("an enterprise's own signature through another service (REST X-Swl-Ente
     expect(signed.body.record.status).to.equal('TERMINATED');
   });
 
+  it('refuses before the ledger: prepare for a non-enterprise caller 403 FORBIDDEN, an over-long header 400; OpenAPI documents the header', async () => {
+    const body = newRegistration();
+    const before = await ledgerState(body.docId);
+
+    const byCustoms = await call(url('/documents/prepare'), {
+      token: service.token('enterprise:verifier'),
+      body,
+    });
+    const tooLong = await register(body, 'x'.repeat(1025));
+    const doc = (await call(url('/openapi.json'))).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    };
+    const documented = (path: string, method: string) =>
+      (doc.paths[path]?.[method]?.parameters ?? []).some(
+        (q) => q.in === 'header' && q.name === 'X-Swl-Enterprise-Auth',
+      );
+
+    expect([byCustoms.status, byCustoms.body.error?.code]).to.deep.equal([403, 'FORBIDDEN']);
+    expect([tooLong.status, tooLong.body.error?.code]).to.deep.equal([400, 'INVALID_ARGUMENT']);
+    expect(await ledgerState(body.docId)).to.deep.equal(before);
+    expect([
+      documented('/api/v1/documents', 'post'),
+      documented('/api/v1/documents/upload', 'post'),
+      documented('/api/v1/documents/{type}/{docId}/transitions', 'post'),
+      documented('/api/v1/documents/prepare', 'post'),
+    ]).to.deep.equal([true, true, true, false]);
+  });
+
   it('swl doc register with the exported profile, identity and --keystore signs; without --keystore: SIGNATURE_REQUIRED, the ledger unchanged', async () => {
     const files = enterpriseKeyFiles(testLayout(), 'alpha');
     const keystore = join(tmp, 'alpha.json');

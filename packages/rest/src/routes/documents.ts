@@ -48,19 +48,24 @@ function withAuth<T extends object>(options: T, auth: string | undefined): T {
  */
 async function prepared(
   client: SwlClient,
-  caller: Caller,
+  owner: string,
   fn: string,
   args: string[],
 ): Promise<z.infer<typeof PreparedWrite>> {
-  if (!caller.entity)
-    throw new HttpError(403, 'FORBIDDEN', 'only enterprise users sign their writes');
   const settings = await client.connection.signingSettings();
   return {
     fn,
-    owner: caller.entity,
+    owner,
     args,
     domain: settings === undefined ? null : { ...domainOf(settings, client.connection.channel) },
   };
+}
+
+/** The USCC an enterprise caller signs for. @throws HttpError 403 FORBIDDEN for any other caller */
+function signingEntity(caller: Caller): string {
+  if (!caller.entity)
+    throw new HttpError(403, 'FORBIDDEN', 'only enterprise users sign their writes');
+  return caller.entity;
 }
 
 /** A keyed registration write; `auth` is the caller's own signature, if it sent one. */
@@ -141,9 +146,10 @@ export function documentsRouter(ctx: ServiceContext): ApiRouter {
     },
     async ({ body }, req, res) => {
       const caller = callerOf(req);
+      const owner = signingEntity(caller);
       const { sha256, ...meta } = body;
       const args = registrationArgs(inputOf(caller, meta), sha256);
-      res.json(await prepared(await client(caller), caller, 'document:register', args));
+      res.json(await prepared(await client(caller), owner, 'document:register', args));
     },
   );
 
@@ -314,13 +320,14 @@ export function documentsRouter(ctx: ServiceContext): ApiRouter {
     },
     async ({ params, body }, req, res) => {
       const caller = callerOf(req);
+      const owner = signingEntity(caller);
       const args = transitionArgs(
         params.type as SdkDocType,
         params.docId,
         body.action,
         transitionArgsOf(body.args),
       );
-      res.json(await prepared(await client(caller), caller, 'document:transition', args));
+      res.json(await prepared(await client(caller), owner, 'document:transition', args));
     },
   );
   return r;
