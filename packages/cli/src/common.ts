@@ -16,6 +16,28 @@ export interface LedgerFlags {
   readonly identity?: string;
   /** The mutual-TLS client pair's directory (`client.crt`, `client.key`). */
   readonly tlsClient?: string;
+  /**
+   * The enterprise's encrypted keystore its writes are signed with, on a
+   * profile or config connection (`--keystore` of {@link signingOptions}).
+   */
+  readonly signingKeystore?: string;
+}
+
+/**
+ * Adds `--keystore <file>` to a command making enterprise writes: on a
+ * `--profile` or `--config` connection they are signed with that keystore
+ * (a local network signs with its own keystores).
+ */
+export function signingOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--keystore <file>',
+      "sign enterprise writes with this encrypted keystore, with --profile or --config (passphrase from SWL_KEYSTORE_PASSPHRASE or a prompt; the enterprise is the identity certificate's swl.entity)",
+    )
+    .hook('preAction', (_cmd, action) => {
+      const file = action.opts<{ keystore?: string }>().keystore;
+      if (file !== undefined) action.setOptionValue('signingKeystore', file);
+    });
 }
 
 /**

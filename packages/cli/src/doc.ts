@@ -11,6 +11,7 @@ import {
   collect,
   keyValues,
   ledgerOptions,
+  signingOptions,
   integer,
   LedgerFlags,
   out,
@@ -71,7 +72,7 @@ export function printHistory(entries: readonly HistoryEntry[], json: boolean | u
 export function docCommand(): Command {
   const cmd = new Command('doc').description('register, move and read documents');
 
-  ledgerOptions(cmd.command('register'))
+  signingOptions(ledgerOptions(cmd.command('register')))
     .description(
       "register a document's fingerprint and key facts (the file is hashed locally, streaming)",
     )
@@ -119,7 +120,7 @@ export function docCommand(): Command {
       },
     );
 
-  ledgerOptions(cmd.command('register-batch'))
+  signingOptions(ledgerOptions(cmd.command('register-batch')))
     .description(
       'register every file of a folder, 500 per transaction (each transaction all or nothing); docId = file name without extension',
     )
@@ -163,7 +164,7 @@ export function docCommand(): Command {
       },
     );
 
-  ledgerOptions(cmd.command('status'))
+  signingOptions(ledgerOptions(cmd.command('status')))
     .description(
       'move a document: accept, reject, release, assessDuty (--arg amount=...), payDuty, terminate, supersede (--arg byDocId=...), cancel',
     )

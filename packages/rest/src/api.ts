@@ -40,6 +40,8 @@ export interface OperationSpec<
   readonly multipart?: MultipartSpec;
   /** Accepts an Idempotency-Key header. */
   readonly idempotent?: boolean;
+  /** An enterprise-signed write: accepts the caller's own signature in {@link ENTERPRISE_AUTH_HEADER}. */
+  readonly enterpriseAuth?: boolean;
   /** Success responses; the error responses are added from `errors`. */
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   /** Error statuses this operation can answer with. */
@@ -124,6 +126,13 @@ export class ApiRouter {
             'INVALID_ARGUMENT',
             'header Idempotency-Key: 1-128 of letters, digits and . _ : -',
           );
+        const auth = req.get(ENTERPRISE_AUTH_HEADER);
+        if (spec.enterpriseAuth && auth !== undefined && auth.length > MAX_ENTERPRISE_AUTH)
+          throw new HttpError(
+            400,
+            'INVALID_ARGUMENT',
+            `header ${ENTERPRISE_AUTH_HEADER}: at most ${String(MAX_ENTERPRISE_AUTH)} characters`,
+          );
       } catch (err) {
         next(err);
         return;
@@ -131,6 +140,21 @@ export class ApiRouter {
       handler(input, req, res).catch(next);
     });
   }
+}
+
+/**
+ * The header carrying an enterprise's own authorisation of a signed write:
+ * the JSON the SDK's `signWrite` returns, passed to the chaincode unchanged
+ * (the service then does not sign, even when it holds the enterprise's key).
+ */
+export const ENTERPRISE_AUTH_HEADER = 'X-Swl-Enterprise-Auth';
+
+/** Longest accepted authorisation (a well-formed one is about 300 characters). */
+const MAX_ENTERPRISE_AUTH = 1024;
+
+/** The caller's own authorisation of a signed write, if it sent one (length checked by the router). */
+export function enterpriseAuth(req: Request): string | undefined {
+  return req.get(ENTERPRISE_AUTH_HEADER);
 }
 
 /** The Idempotency-Key header of a request, if any (validated by the router). */

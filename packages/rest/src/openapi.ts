@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Operation } from './api';
+import { ENTERPRISE_AUTH_HEADER, Operation } from './api';
 import { ErrorBody } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -57,6 +57,15 @@ function parameters(op: Operation): JsonSchema[] {
       description:
         'A retry with the same key returns the first result and never makes a second transaction, also across a service restart.',
       schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+    });
+  if (op.enterpriseAuth)
+    out.push({
+      name: ENTERPRISE_AUTH_HEADER,
+      in: 'header',
+      required: false,
+      description:
+        "The enterprise's own EIP-712 authorisation of this write: the JSON the SDK's signWrite returns over the fn, owner and args the matching /prepare operation answers with. Passed to the chaincode unchanged instead of a signature by the service; without it the service signs only when it holds the enterprise's key. A bad, expired, unbound or replayed one is refused (403 BAD_SIGNATURE or KEY_NOT_BOUND, 422 EXPIRED, 409 REPLAYED).",
+      schema: { type: 'string', maxLength: 1024 },
     });
   if (op.operationId === 'streamEvents')
     out.push({

@@ -175,6 +175,18 @@ export const Committed = z.object({
   transactionId: z.string().describe('The transaction that made the change'),
 });
 
+export const PreparedWrite = z.object({
+  fn: z.string().describe('The chaincode function, e.g. document:register'),
+  owner: z.string().describe("The enterprise (USCC) the signature is made for: the caller's"),
+  args: z
+    .array(z.string())
+    .describe('The argument strings the service will send, exactly (before the authorisation)'),
+  domain: z
+    .object({ name: z.string(), version: z.string(), chainId: z.number().int() })
+    .nullable()
+    .describe("The network's EIP-712 domain; null when the ledger has no signing settings"),
+});
+
 export const CommittedPair = z.object({
   result: z
     .record(z.string(), z.unknown())

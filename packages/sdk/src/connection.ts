@@ -104,6 +104,13 @@ export interface SubmitOptions {
    * still commit when they satisfy the policies.
    */
   readonly endorsingOrgs?: readonly string[];
+  /**
+   * The enterprise's own authorisation argument of a signed write (the JSON
+   * `signWrite` returns), sent unchanged instead of one the client's
+   * signer makes: how a service without the enterprise's key passes on the
+   * signature its caller made. Ignored by unsigned functions.
+   */
+  readonly enterpriseAuth?: string;
   /** Re-endorse and resubmit after a lost race (MVCC conflict, endorsement-policy failure), up to this many times. Default 3. */
   readonly retries?: number;
   /**

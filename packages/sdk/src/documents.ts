@@ -30,6 +30,25 @@ export async function fingerprint(source: DocumentSource): Promise<string> {
   return sha256OfBuffer(source.buffer);
 }
 
+/**
+ * The chaincode arguments of `document:register` for `input` and its
+ * SHA-256: what the enterprise's signature covers (see `signWrite`).
+ */
+export function registrationArgs(input: DocumentInput, sha256: string): string[] {
+  const registration: DocumentRegistration = { ...input, sha256 };
+  return [JSON.stringify(registration)];
+}
+
+/** The chaincode arguments of `document:transition`: what the enterprise's signature covers. */
+export function transitionArgs(
+  type: DocType,
+  docId: string,
+  action: string,
+  args: Readonly<Record<string, string>> = {},
+): string[] {
+  return [type, docId, action, JSON.stringify(args)];
+}
+
 /** Register, move and read documents of every family. */
 export class DocumentsApi {
   constructor(private readonly connection: LedgerConnection) {}
@@ -43,8 +62,7 @@ export class DocumentsApi {
     source: DocumentSource,
     options?: SubmitOptions,
   ): Promise<Committed<FullView>> {
-    const registration: DocumentRegistration = { ...input, sha256: await fingerprint(source) };
-    return this.submit('register', [JSON.stringify(registration)], options);
+    return this.submit('register', registrationArgs(input, await fingerprint(source)), options);
   }
 
   /**
@@ -76,7 +94,7 @@ export class DocumentsApi {
     args: Readonly<Record<string, string>> = {},
     options?: SubmitOptions,
   ): Promise<Committed<FullView>> {
-    return this.submit('transition', [type, docId, action, JSON.stringify(args)], options);
+    return this.submit('transition', transitionArgs(type, docId, action, args), options);
   }
 
   /**

@@ -25,7 +25,13 @@ export { GatewayConnection } from './gateway';
 export { FabricNetworkConnection } from './fabric';
 export { SystemApi, Ping, NoopRecord } from './system';
 export * from './types';
-export { DocumentsApi, DocumentSource, fingerprint } from './documents';
+export {
+  DocumentsApi,
+  DocumentSource,
+  fingerprint,
+  registrationArgs,
+  transitionArgs,
+} from './documents';
 export { InvoicesApi } from './invoices';
 export {
   RemittancesApi,

@@ -3,6 +3,8 @@
  * enterprise write (SIGNED_WRITES): the last argument those chaincode
  * functions take. Without a signer it adds the empty authorisation, so an
  * unsigned write reaches the chaincode and is refused with its code there.
+ * A caller's own authorisation (`SubmitOptions.enterpriseAuth`) is sent
+ * unchanged instead.
  */
 import { SIGNED_WRITES, type SigningConfig } from '@swledger/protocol/signing';
 import type {
@@ -79,11 +81,12 @@ export class SignedConnection implements LedgerConnection {
     args: readonly string[],
     options?: SubmitOptions,
   ): Promise<Submitted> {
+    const { enterpriseAuth, ...rest } = options ?? {};
     if (!SIGNED_WRITES.includes(`${namespace}:${fn}`)) {
-      return this.inner.submit(namespace, fn, args, options);
+      return this.inner.submit(namespace, fn, args, rest);
     }
-    const auth = await this.authorise(namespace, fn, args);
-    return this.inner.submit(namespace, fn, [...args, auth], options);
+    const auth = enterpriseAuth ?? (await this.authorise(namespace, fn, args));
+    return this.inner.submit(namespace, fn, [...args, auth], rest);
   }
 
   evaluate(

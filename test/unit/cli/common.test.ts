@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Command } from 'commander';
-import { connectionKind, LedgerFlags, ledgerOptions } from '@swledger/cli/common';
+import { connectionKind, LedgerFlags, ledgerOptions, signingOptions } from '@swledger/cli/common';
+import { connectClient } from '@swledger/cli/connect';
 
 /** Parses `args` with a ledger command whose default identity is customs:verifier; returns its flags. */
 async function flagsOf(args: string[]): Promise<LedgerFlags> {
@@ -46,5 +47,38 @@ describe('cli/common: how a ledger command connects', () => {
       undefined,
       'alpha',
     ]);
+  });
+
+  it('--keystore of an enterprise write becomes the signing keystore; an enterprise command keeps its own --keystore', async () => {
+    let signed: LedgerFlags | undefined;
+    await signingOptions(ledgerOptions(new Command('register')))
+      .action((f: LedgerFlags) => {
+        signed = f;
+      })
+      .parseAsync(['--profile', 'p.json', '--identity', 'msp', '--keystore', 'alpha.json'], {
+        from: 'user',
+      });
+    let own: (LedgerFlags & { keystore?: string }) | undefined;
+    await ledgerOptions(new Command('show'))
+      .requiredOption('--keystore <file>', 'the keystore shown')
+      .action((f: LedgerFlags & { keystore?: string }) => {
+        own = f;
+      })
+      .parseAsync(['--keystore', 'alpha.json'], { from: 'user' });
+
+    expect(signed?.signingKeystore).to.equal('alpha.json');
+    expect([own?.keystore, own?.signingKeystore]).to.deep.equal(['alpha.json', undefined]);
+  });
+
+  it('refuses --keystore on the local network (it signs with its own keystores) before connecting', async () => {
+    const err = await connectClient('network', {
+      as: 'enterprise:alpha',
+      signingKeystore: 'k.json',
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+
+    expect(err?.message).to.match(/^--keystore goes with --profile or --config/);
   });
 });

@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { DocType as SdkDocType, DocumentInput, SwlClient } from '@swledger/sdk';
-import { ApiRouter, idempotencyKey, parse } from '../api';
+import {
+  DocType as SdkDocType,
+  DocumentInput,
+  SwlClient,
+  domainOf,
+  registrationArgs,
+  transitionArgs,
+} from '@swledger/sdk';
+import { ApiRouter, enterpriseAuth, idempotencyKey, parse } from '../api';
 import { Caller, callerOf, requireOwnEntity } from '../auth';
 import { ServiceContext, sendWrite } from '../context';
 import { HttpError } from '../errors';
@@ -11,6 +18,7 @@ import {
   History,
   ListQuery,
   Page,
+  PreparedWrite,
   RecordPath,
   RecordView,
   Registration,
@@ -29,17 +37,49 @@ function ownerFor(caller: Caller, owner: string | undefined): string {
   return o;
 }
 
-/** A keyed registration write. */
+/** The SDK's submit options plus the caller's own authorisation, when it sent one. */
+function withAuth<T extends object>(options: T, auth: string | undefined): T {
+  return auth === undefined ? options : { ...options, enterpriseAuth: auth };
+}
+
+/**
+ * What an enterprise caller signs for a write (`fn`, its USCC, the exact
+ * argument strings) and the network's EIP-712 domain.
+ */
+async function prepared(
+  client: SwlClient,
+  owner: string,
+  fn: string,
+  args: string[],
+): Promise<z.infer<typeof PreparedWrite>> {
+  const settings = await client.connection.signingSettings();
+  return {
+    fn,
+    owner,
+    args,
+    domain: settings === undefined ? null : { ...domainOf(settings, client.connection.channel) },
+  };
+}
+
+/** The USCC an enterprise caller signs for. @throws HttpError 403 FORBIDDEN for any other caller */
+function signingEntity(caller: Caller): string {
+  if (!caller.entity)
+    throw new HttpError(403, 'FORBIDDEN', 'only enterprise users sign their writes');
+  return caller.entity;
+}
+
+/** A keyed registration write; `auth` is the caller's own signature, if it sent one. */
 export function registerWrite(
   ctx: ServiceContext,
   input: DocumentInput,
   sha256: string,
+  auth?: string,
 ): KeyedWrite {
   return {
     request: { op: 'document.register', input, sha256 },
     run: async (client, options) => {
       const c = await ctx.ledger.submit('document.register', () =>
-        client.documents.register(input, { sha256 }, options),
+        client.documents.register(input, { sha256 }, withAuth(options, auth)),
       );
       return { status: 201, body: { record: c.value, transactionId: c.transactionId } };
     },
@@ -79,14 +119,37 @@ export function documentsRouter(ctx: ServiceContext): ApiRouter {
       auth: 'required',
       body: Registration,
       idempotent: true,
+      enterpriseAuth: true,
       responses: { 201: { description: 'Registered', schema: Committed } },
       errors: WRITE_ERRORS,
     },
     async ({ body }, req, res) => {
       const caller = callerOf(req);
       const { sha256, ...meta } = body;
-      const write = registerWrite(ctx, inputOf(caller, meta), sha256);
+      const write = registerWrite(ctx, inputOf(caller, meta), sha256, enterpriseAuth(req));
       sendWrite(res, await ctx.writes.execute(caller, idempotencyKey(req), write));
+    },
+  );
+
+  r.add(
+    {
+      method: 'post',
+      path: '/prepare',
+      operationId: 'prepareDocumentRegistration',
+      summary: 'What an enterprise signs to register a document itself',
+      description:
+        "The same body as registerDocument; nothing is written. Sign the answer with the SDK (signWrite(key, domain, fn, args, owner)) and send the registration with the result in X-Swl-Enterprise-Auth: the service passes it on unchanged, so the key stays with the enterprise. For an upload, prepare with the file's SHA-256.",
+      auth: 'required',
+      body: Registration,
+      responses: { 200: { description: 'The write to sign', schema: PreparedWrite } },
+      errors: READ_ERRORS,
+    },
+    async ({ body }, req, res) => {
+      const caller = callerOf(req);
+      const owner = signingEntity(caller);
+      const { sha256, ...meta } = body;
+      const args = registrationArgs(inputOf(caller, meta), sha256);
+      res.json(await prepared(await client(caller), owner, 'document:register', args));
     },
   );
 
@@ -106,6 +169,7 @@ export function documentsRouter(ctx: ServiceContext): ApiRouter {
         file: { name: 'file', description: 'The document; only its SHA-256 is kept' },
       },
       idempotent: true,
+      enterpriseAuth: true,
       responses: { 201: { description: 'Registered', schema: Committed } },
       errors: WRITE_ERRORS,
     },
@@ -122,7 +186,7 @@ export function documentsRouter(ctx: ServiceContext): ApiRouter {
         throw new HttpError(400, 'INVALID_ARGUMENT', 'metadata: a JSON object is required');
       }
       const meta = parse(RegistrationMeta, raw, 'metadata')!;
-      const write = registerWrite(ctx, inputOf(caller, meta), upload.sha256);
+      const write = registerWrite(ctx, inputOf(caller, meta), upload.sha256, enterpriseAuth(req));
       sendWrite(res, await ctx.writes.execute(caller, idempotencyKey(req), write));
     },
   );
@@ -208,14 +272,15 @@ export function documentsRouter(ctx: ServiceContext): ApiRouter {
       params: RecordPath,
       body: Transition,
       idempotent: true,
+      enterpriseAuth: true,
       responses: { 200: { description: 'The record after the change', schema: Committed } },
       errors: WRITE_ERRORS,
     },
     async ({ params, body }, req, res) => {
       const caller = callerOf(req);
       const type = params.type as SdkDocType;
-      const args: Record<string, string> = {};
-      for (const [k, v] of Object.entries(body.args)) if (v !== undefined) args[k] = v;
+      const args = transitionArgsOf(body.args);
+      const auth = enterpriseAuth(req);
       const write: KeyedWrite = {
         request: {
           op: 'document.transition',
@@ -226,7 +291,7 @@ export function documentsRouter(ctx: ServiceContext): ApiRouter {
         },
         run: async (c, options) => {
           const out = await ctx.ledger.submit(`document.transition.${body.action}`, () =>
-            c.documents.transition(type, params.docId, body.action, args, options),
+            c.documents.transition(type, params.docId, body.action, args, withAuth(options, auth)),
           );
           return { status: 200, body: { record: out.value, transactionId: out.transactionId } };
         },
@@ -238,5 +303,41 @@ export function documentsRouter(ctx: ServiceContext): ApiRouter {
       sendWrite(res, await ctx.writes.execute(caller, idempotencyKey(req), write));
     },
   );
+
+  r.add(
+    {
+      method: 'post',
+      path: '/{type}/{docId}/transitions/prepare',
+      operationId: 'prepareDocumentStatusChange',
+      summary: 'What an enterprise signs to change a status itself',
+      description:
+        'The same body as changeDocumentStatus; nothing is written. Sign the answer with the SDK and send the change with the result in X-Swl-Enterprise-Auth.',
+      auth: 'required',
+      params: RecordPath,
+      body: Transition,
+      responses: { 200: { description: 'The write to sign', schema: PreparedWrite } },
+      errors: READ_ERRORS,
+    },
+    async ({ params, body }, req, res) => {
+      const caller = callerOf(req);
+      const owner = signingEntity(caller);
+      const args = transitionArgs(
+        params.type as SdkDocType,
+        params.docId,
+        body.action,
+        transitionArgsOf(body.args),
+      );
+      res.json(await prepared(await client(caller), owner, 'document:transition', args));
+    },
+  );
   return r;
+}
+
+/** A transition's arguments without the absent ones (as the SDK sends them). */
+function transitionArgsOf(
+  args: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args)) if (v !== undefined) out[k] = v;
+  return out;
 }
