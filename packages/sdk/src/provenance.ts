@@ -453,9 +453,14 @@ class Histories {
       const own = list.findIndex((v) => v.txId === tx.transactionId);
       let before: KeyVersion | undefined;
       if (own >= 0) before = list[own + 1];
-      else if (read?.version !== undefined && list.length > 1)
-        before = await this.versionAt(list, read.version.block, read.version.tx);
-      else before = list[list.length - 1];
+      else if (read?.version !== undefined)
+        before =
+          list.length > 1
+            ? await this.versionAt(list, read.version.block, read.version.tx)
+            : list[0];
+      // A read the transaction does not record (itself a forgery, found below): the
+      // version of the time it claims, newest first, so the replay's refusal names the right state.
+      else before = list.find((v) => v.timestamp <= tx.time);
       return before === undefined || before.isDelete
         ? undefined
         : Buffer.from(before.value, 'base64');
