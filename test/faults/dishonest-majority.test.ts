@@ -191,7 +191,9 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
 
   before(async () => {
     layout = await freshNetwork({ name: NAME, portBase: PORT_BASE });
-    const as = (identity: string) => connectLocal({ as: identity, network: NAME });
+    // Committed once every peer has it: the next honest move may be endorsed on another organisation's peer.
+    const as = (identity: string) =>
+      connectLocal({ as: identity, network: NAME, commitScope: 'network' });
     alpha = await as('enterprise:alpha');
     clerkA = await as('banka:clerk1');
     clerkB = await as('bankb:clerk1');
