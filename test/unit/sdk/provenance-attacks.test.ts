@@ -359,4 +359,33 @@ describe('sdk/provenance: what a dishonest majority cannot pass off', () => {
     expect(check.reason).to.match(/enterprise signature is by a key whose binding/);
     expect(record.result).to.equal('INVALID');
   });
+
+  it('replays a transaction that hides its reads against the ledger of its time, and names the hidden read', async () => {
+    const network = new TestNetwork('required');
+    const domain = signingDomain(TEST_CHAIN_ID, FIXTURE_CHANNEL, 'swledger');
+    const key: Key = Wallet.createRandom();
+    const request = JSON.stringify({
+      address: key.address.toLowerCase(),
+      uscc: OWNER,
+      bankMsp: 'BankAMSP',
+    });
+    await network.submit(
+      enterprise,
+      'binding:request',
+      [request, await signWrite(key, domain, 'binding:request', [request], OWNER)],
+      MAJORITY,
+    );
+    await network.submit(clerkA, 'binding:confirm', [key.address.toLowerCase()], ALL);
+    const json = JSON.stringify(inputFor('CUSTOMS_DECLARATION', 'DEC-HR', hashOf('3')));
+    const auth = await signWrite(key, domain, 'document:register', [json], OWNER);
+    const honest = await network.endorse(enterprise, 'document:register', [json, auth], MAJORITY);
+    // The forged build wrote without reading: the binding's first version (REQUESTED) is not the one of its time.
+    network.commit({ ...honest, reads: [] });
+
+    const check = await new ProvenanceApi(network.ledger).checkTransaction(honest.txId);
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.reason).to.include('does not record its read');
+    expect(check.reason).to.not.include('REQUESTED');
+  });
 });
