@@ -13,7 +13,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { endorsementRule, writeOnceRule } from '@swledger/protocol/policy';
 import { Layout } from '@swledger/devnet/layout';
 import { DocType, EndorsementPolicyError, FullView, LedgerError, SwlClient } from '@swledger/sdk';
+import { domainOf, signWrite } from '@swledger/sdk/signer';
 import { Watcher, type WatchAlert } from '@swledger/sdk/watch';
+import { Wallet } from 'ethers';
 import { ALPHA, contract, declaration, invoice, newFile, uniqueId } from '../integration/fixtures';
 import {
   buildForgedChaincode,
@@ -29,9 +31,11 @@ import {
   TXTIME,
 } from './forge';
 import { closeQuietly, eventually, freshNetwork, log, purgeNetwork, within } from './support';
-import { connectLocal } from '@swledger/devnet/client';
+import { connectLocal, localSignedConnectionOptions } from '@swledger/devnet/client';
 
-const NAME = 'faults-dishonest';
+/** The scenario's own network; overridable when another run holds the default ports. */
+const NAME = process.env.SWL_FAULT_NETWORK ?? 'faults-dishonest';
+const PORT_BASE = portBase(process.env.SWL_FAULT_PORT_BASE ?? '25000');
 const CUSTOMS = 'CustomsMSP';
 /** The colluding majority: their peers run the forged build and endorse alone. */
 const DISHONEST_KEYS = ['banka', 'bankb', 'enterprise'] as const;
@@ -40,6 +44,14 @@ const DECL: DocType = 'CUSTOMS_DECLARATION';
 const INV: DocType = 'COMMERCIAL_INVOICE';
 const CON: DocType = 'CONTRACT';
 const TG: DocType = 'TARIFF_GUARANTEE';
+
+/** SWL_FAULT_PORT_BASE: a whole number of at least 1024 whose ports stay below 32768. */
+function portBase(given: string): number {
+  const base = Number(given);
+  if (!Number.isInteger(base) || base < 1024 || base > 32_000)
+    throw new Error(`SWL_FAULT_PORT_BASE must be a port from 1024 to 32000, not "${given}"`);
+  return base;
+}
 
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
@@ -55,6 +67,7 @@ const ownerKey = (owner: string, type: string, docId: string) =>
 const financingKey = (invoiceDocId: string, id: string) =>
   compositeKey('financing', invoiceDocId, id);
 const drawKey = (guaranteeDocId: string, id: string) => compositeKey('draw', guaranteeDocId, id);
+const bindingKey = (address: string) => compositeKey('binding', address.toLowerCase());
 
 /** The stored facts value behind a full view. */
 function storedFacts(v: FullView): Record<string, unknown> {
@@ -70,6 +83,7 @@ function storedFacts(v: FullView): Record<string, unknown> {
     facts: v.facts,
     createdAt: v.createdAt,
     txId: v.txId,
+    ...(v.signer === undefined ? {} : { signer: v.signer }),
   };
 }
 
@@ -153,12 +167,33 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
     honestTxIds.push(res.transactionId);
     return res;
   };
+  /** This network's EIP-712 domain, as the ledger's signing settings give it. */
+  const signingDomain = async () => {
+    const settings = await customs.connection.signingSettings();
+    if (settings === undefined) throw new Error('the ledger has no enterprise-signature settings');
+    return domainOf(settings, customs.connection.channel);
+  };
+  /** `args` and Alpha's EIP-712 signature over them, made with its own key (its network keystore). */
+  const alphaSigned = async (fn: string, args: readonly string[]): Promise<string[]> => {
+    const opts = await localSignedConnectionOptions({ as: 'enterprise:alpha', network: NAME });
+    if (opts.enterpriseSigning === undefined) throw new Error('Alpha has no signing key');
+    const auth = await signWrite(
+      opts.enterpriseSigning.signer,
+      await signingDomain(),
+      fn,
+      args,
+      ALPHA,
+    );
+    return [...args, auth];
+  };
   const onCustoms = async (type: DocType, docId: string) =>
     (await customs.documents.get(type, docId, CUSTOMS)) as FullView;
 
   before(async () => {
-    layout = await freshNetwork({ name: NAME, portBase: 25000 });
-    const as = (identity: string) => connectLocal({ as: identity, network: NAME });
+    layout = await freshNetwork({ name: NAME, portBase: PORT_BASE });
+    // Committed once every peer has it: the next honest move may be endorsed on another organisation's peer.
+    const as = (identity: string) =>
+      connectLocal({ as: identity, network: NAME, commitScope: 'network' });
     alpha = await as('enterprise:alpha');
     clerkA = await as('banka:clerk1');
     clerkB = await as('bankb:clerk1');
@@ -278,7 +313,8 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
      */
     readonly expected: Outcome['kind'];
     readonly as: SwlClient;
-    readonly ops: readonly ForgeOp[];
+    /** The forged writes; none with `disguised`: the colluding peers run the honest function. */
+    readonly ops?: readonly ForgeOp[];
     /** Sends it disguised as an honest request instead of `forge:batch`. */
     readonly disguised?: {
       readonly forger: DisguisedForger;
@@ -289,6 +325,10 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
     readonly record?: readonly [DocType, string];
     /** A fingerprint whose verification must not pass once the forgery committed. */
     readonly verify?: string;
+    /** A key address whose binding check must list the forgery INVALID. */
+    readonly binding?: string;
+    /** What Customs' check of the transaction must name as the reason, once committed. */
+    readonly reason?: RegExp;
     /** What the Customs peer shows of the target; must not change when blocked. */
     readonly readBack: () => Promise<unknown>;
   }): Promise<Row> {
@@ -300,7 +340,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
           spec.disguised.args,
           spec.ops,
         )
-      : await forgeBatch(spec.as, spec.ops);
+      : await forgeBatch(spec.as, spec.ops ?? []);
     const { transactionId: txId, code } = sent;
     if (sent.error !== undefined && !(sent.error instanceof EndorsementPolicyError)) {
       return record(spec, txId, {
@@ -367,13 +407,32 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
   /** Whether a committed forgery is flagged by every provenance check that applies and by the watch. */
   async function detection(
     txId: string,
-    spec: { readonly record?: readonly [DocType, string]; readonly verify?: string },
+    spec: {
+      readonly record?: readonly [DocType, string];
+      readonly verify?: string;
+      readonly binding?: string;
+      readonly reason?: RegExp;
+    },
   ): Promise<Outcome> {
     const missing: string[] = [];
     const found: string[] = [];
     const tx = await customs.provenance.checkTransaction(txId);
-    if (tx.result === 'INVALID') found.push(`provenance INVALID: ${tx.reason}`);
-    else missing.push(`checkTransaction says ${tx.result} (${tx.reason})`);
+    if (tx.result !== 'INVALID') missing.push(`checkTransaction says ${tx.result} (${tx.reason})`);
+    else if (spec.reason !== undefined && !spec.reason.test(tx.reason))
+      missing.push(
+        `provenance INVALID, but its reason does not match ${spec.reason}: ${tx.reason}`,
+      );
+    else found.push(`provenance INVALID: ${tx.reason}`);
+    if (spec.binding !== undefined) {
+      const check = await customs.provenance.checkBinding(spec.binding);
+      const listed = check.transactions.find((t) => t.transactionId === txId);
+      if (check.result === 'INVALID' && listed?.result === 'INVALID')
+        found.push(`binding ${spec.binding} INVALID`);
+      else
+        missing.push(
+          `checkBinding(${spec.binding}) says ${check.result} (${check.reason}), lists the forgery as ${listed?.result ?? 'absent'}`,
+        );
+    }
     if (spec.record !== undefined) {
       const [type, docId] = spec.record;
       const rec = await customs.provenance.checkRecord(type, docId);
@@ -406,7 +465,9 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
       () => alerts.find((a) => a.transactionId === txId),
       () => undefined,
     );
-    if (alert) found.push(`watch alert in block ${alert.blockNumber}`);
+    if (alert && spec.reason !== undefined && !spec.reason.test(alert.reason))
+      missing.push(`watch alert, but its reason does not match ${spec.reason}: ${alert.reason}`);
+    else if (alert) found.push(`watch alert in block ${alert.blockNumber}`);
     else missing.push(`no watch alert within 20 s (watch at block ${watcher?.nextBlock})`);
     return missing.length === 0
       ? { kind: 'DETECTED', reason: found.join('; ') }
@@ -853,7 +914,11 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
       name: '13 disguised document:register born ACCEPTED',
       expected: 'DETECTED',
       as: alpha,
-      disguised: { forger: alphaForger!, fn: 'document:register', args: [JSON.stringify(reg)] },
+      disguised: {
+        forger: alphaForger!,
+        fn: 'document:register',
+        args: await alphaSigned('document:register', [JSON.stringify(reg)]),
+      },
       ops: [
         put(key.facts, {
           ...storedFacts(d1),
@@ -875,6 +940,166 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
       record: [DECL, docId],
       verify: reg.sha256,
       readBack: () => onCustoms(DECL, docId).catch((err: Error) => err.name),
+    });
+    expectCaught(row, row.expected);
+  });
+
+  /* ---- enterprise signatures (SPEC §6): a majority that skips the check, or forges a binding ---- */
+
+  /** Alpha's key, as its honest records name it, and the binding its bank confirmed. */
+  const alphaKey = () => {
+    const signer = c1.signer;
+    if (signer === undefined) throw new Error(`contract ${c1.docId} names no signing key`);
+    return signer;
+  };
+  /** A key never bound to anyone: a fresh one each run. */
+  const strangerKey = Wallet.createRandom();
+
+  it("14 disguised: the enterprise sends document:register without Alpha's signature, the majority writes it as signed", async () => {
+    const reg = {
+      ...declaration(ALPHA, uniqueId('DEC-UNSIGNED')),
+      sha256: newFile('unsigned').sha256,
+    };
+    const docId = reg.docId;
+    const key = { facts: factsKey(DECL, docId), state: stateKey(DECL, docId) };
+    // What honest chaincode writes for a signed registration (d1 before Customs moved it), minus the nonce.
+    const row = await attempt({
+      name: '14 disguised document:register, no signature',
+      expected: 'DETECTED',
+      as: alpha,
+      disguised: { forger: alphaForger!, fn: 'document:register', args: [JSON.stringify(reg), ''] },
+      ops: [
+        put(key.facts, {
+          ...storedFacts(d1),
+          docId,
+          sha256: reg.sha256,
+          links: [],
+          facts: reg.facts,
+          signer: alphaKey(),
+          createdAt: TXTIME,
+          txId: TXID,
+        }),
+        put(key.state, {
+          schemaVersion: 1,
+          type: DECL,
+          docId,
+          status: 'SUBMITTED',
+          taxStatus: 'NONE',
+          signedBy: alphaKey().address,
+          updatedBy: c1.state.updatedBy,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+        put(hashKey(reg.sha256), { schemaVersion: 1, type: DECL, docId }),
+        put(ownerKey(ALPHA, DECL, docId), { schemaVersion: 1, type: DECL, docId }),
+        policy(key.facts, writeOnceRule()),
+        policy(key.state, endorsementRule([CUSTOMS])),
+        policy(hashKey(reg.sha256), writeOnceRule()),
+        policy(ownerKey(ALPHA, DECL, docId), writeOnceRule()),
+      ],
+      record: [DECL, docId],
+      verify: reg.sha256,
+      reason: /SIGNATURE_REQUIRED/,
+      readBack: () => onCustoms(DECL, docId).catch((err: Error) => err.name),
+    });
+    expectCaught(row, row.expected);
+  });
+
+  it('15 disguised: the enterprise terminates a contract signed by an unbound key, the majority writes the move', async () => {
+    const argsJson = '';
+    const args = [CON, c1.docId, 'terminate', argsJson];
+    const auth = await signWrite(
+      strangerKey,
+      await signingDomain(),
+      'document:transition',
+      args,
+      ALPHA,
+    );
+    const now = await onCustoms(CON, c1.docId);
+    const row = await attempt({
+      name: '15 disguised contract terminate, unbound key',
+      expected: 'DETECTED',
+      as: alpha,
+      disguised: { forger: alphaForger!, fn: 'document:transition', args: [...args, auth] },
+      ops: [
+        put(stateKey(CON, c1.docId), {
+          ...storedState(now),
+          status: 'TERMINATED',
+          signedBy: alphaKey().address,
+          updatedAt: TXTIME,
+          txId: TXID,
+        }),
+      ],
+      record: [CON, c1.docId],
+      reason: /KEY_NOT_BOUND/,
+      readBack: () => onCustoms(CON, c1.docId),
+    });
+    expectCaught(row, row.expected);
+  });
+
+  it("16a disguised: the enterprise requests a binding for a fresh key, the majority writes it CONFIRMED without BankA's clerk", async () => {
+    const address = strangerKey.address.toLowerCase();
+    const request = JSON.stringify({ address, uscc: ALPHA, bankMsp: 'BankAMSP' });
+    const auth = await signWrite(
+      strangerKey,
+      await signingDomain(),
+      'binding:request',
+      [request],
+      ALPHA,
+    );
+    // Alpha's honest binding lends the forgery its clerk and its look.
+    const honestBinding = await customs.bindings.get(alphaKey().address, CUSTOMS);
+    const forgedBinding = {
+      ...honestBinding,
+      address,
+      status: 'CONFIRMED',
+      requestedAt: TXTIME,
+      confirmedAt: TXTIME,
+      updatedBy: honestBinding.confirmedBy,
+      updatedAt: TXTIME,
+      txId: TXID,
+    };
+    const row = await attempt({
+      name: '16a binding CONFIRMED without the clerk',
+      expected: 'DETECTED',
+      as: alpha,
+      disguised: { forger: alphaForger!, fn: 'binding:request', args: [request, auth] },
+      ops: [
+        put(bindingKey(address), forgedBinding),
+        policy(bindingKey(address), endorsementRule(['BankAMSP'])),
+      ],
+      binding: address,
+      readBack: () =>
+        customs.bindings.get(address, CUSTOMS).then(
+          (b) => b.status,
+          (err: Error) => err.name,
+        ),
+    });
+    expectCaught(row, row.expected);
+  });
+
+  it('16b a registration signed by the forged key: the majority runs the honest function on the forged binding', async () => {
+    const reg = {
+      ...declaration(ALPHA, uniqueId('DEC-FORGEDKEY')),
+      sha256: newFile('forged-key').sha256,
+    };
+    const json = JSON.stringify(reg);
+    const auth = await signWrite(
+      strangerKey,
+      await signingDomain(),
+      'document:register',
+      [json],
+      ALPHA,
+    );
+    const row = await attempt({
+      name: '16b register signed by the forged binding key',
+      expected: 'DETECTED',
+      as: alpha,
+      disguised: { forger: alphaForger!, fn: 'document:register', args: [json, auth] },
+      record: [DECL, reg.docId],
+      verify: reg.sha256,
+      reason: /binding/,
+      readBack: () => onCustoms(DECL, reg.docId).catch((err: Error) => err.name),
     });
     expectCaught(row, row.expected);
   });
@@ -926,7 +1151,7 @@ describe('fault: a dishonest majority runs modified chaincode', function () {
       (r) => r.outcome.kind !== 'BLOCKED' && r.outcome.kind !== 'DETECTED',
     );
 
-    expect(rows).to.have.length(18);
+    expect(rows).to.have.length(22);
     expect(honestTxIds.length).to.be.greaterThan(15);
     expect(falseAlarms.map((a) => `${a.transactionId}: ${a.reason}`)).to.deep.equal([]);
     expect(uncaught.map((r) => `${r.attempt}: ${describeOutcome(r.outcome)}`)).to.deep.equal([]);

@@ -371,17 +371,22 @@ export class DisguisedForger {
     return new DisguisedForger(gateway, network, opts.chaincode ?? 'swledger', endorsingOrgs);
   }
 
-  /** Submits `namespace:fn(args)` whose endorsers write `ops` instead. */
+  /**
+   * Submits `namespace:fn(args)` whose endorsers write `ops` instead; with
+   * `ops` undefined, the colluding peers run the honest function itself
+   * (on a ledger a forgery has already changed).
+   */
   async submit(
     namespace: string,
     fn: string,
     args: readonly string[],
-    ops: readonly ForgeOp[],
+    ops: readonly ForgeOp[] | undefined,
   ): Promise<Forged> {
     const tx = this.network.getContract(this.chaincode, namespace).createTransaction(fn);
     const channel = this.network.getChannel();
     tx.setEndorsingPeers(this.endorsingOrgs.flatMap((msp) => channel.getEndorsers(msp)));
-    tx.setTransient({ [TRANSIENT_KEY]: Buffer.from(JSON.stringify(ops), 'utf8') });
+    if (ops !== undefined)
+      tx.setTransient({ [TRANSIENT_KEY]: Buffer.from(JSON.stringify(ops), 'utf8') });
     const transactionId = tx.getTransactionId();
     try {
       await tx.submit(...args);

@@ -34,6 +34,9 @@ import { compositeKey, replay, type PriorState } from './replay';
 import { bindingRule, checkBinding } from '@swledger/protocol/binding';
 import { SIGNING_CONFIG_KEY } from '@swledger/protocol/signing';
 
+/** Every key binding's composite key starts so (chaincode store.ts KeyType.BINDING). */
+const BINDING_PREFIX = compositeKey('binding', []);
+
 /** Outcome of a provenance check. */
 export type ProvenanceResult = 'VALID' | 'INVALID' | 'ERROR';
 
@@ -102,6 +105,10 @@ export function readableKey(key: string): string {
 /** Checks records and transactions against the signed blocks. */
 export class ProvenanceApi {
   private readonly transactions = new Map<string, Promise<Fetched>>();
+  /** Binding transactions being checked for a signed write that relied on them (no cycle). */
+  private readonly bindingChecksRunning = new Set<string>();
+  /** Checks of binding transactions, decided once: a committed transaction's check does not change. */
+  private readonly bindingChecks = new Map<string, TransactionCheck>();
   private members: Promise<ReadonlyMap<string, readonly string[]>> | undefined;
 
   constructor(private readonly connection: ProvenanceLedger) {}
@@ -277,6 +284,8 @@ export class ProvenanceApi {
       if (unmet !== undefined) return fail(unmet);
       const historyMismatch = histories.disagreesWith(tx);
       if (historyMismatch !== undefined) return fail(historyMismatch);
+      const forgedBinding = await this.forgedBindingRead(tx, histories);
+      if (forgedBinding !== undefined) return fail(forgedBinding);
     } catch (err) {
       return { ...about, result: 'ERROR', reason: `the check could not finish: ${message(err)}` };
     }
@@ -331,6 +340,50 @@ export class ProvenanceApi {
       this.members = reading;
     }
     return this.members;
+  }
+
+  /**
+   * A binding `tx` relied on without writing it (the key behind an
+   * enterprise signature) that a transaction the check does not accept
+   * made: the replay took the binding as the ledger holds it, so a binding
+   * a majority forged CONFIRMED would make any signature by its key look
+   * honest. Checks every version of the binding up to the one `tx` read.
+   */
+  private async forgedBindingRead(
+    tx: SignedTransaction,
+    histories: Histories,
+  ): Promise<string | undefined> {
+    const written = new Set(tx.writes.map((w) => w.key));
+    for (const read of tx.reads) {
+      if (!read.key.startsWith(BINDING_PREFIX) || written.has(read.key)) continue;
+      if (read.version === undefined) continue;
+      for (const writer of await histories.writersUpTo(read.key, read.version)) {
+        if (this.bindingChecksRunning.has(writer)) continue;
+        let check = this.bindingChecks.get(writer);
+        if (check === undefined) {
+          this.bindingChecksRunning.add(writer);
+          try {
+            check = await this.check(writer, histories);
+          } finally {
+            this.bindingChecksRunning.delete(writer);
+          }
+          // Kept only when decided: an ERROR (an unreachable peer) is asked again next time.
+          if (check.result !== 'ERROR') {
+            if (this.bindingChecks.size >= 10_000) this.bindingChecks.clear();
+            this.bindingChecks.set(writer, check);
+          }
+        }
+        if (check.result === 'ERROR') {
+          throw new Error(
+            `the binding transaction ${writer} could not be checked: ${check.reason}`,
+          );
+        }
+        if (check.result !== 'VALID') {
+          return `its enterprise signature is by a key whose ${readableKey(read.key)} was written by transaction ${writer}, which is ${check.result}: ${check.reason}`;
+        }
+      }
+    }
+    return undefined;
   }
 
   /** A value written by `tx` that names another transaction as its maker. */
@@ -400,9 +453,14 @@ class Histories {
       const own = list.findIndex((v) => v.txId === tx.transactionId);
       let before: KeyVersion | undefined;
       if (own >= 0) before = list[own + 1];
-      else if (read?.version !== undefined && list.length > 1)
-        before = await this.versionAt(list, read.version.block, read.version.tx);
-      else before = list[list.length - 1];
+      else if (read?.version !== undefined)
+        before =
+          list.length > 1
+            ? await this.versionAt(list, read.version.block, read.version.tx)
+            : list[0];
+      // A read the transaction does not record (itself a forgery, found below): the
+      // version of the time it claims, newest first, so the replay's refusal names the right state.
+      else before = list.find((v) => v.timestamp <= tx.time);
       return before === undefined || before.isDelete
         ? undefined
         : Buffer.from(before.value, 'base64');
@@ -421,6 +479,15 @@ class Histories {
         return found;
       },
     };
+  }
+
+  /** Transactions that wrote `key`, from the version `version` names back to the first. */
+  async writersUpTo(key: string, version: NonNullable<KeyRead['version']>): Promise<string[]> {
+    await this.load([key]);
+    const list = this.versions.get(key) ?? [];
+    const read = list.length > 1 ? await this.versionAt(list, version.block, version.tx) : list[0];
+    const at = read === undefined ? -1 : list.indexOf(read);
+    return at < 0 ? list.map((v) => v.txId) : list.slice(at).map((v) => v.txId);
   }
 
   /** The version of a key that transaction `txNum` of block `block` wrote (read from that block). */

@@ -295,4 +295,97 @@ describe('sdk/provenance: what a dishonest majority cannot pass off', () => {
     expect(honest.result, honest.reason).to.equal('VALID');
     expect(check.result).to.equal('INVALID');
   });
+
+  it('finds a write signed by a key whose binding a majority forged INVALID, naming the binding, while one by an honest key is VALID', async () => {
+    const network = new TestNetwork('required');
+    const domain = signingDomain(TEST_CHAIN_ID, FIXTURE_CHANNEL, 'swledger');
+    const requestOf = (key: Key) =>
+      JSON.stringify({ address: key.address.toLowerCase(), uscc: OWNER, bankMsp: 'BankAMSP' });
+    const honestKey: Key = Wallet.createRandom();
+    const honestRequest = requestOf(honestKey);
+    await network.submit(
+      enterprise,
+      'binding:request',
+      [
+        honestRequest,
+        await signWrite(honestKey, domain, 'binding:request', [honestRequest], OWNER),
+      ],
+      MAJORITY,
+    );
+    await network.submit(clerkA, 'binding:confirm', [honestKey.address.toLowerCase()], ALL);
+    // The majority writes a fresh key's binding CONFIRMED outright (no request, no clerk) ...
+    const forgedKey: Key = Wallet.createRandom();
+    const forgedRequest = requestOf(forgedKey);
+    const requested = await network.endorse(
+      enterprise,
+      'binding:request',
+      [
+        forgedRequest,
+        await signWrite(forgedKey, domain, 'binding:request', [forgedRequest], OWNER),
+      ],
+      MAJORITY,
+    );
+    network.commitForged({
+      ...requested,
+      writes: requested.writes.map((w) => {
+        if (w.value === undefined || !w.key.startsWith(keyOf('binding'))) return w;
+        const binding = JSON.parse(Buffer.from(w.value).toString('utf8')) as Record<
+          string,
+          unknown
+        >;
+        return {
+          key: w.key,
+          value: Buffer.from(JSON.stringify({ ...binding, status: 'CONFIRMED' })),
+        };
+      }),
+    });
+    // ... then honest chaincode on that ledger accepts what the key signs.
+    const signed = async (key: Key, docId: string, file: string) => {
+      const json = JSON.stringify(inputFor('CUSTOMS_DECLARATION', docId, hashOf(file)));
+      const auth = await signWrite(key, domain, 'document:register', [json], OWNER);
+      return network.submit(enterprise, 'document:register', [json, auth], MAJORITY);
+    };
+    const byHonestKey = await signed(honestKey, 'DEC-HK', '1');
+    const byForgedKey = await signed(forgedKey, 'DEC-FK', '2');
+
+    const provenance = new ProvenanceApi(network.ledger);
+    const honest = await provenance.checkTransaction(byHonestKey.txId);
+    const check = await provenance.checkTransaction(byForgedKey.txId);
+    const record = await provenance.checkRecord('CUSTOMS_DECLARATION', 'DEC-FK');
+
+    expect(honest.result, honest.reason).to.equal('VALID');
+    expect(check.result).to.equal('INVALID');
+    expect(check.reason).to.include(requested.txId);
+    expect(check.reason).to.match(/enterprise signature is by a key whose binding/);
+    expect(record.result).to.equal('INVALID');
+  });
+
+  it('replays a transaction that hides its reads against the ledger of its time, and names the hidden read', async () => {
+    const network = new TestNetwork('required');
+    const domain = signingDomain(TEST_CHAIN_ID, FIXTURE_CHANNEL, 'swledger');
+    const key: Key = Wallet.createRandom();
+    const request = JSON.stringify({
+      address: key.address.toLowerCase(),
+      uscc: OWNER,
+      bankMsp: 'BankAMSP',
+    });
+    await network.submit(
+      enterprise,
+      'binding:request',
+      [request, await signWrite(key, domain, 'binding:request', [request], OWNER)],
+      MAJORITY,
+    );
+    await network.submit(clerkA, 'binding:confirm', [key.address.toLowerCase()], ALL);
+    const json = JSON.stringify(inputFor('CUSTOMS_DECLARATION', 'DEC-HR', hashOf('3')));
+    const auth = await signWrite(key, domain, 'document:register', [json], OWNER);
+    const honest = await network.endorse(enterprise, 'document:register', [json, auth], MAJORITY);
+    // The forged build wrote without reading: the binding's first version (REQUESTED) is not the one of its time.
+    network.commit({ ...honest, reads: [] });
+
+    const check = await new ProvenanceApi(network.ledger).checkTransaction(honest.txId);
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.reason).to.include('does not record its read');
+    expect(check.reason).to.not.include('REQUESTED');
+  });
 });

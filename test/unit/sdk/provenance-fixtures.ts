@@ -561,6 +561,19 @@ export class TestNetwork {
   commit(spec: TxSpec): number {
     return this.ledger.commit(buildEnvelope(spec));
   }
+
+  /**
+   * Commits a forged transaction as a VALID one, and lets later
+   * endorsements read what it wrote, as every peer holding its block does.
+   */
+  commitForged(spec: TxSpec): number {
+    const block = this.commit(spec);
+    for (const write of spec.writes) {
+      if (write.value === undefined) this.stub.state.delete(write.key);
+      else this.stub.state.set(write.key, write.value);
+    }
+    return block;
+  }
 }
 
 /** A composite key as the chaincode makes it. */
