@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localEnterpriseSigner } from '@swledger/devnet/enterprisekeys';
 import { exportOrg } from '@swledger/devnet/export';
 import { leftovers } from '@swledger/devnet/isolate';
 import { Layout, REPO_ROOT } from '@swledger/devnet/layout';
@@ -184,7 +185,13 @@ describe('isolated hosts: each organisation in its own network namespace, nothin
     let alpha: SwlClient | undefined;
     let verifier: SwlClient | undefined;
     try {
-      alpha = await SwlClient.fromProfile(alphaOpts);
+      // The enterprise signs with its own key (the network's local keystore), as any enterprise client must.
+      const signer = await localEnterpriseSigner(layout, 'alpha');
+      if (signer === undefined) throw new Error('the network has no keystore for alpha');
+      alpha = await SwlClient.fromProfile({
+        ...alphaOpts,
+        enterpriseSigning: { signer, entity: ALPHA },
+      });
       verifier = await SwlClient.fromProfile(verifierOpts);
 
       const registered = await alpha.documents.register(invoice(ALPHA), { buffer: file.buffer });
