@@ -15,7 +15,13 @@ const CALIPER_OUTPUT = `
 | other-round  | 5    | 0    | 1.0             | 1.00            | 1.00            | 1.00            | 1.0              |
 `;
 
-function openRound(offered: number, achieved: number, failed = 0, dropped = 0): OpenLoopRound {
+function openRound(
+  offered: number,
+  achieved: number,
+  failed = 0,
+  dropped = 0,
+  p50Ms = 100,
+): OpenLoopRound {
   return {
     offeredPerSecond: offered,
     achievedPerSecond: achieved,
@@ -23,7 +29,7 @@ function openRound(offered: number, achieved: number, failed = 0, dropped = 0): 
     failed,
     dropped,
     errors: {},
-    p50Ms: 100,
+    p50Ms,
     p95Ms: 200,
     p99Ms: 300,
   };
@@ -45,7 +51,7 @@ describe('bench', () => {
     });
   });
 
-  it('puts the knee at the highest offered rate carried at 95 % with nothing failed or dropped', () => {
+  it('puts the knee at the highest offered rate carried at 95 % with nothing failed or dropped and no queue building', () => {
     expect(
       knee([openRound(10, 10), openRound(20, 19.2), openRound(40, 30)])?.offeredPerSecond,
     ).to.equal(20);
@@ -54,6 +60,9 @@ describe('bench', () => {
     ).to.equal(10);
     expect(knee([openRound(10, 10), openRound(20, 20, 0, 3)])?.offeredPerSecond).to.equal(10);
     expect(knee([openRound(10, 9)])).to.equal(undefined);
+    // Carried in number, but a queue builds: the median latency grew past twice the lowest rate's.
+    const queued = [openRound(10, 10), openRound(20, 20, 0, 0, 150), openRound(40, 42, 0, 0, 1500)];
+    expect(knee(queued)?.offeredPerSecond).to.equal(20);
   });
 
   it('offers operations at the fixed rate whether or not earlier ones ended, and counts failures by code', async () => {

@@ -89,13 +89,17 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopRound>
 
 /**
  * The knee of a rate sweep: the highest offered rate the network still
- * carried (achieved ≥ 95 % of offered, nothing failed or dropped), or
- * undefined when even the lowest was not carried.
+ * carried (achieved ≥ 95 % of offered, nothing failed or dropped) without
+ * a queue building up (median latency at most twice the lowest rate's),
+ * or undefined when even the lowest was not carried.
  */
 export function knee(rounds: readonly OpenLoopRound[]): OpenLoopRound | undefined {
+  const sorted = [...rounds].sort((a, b) => a.offeredPerSecond - b.offeredPerSecond);
+  const floor = sorted[0]?.p50Ms ?? NaN;
   let best: OpenLoopRound | undefined;
-  for (const r of [...rounds].sort((a, b) => a.offeredPerSecond - b.offeredPerSecond)) {
+  for (const r of sorted) {
     if (r.failed > 0 || r.dropped > 0 || r.achievedPerSecond < 0.95 * r.offeredPerSecond) break;
+    if (r.p50Ms > 2 * floor) break;
     best = r;
   }
   return best;
