@@ -80,6 +80,25 @@ describe('anchoring service killed mid-range and restarted', function () {
     const lastBlock = await alpha.connection.blockNumberOf(lastTx);
     const deadline = Date.now() + 60_000;
     while ((await chain.nextBlock()) <= lastBlock && Date.now() < deadline) await sleep(250);
+    // The service records each accepted anchor on the ledger after the chain took it: let it
+    // finish the last one before it is stopped (a kill between the two is what a restart repairs).
+    const onLedger = async (index: number) =>
+      alpha.connection
+        .evaluate('anchor', 'get', [
+          chain.config.chainId.toString(),
+          chain.config.contract,
+          String(index),
+        ])
+        .then(
+          () => true,
+          () => false,
+        );
+    const newest = async () => (await chain.anchors()).at(-1)?.index;
+    for (;;) {
+      const index = await newest();
+      if (index === undefined || (await onLedger(index)) || Date.now() > deadline) break;
+      await sleep(250);
+    }
     await killed(last);
 
     const anchors = (await chain.anchors()).filter((a) => a.index > startIndex);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
-import { ALPHA, BETA, newFile, uniqueId } from '../fixtures';
+import { ALPHA, BETA, newFile, sleep, uniqueId } from '../fixtures';
 import { call, startService, TestService, unreachableNetwork } from './harness';
 
 const declaration = (docId: string, sha256: string, owner?: string) => ({
@@ -363,6 +363,14 @@ describe('REST service on the network', function () {
       expect((await move(banka, clerkA, 'issue')).body.record.status).to.equal('ISSUED');
       expect((await move(customs, officer, 'accept')).body.record.status).to.equal('ACTIVE');
       expect((await register(declaration(dec, newFile().sha256))).status).to.equal(201);
+      // Registered through the enterprise's service: wait until the Customs peer has its block.
+      for (let tries = 0; tries < 40; tries++) {
+        const seen = await call(`${customs.url}/api/v1/documents/CUSTOMS_DECLARATION/${dec}`, {
+          token: officer,
+        });
+        if (seen.status === 200) break;
+        await sleep(250);
+      }
       const assess = await call(
         `${customs.url}/api/v1/documents/CUSTOMS_DECLARATION/${dec}/transitions`,
         {
