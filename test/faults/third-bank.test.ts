@@ -58,9 +58,11 @@ describe('topology: a third bank is one entry in the topology file', function ()
     const discovered = await Promise.all(
       orgs.map(async (o) => [...(await discoveredEndorsers(layout, o))].sort()),
     );
-    const alpha = await connectLocal({ as: 'enterprise:alpha', network: NAME });
-    const clerkC = await connectLocal({ as: 'bankc:clerk1', network: NAME });
-    const officer = await connectLocal({ as: 'customs:officer1', network: NAME });
+    // Each step is endorsed by another organisation's peer right after a write: wait for every peer.
+    const as = (who: string) => connectLocal({ as: who, network: NAME, commitScope: 'network' });
+    const alpha = await as('enterprise:alpha');
+    const clerkC = await as('bankc:clerk1');
+    const officer = await as('customs:officer1');
     try {
       const twoOfFive = alpha.documents.register(
         declaration(ALPHA),
