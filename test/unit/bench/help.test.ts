@@ -19,6 +19,7 @@ describe('tools: --help prints the tool’s own usage', () => {
     ['tools/bench/dist/main.js', /^Usage: bench \[options\]/],
     ['tools/bench/dist/caliper/main.js', /^Usage: bench:caliper \[options\]/],
     ['tools/bench/dist/approval.js', /^Usage: bench-approval \[options\]/],
+    ['tools/bench/dist/blockcutting.js', /^Usage: bench:block-cutting \[options\]/],
     ['tools/demo/dist/main.js', /^usage: npm run demo/],
     ['packages/cli/dist/main.js', /^Usage: swl \[options\] \[command\]/],
   ];
