@@ -89,7 +89,7 @@ describe('outside verification with the Fabric network stopped: only the EVM nod
     const anchoring = await openLocalAnchoring({ network: NAME });
     try {
       const tick = await anchoring.service.tick(true);
-      expect(tick.kind, JSON.stringify(tick)).to.equal('anchored');
+      expect(tick.kind, tick.kind === 'anchored' ? '' : tick.reason).to.equal('anchored');
     } finally {
       anchoring.close();
     }
