@@ -25,6 +25,7 @@ import {
   DocFactory,
   measureNetworkCpu,
   readPair,
+  ReadFigures,
   registerRateSweep,
   RoundPlan,
   submitPair,
@@ -342,6 +343,8 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
         ]),
       ),
       verifyOverPing: ratio(reads.verify.perSecond, reads.ping.perSecond),
+      verifyColdOverPing: ratio(reads.verifyCold.perSecond, reads.ping.perSecond),
+      readOneOverPing: ratio(reads.readOne.perSecond, reads.ping.perSecond),
       provenanceOverVerify: ratio(reads.provenance.perSecond, reads.verify.perSecond),
       batchOverSingle: ratio(batch.perSecond, bestRegister.perSecond),
       sdkHashOverNodeHash: hashing.ratio,
@@ -421,7 +424,7 @@ function median0(values: number[]): number {
 function printReport(
   opts: BenchOptions,
   submit: { noop: Figure; register: Figure }[],
-  reads: { ping: Figure; verify: Figure; provenance: Figure },
+  reads: ReadFigures,
   batches: Figure[],
   batch: Figure,
   bestRegister: Figure,
@@ -430,6 +433,8 @@ function printReport(
   ratios: {
     registerOverNoop: Record<string, number>;
     verifyOverPing: number;
+    verifyColdOverPing: number;
+    readOneOverPing: number;
     provenanceOverVerify: number;
     batchOverSingle: number;
     restOverSdkRegister: number;
@@ -440,6 +445,8 @@ function printReport(
   const rows = [
     ...submit.flatMap((s) => [figureRow(s.noop, 'tx'), figureRow(s.register, 'tx')]),
     figureRow(reads.ping, 'queries'),
+    figureRow(reads.readOne, 'queries'),
+    figureRow(reads.verifyCold, 'verifications'),
     figureRow(reads.verify, 'verifications'),
     figureRow(reads.provenance, 'verifications'),
     ...batches.map((b) => figureRow(b, 'documents')),
@@ -462,7 +469,9 @@ function printReport(
           `register / noop throughput, concurrency ${c.slice(1)}`,
           num(v, 2),
         ]),
-        ['verify / ping throughput', num(ratios.verifyOverPing, 2)],
+        ['verify (warm index) / ping throughput', num(ratios.verifyOverPing, 2)],
+        ['verify (cold index) / ping throughput', num(ratios.verifyColdOverPing, 2)],
+        ['one-key read / ping throughput', num(ratios.readOneOverPing, 2)],
         ['verify with provenance / verify throughput', num(ratios.provenanceOverVerify, 2)],
         [
           `batch documents/s (c=${batch.concurrency}) / single registration tx/s (c=${bestRegister.concurrency})`,
