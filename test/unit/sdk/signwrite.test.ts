@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { keccak256, toUtf8Bytes, verifyTypedData, Wallet } from 'ethers';
+import { BaseWallet, keccak256, toUtf8Bytes, verifyTypedData, Wallet } from 'ethers';
 import { argsPreimage, signingDomain, WRITE_TYPES } from '@swledger/protocol/signing';
 import { signWrite, type WriteSigner } from '@swledger/sdk/signer';
 
 /** The same key, reachable only through the WriteSigner interface (as a KMS or hardware key is). */
-function remoteOnly(wallet: Wallet): WriteSigner {
+function remoteOnly(wallet: BaseWallet): WriteSigner {
   return {
     getAddress: () => wallet.getAddress(),
     signTypedData: (domain, types, value) => wallet.signTypedData(domain, types, value),
