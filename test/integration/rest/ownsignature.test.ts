@@ -53,13 +53,29 @@ describe("an enterprise's own signature through another service (REST X-Swl-Ente
     });
 
   /** The ledger height and whether `docId` is registered, as customs sees them. */
+  /**
+   * The declaration's presence and the height, both on the Customs peer, once
+   * that peer holds every block any peer has (the REST service waits for its
+   * own organisation's peer only, so an earlier write may still be on its way).
+   */
   const ledgerState = async (docId: string) => {
     const customs = await clientAs('customs:officer1');
-    const exists = await customs.documents.get('CUSTOMS_DECLARATION', docId).then(
+    const heights = () =>
+      Promise.all(
+        ['CustomsMSP', 'BankAMSP', 'BankBMSP', 'EnterpriseMSP'].map((msp) =>
+          customs.connection.ledgerHeight(msp),
+        ),
+      );
+    for (let i = 0; i < 100; i++) {
+      const [own, ...others] = await heights();
+      if (others.every((h) => own! >= h)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const exists = await customs.documents.get('CUSTOMS_DECLARATION', docId, 'CustomsMSP').then(
       () => true,
       () => false,
     );
-    return { height: await customs.connection.ledgerHeight(), exists };
+    return { height: await customs.connection.ledgerHeight('CustomsMSP'), exists };
   };
 
   before(async () => {
