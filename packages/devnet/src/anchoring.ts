@@ -4,8 +4,13 @@ import {
   AnchorService,
   LocalOrgSigner,
   loadAnchorKey,
+  OrgAnchorService,
 } from '@swledger/anchor';
-import { FabricAnchorRecorder, FabricLedgerReader } from '@swledger/anchor/fabricsource';
+import {
+  FabricAnchorRecorder,
+  FabricLedgerReader,
+  FabricSignatureBoard,
+} from '@swledger/anchor/fabricsource';
 import { SwlClient } from '@swledger/sdk';
 import { connectLocal } from './client';
 import { anchorKeyFile, anchoringOf, chainConfigOf, submitterOf } from './evm';
@@ -79,6 +84,78 @@ export async function openLocalAnchoring(
     if (recorderClient) clients.push(recorderClient);
     const recorder = recorderClient && new FabricAnchorRecorder(recorderClient);
     const service = new AnchorService(chain, readers[0]!, signers, schedule, recorder);
+    return {
+      layout,
+      chain,
+      service,
+      schedule,
+      close: () => {
+        chain.close();
+        for (const c of clients) c.close();
+      },
+    };
+  } catch (err) {
+    for (const c of clients) c.close();
+    throw err;
+  }
+}
+
+/** One organisation's own anchoring service, as `swl anchor --org` and `swl serve --anchor` run it. */
+export interface OrgAnchoring {
+  readonly layout: Layout;
+  readonly chain: AnchorChain;
+  readonly service: OrgAnchorService;
+  /** Blocks and seconds between anchors. */
+  readonly schedule: Required<AnchorScheduleOptions>;
+  close(): void;
+}
+
+/** Options of {@link openOrgAnchoring}. */
+export interface OrgAnchoringOptions extends AnchorScheduleOptions {
+  readonly network?: string;
+  /** The organisation (topology key) whose service this is. */
+  readonly org: string;
+  /** `<org>:<user>` that records anchors on the ledger. Default: the organisation's first officer or clerk; none for an organisation without one (another organisation's service records). */
+  readonly recordAs?: string;
+}
+
+/**
+ * Opens one organisation's anchoring service: it reads only that
+ * organisation's crypto material (its anchor key, its verifier, its
+ * recording user) and talks only to that organisation's peer and to the EVM
+ * chain; the other organisations are reached through the ledger's signature
+ * board.
+ * @throws Error when anchoring is off, the contract was not deployed, or the organisation is unknown
+ */
+export async function openOrgAnchoring(opts: OrgAnchoringOptions): Promise<OrgAnchoring> {
+  const network = opts.network ?? process.env.SWL_NETWORK ?? 'dev';
+  const { layout, existing } = resolveLayout({ name: network });
+  if (!existing) throw new Error(`no network named '${network}': start it with swl network up`);
+  const config = chainConfigOf(layout);
+  const settings = anchoringOf(layout);
+  const org = layout.peerOrg(opts.org);
+  const key = loadAnchorKey(anchorKeyFile(layout, org));
+  const clients: SwlClient[] = [];
+  try {
+    const verifier = await connectLocal({ as: `${org.key}:verifier`, network });
+    clients.push(verifier);
+    const recordAs = opts.recordAs ?? writerOf(org);
+    const recorderClient =
+      recordAs === undefined ? undefined : await connectLocal({ as: recordAs, network });
+    if (recorderClient) clients.push(recorderClient);
+    const chain = AnchorChain.at(config, await submitterOf(layout, config.chainId));
+    const schedule = {
+      blocks: opts.blocks ?? settings.blocks,
+      seconds: opts.seconds ?? settings.seconds,
+    };
+    const service = new OrgAnchorService(
+      chain,
+      new FabricLedgerReader(verifier),
+      key,
+      new FabricSignatureBoard(verifier),
+      schedule,
+      recorderClient && new FabricAnchorRecorder(recorderClient),
+    );
     return {
       layout,
       chain,
