@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Wallet } from 'ethers';
+import { BaseWallet, Wallet } from 'ethers';
 import {
   AnchorMessage,
   AnchorRefusedError,
@@ -135,7 +135,7 @@ const LEDGER = [leaf(2), leaf(3), leaf(4, { status: 'REJECTED' })];
 
 interface Org {
   readonly mspId: string;
-  readonly key: Wallet;
+  readonly key: BaseWallet;
   readonly reader: FakeReader;
   readonly service: OrgAnchorService;
 }
@@ -155,7 +155,7 @@ function network(ledgers: Partial<Record<string, Leaf[]>> = {}, blocks = 5n) {
   return { chain, board, orgs };
 }
 
-async function entry(key: Wallet, mspId: string, message: AnchorMessage): Promise<BoardEntry> {
+async function entry(key: BaseWallet, mspId: string, message: AnchorMessage): Promise<BoardEntry> {
   return {
     mspId,
     message,
