@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Wallet } from 'ethers';
+import { BaseWallet, Wallet } from 'ethers';
 import { AnchorContract } from '@swledger/chaincode/contract/anchor';
 import { anchorDomain, signAnchor, type AnchorMessage } from '@swledger/anchor';
 import {
@@ -31,7 +31,7 @@ const bankAVerifier: Actor = {
 
 /** The JSON a service posts: `message` signed by `key` for `mspId`. */
 async function post(
-  key: Wallet,
+  key: BaseWallet,
   mspId: string,
   message: AnchorMessage = MESSAGE,
   overrides: Record<string, unknown> = {},
