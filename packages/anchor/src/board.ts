@@ -127,22 +127,30 @@ export type BoardDecision =
  * The board rule of one organisation (pure):
  * 1. a message a majority of the registered keys signed: submit it;
  * 2. else a message another organisation posted that this one has neither
- *    signed nor refused: rebuild it from the own peer and co-sign if equal;
+ *    signed nor refused and whose last block its own peer has: rebuild it
+ *    from the own peer and co-sign if equal (a range beyond the own peer
+ *    waits, without holding up the rest: a range posted far ahead cannot
+ *    stall the service);
  * 3. else, when this organisation already signed a message starting here:
  *    wait for the others to co-sign it;
  * 4. else propose its own range (when the schedule says so).
  * @param refused keys ({@link messageKey}) of messages this organisation refused before
+ * @param height the own peer's height (its last block is height - 1)
  */
 export function decideBoard(
   mspId: string,
   groups: readonly BoardGroup[],
   majority: number,
   refused: ReadonlySet<string>,
+  height: bigint,
 ): BoardDecision {
   const ready = groups.find((g) => g.valid.length >= majority);
   if (ready !== undefined) return { kind: 'submit', group: ready };
   const open = groups.find(
-    (g) => !g.postedBy.includes(mspId) && !refused.has(messageKey(g.message)),
+    (g) =>
+      !g.postedBy.includes(mspId) &&
+      !refused.has(messageKey(g.message)) &&
+      g.message.toBlock < height,
   );
   if (open !== undefined) return { kind: 'cosign', message: open.message };
   const own = groups.find((g) => g.postedBy.includes(mspId));
@@ -218,12 +226,13 @@ export class OrgAnchorService {
       tallyBoard(this.chain.domain, entries, keys),
       majority,
       this.refused,
+      height,
     );
     switch (decision.kind) {
       case 'submit':
         return this.submit(decision.group);
       case 'cosign':
-        return this.cosign(decision.message, height);
+        return this.cosign(decision.message);
       case 'wait':
         return { kind: 'waiting', reason: decision.reason };
       case 'propose':
@@ -252,12 +261,7 @@ export class OrgAnchorService {
     }
   }
 
-  private async cosign(message: AnchorMessage, height: bigint): Promise<TickResult> {
-    if (height <= message.toBlock)
-      return {
-        kind: 'waiting',
-        reason: `${this.mspId}'s peer has not reached block ${message.toBlock} to rebuild a posted range`,
-      };
+  private async cosign(message: AnchorMessage): Promise<TickResult> {
     const answer = await this.signer.sign(this.chain.domain, message);
     if ('refused' in answer) {
       this.refused.add(messageKey(message));

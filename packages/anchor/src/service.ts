@@ -34,8 +34,10 @@ export async function buildRange(
 
 /**
  * An organisation's signer: signs an anchor proposal only when the root it
- * rebuilds from its own peer's blocks is the proposed one. Another
- * organisation's service reaches it through this interface.
+ * rebuilds from its own peer's blocks is the proposed one. The all-in-one
+ * {@link AnchorService} calls each organisation's signer in one process;
+ * across hosts, each organisation's {@link OrgAnchorService} calls its own
+ * and the signatures travel through the ledger's signature board.
  */
 export interface OrgSigner {
   readonly mspId: string;

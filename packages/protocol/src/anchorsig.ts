@@ -83,6 +83,7 @@ const INPUT_FIELDS = [
 ] as const;
 
 const SIGNATURE = /^0x[0-9a-f]{130}$/;
+const MSP_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function evm(value: unknown, field: string, pattern: keyof typeof EVM_PATTERNS): string {
   const s = text(value, field, 80).toLowerCase();
@@ -121,7 +122,9 @@ export function parseAnchorSignatureInput(value: unknown): AnchorSignatureInput 
     root: evm(given.root, 'root', 'bytes32'),
     leaves: integer(given.leaves, 'leaves', 1, 4_294_967_295),
     revoked: [...revoked].sort(),
-    mspId: text(given.mspId, 'mspId', 64),
+    mspId: MSP_ID.test(text(given.mspId, 'mspId', 64))
+      ? text(given.mspId, 'mspId', 64)
+      : fail(ErrorCode.INVALID_ARGUMENT, 'mspId must be 1-64 of [A-Za-z0-9._-]'),
     signer: evm(given.signer, 'signer', 'address'),
     signature,
   };
@@ -132,7 +135,12 @@ function padBlock(block: string): string {
   return block.padStart(20, '0');
 }
 
-/** Key attributes of a board entry: chain, contract, range, root, organisation. */
+/**
+ * Key attributes of a board entry: chain, contract, first block,
+ * organisation, last block, root (an organisation's posts for one first
+ * block are contiguous, so the chaincode counts them with a range over its
+ * own keys only).
+ */
 export function anchorSignatureKeyParts(
   input: Pick<
     AnchorSignatureInput,
@@ -140,12 +148,9 @@ export function anchorSignatureKeyParts(
   >,
 ): [string, string, string, string, string, string] {
   return [
-    input.chainId,
-    input.contract.toLowerCase(),
-    padBlock(input.fromBlock),
+    ...anchorSignatureOrgPrefix(input.chainId, input.contract, input.fromBlock, input.mspId),
     padBlock(input.toBlock),
     input.root.toLowerCase(),
-    input.mspId,
   ];
 }
 
@@ -156,6 +161,31 @@ export function anchorSignaturePrefix(
   fromBlock: string,
 ): [string, string, string] {
   return [chainId, contract.toLowerCase(), padBlock(fromBlock)];
+}
+
+/** Key prefix of one organisation's entries for ranges of a contract starting at `fromBlock`. */
+export function anchorSignatureOrgPrefix(
+  chainId: string,
+  contract: string,
+  fromBlock: string,
+  mspId: string,
+): [string, string, string, string] {
+  return [...anchorSignaturePrefix(chainId, contract, fromBlock), mspId];
+}
+
+/**
+ * Most signatures one organisation posts for ranges starting at one block:
+ * one per peer organisation (its own range and a co-signature of each
+ * other's), so a dishonest organisation cannot flood the board and the
+ * board for one block holds at most {@link maxBoardEntries} entries.
+ */
+export function maxPostsPerOrg(): number {
+  return PEER_MSPS.length;
+}
+
+/** Most entries the board holds for ranges starting at one block. */
+export function maxBoardEntries(): number {
+  return PEER_MSPS.length * maxPostsPerOrg();
 }
 
 /** What posting does: a new entry to write, or the identical one already there (nothing written). */
@@ -180,14 +210,18 @@ export type AnchorSignaturePost =
  * - Again: posting the identical signature again is idempotent (`unchanged`:
  *   nothing is written, no event); another signature or signer under the same
  *   key (same range, root and organisation) is ALREADY_EXISTS.
+ * - How many: at most {@link maxPostsPerOrg} posts of one organisation for
+ *   ranges starting at one block; one more is ALREADY_EXISTS.
  *
  * @param recovered the signer recovered from `input.signature`, undefined when it does not recover
+ * @param ownPosts how many entries the organisation has for ranges starting at `input.fromBlock`
  * @throws SwlError FORBIDDEN, BAD_SIGNATURE, ALREADY_EXISTS
  */
 export function postAnchorSignature(
   input: AnchorSignatureInput,
   recovered: string | undefined,
   existing: AnchorSignatureEntry | undefined,
+  ownPosts: number,
   actor: Actor,
   tx: Tx,
 ): AnchorSignaturePost {
@@ -215,6 +249,11 @@ export function postAnchorSignature(
       `${input.mspId} already posted another signature (by ${existing.signer}) for blocks ${input.fromBlock}..${input.toBlock} root ${input.root}`,
     );
   }
+  if (ownPosts >= maxPostsPerOrg())
+    fail(
+      ErrorCode.ALREADY_EXISTS,
+      `${input.mspId} already posted ${ownPosts} signatures for ranges starting at block ${input.fromBlock} (at most ${maxPostsPerOrg()})`,
+    );
   return {
     kind: 'created',
     entry: {
@@ -251,9 +290,6 @@ export function checkAnchorSignatureEntry(
     };
   });
 }
-
-/** Most entries one board query returns (the ranges starting at one block). */
-export const MAX_BOARD_ENTRIES = 256;
 
 /** Name of the event a board post emits (not a document change: consumers of `swl.changes` do not see it). */
 export const ANCHOR_SIGNATURE_EVENT_NAME = 'swl.anchor.signature';

@@ -206,36 +206,19 @@ describe('anchor/board: the board rule and each organisation’s co-sign decisio
     });
     const refused = new Set([messageKey(m('0xbad'))]);
 
+    const decide = (groups: ReturnType<typeof group>[], height = 9n) =>
+      decideBoard('CustomsMSP', groups, 3, refused, height).kind;
+
     const decisions = [
-      decideBoard(
-        'CustomsMSP',
-        [group('0x1', ['BankAMSP', 'BankBMSP', 'EnterpriseMSP'])],
-        3,
-        refused,
-      ),
-      decideBoard('CustomsMSP', [group('0x1', ['BankAMSP'])], 3, refused),
-      decideBoard('CustomsMSP', [group('0xbad', ['BankAMSP'])], 3, refused),
-      decideBoard(
-        'CustomsMSP',
-        [group('0xbad', ['BankAMSP']), group('0x2', ['CustomsMSP'])],
-        3,
-        refused,
-      ),
-      decideBoard(
-        'CustomsMSP',
-        [group('0x1', ['BankAMSP', 'BankBMSP', 'CustomsMSP'], ['BankAMSP'])],
-        3,
-        refused,
-      ),
+      decide([group('0x1', ['BankAMSP', 'BankBMSP', 'EnterpriseMSP'])]),
+      decide([group('0x1', ['BankAMSP'])]),
+      decide([group('0x1', ['BankAMSP'])], 4n), // its peer lacks block 4: not judged yet
+      decide([group('0xbad', ['BankAMSP'])]),
+      decide([group('0xbad', ['BankAMSP']), group('0x2', ['CustomsMSP'])]),
+      decide([group('0x1', ['BankAMSP', 'BankBMSP', 'CustomsMSP'], ['BankAMSP'])]),
     ];
 
-    expect(decisions.map((d) => d.kind)).to.deep.equal([
-      'submit',
-      'cosign',
-      'propose',
-      'wait',
-      'wait',
-    ]);
+    expect(decisions).to.deep.equal(['submit', 'cosign', 'propose', 'propose', 'wait', 'wait']);
   });
 
   it('four organisations, each with only its own key and peer, anchor through the board: one posts, the others co-sign, one submits', async () => {
@@ -326,19 +309,43 @@ describe('anchor/board: the board rule and each organisation’s co-sign decisio
     expect(chain.accepted).to.have.length(1);
   });
 
-  it('waits to co-sign a range its peer has not reached, then co-signs it', async () => {
+  it('a range posted beyond its own peer does not hold it up: it posts its own, and co-signs the other once its peer has it', async () => {
     const { board, orgs } = network();
     const [customs, bankA] = orgs;
-    bankA!.reader.blocks = 3n;
+    bankA!.reader.blocks = 4n;
 
-    await customs!.service.tick();
+    await customs!.service.tick(); // 1..4
     const behind = await bankA!.service.tick();
+    const waiting = await bankA!.service.tick();
     bankA!.reader.blocks = 5n;
     const caughtUp = await bankA!.service.tick();
 
-    expect(behind.kind).to.equal('waiting');
-    expect('reason' in behind && behind.reason).to.match(/has not reached block 4/);
+    expect(behind.kind).to.equal('signed');
+    expect('reason' in behind && behind.reason).to.match(/posted blocks 1\.\.3/);
+    expect(waiting.kind).to.equal('waiting');
     expect(caughtUp.kind).to.equal('signed');
-    expect(board.entries.map((e) => e.mspId)).to.deep.equal(['CustomsMSP', 'BankAMSP']);
+    expect('reason' in caughtUp && caughtUp.reason).to.match(/co-signed blocks 1\.\.4/);
+    expect(board.entries.map((e) => `${e.mspId} ${e.message.toBlock}`)).to.deep.equal([
+      'CustomsMSP 4',
+      'BankAMSP 3',
+      'BankAMSP 4',
+    ]);
+  });
+
+  it('a range posted far ahead of every peer (a dishonest toBlock) does not stall the others', async () => {
+    const { chain, board, orgs } = network();
+    const far = {
+      fromBlock: 1n,
+      toBlock: 1_000_000n,
+      root: `0x${'7'.repeat(64)}`,
+      leaves: 1,
+      revoked: [],
+    };
+    board.entries.push(await entry(orgs[1]!.key, 'BankAMSP', far));
+
+    for (let i = 0; i < 2; i++)
+      for (const o of [orgs[0]!, orgs[2]!, orgs[3]!]) await o.service.tick();
+
+    expect(chain.accepted.map((a) => a.message.toBlock)).to.deep.equal([4n]);
   });
 });

@@ -58,7 +58,7 @@ export class AnchorContract extends SwlContract {
    * contract (the chaincode cannot read that chain); the anchoring services
    * and the contract check that. The identical post again is idempotent.
    * @returns the entry, as stored
-   * @throws SwlError INVALID_ARGUMENT, FORBIDDEN (not a peer organisation's verifier, or another organisation's mspId), BAD_SIGNATURE (does not recover to signer), ALREADY_EXISTS (another signature for the same range, root and organisation)
+   * @throws SwlError INVALID_ARGUMENT, FORBIDDEN (not a peer organisation's verifier, or another organisation's mspId), BAD_SIGNATURE (does not recover to signer), ALREADY_EXISTS (another signature for the same range, root and organisation, or the organisation's posts for ranges starting at that block are at their limit, one per peer organisation)
    */
   @Transaction()
   @Returns('string')
@@ -69,6 +69,14 @@ export class AnchorContract extends SwlContract {
       input,
       recoverAnchorSigner(input),
       await store.findAnchorSignature(input),
+      (
+        await store.anchorSignaturesFrom(
+          input.chainId,
+          input.contract,
+          input.fromBlock,
+          input.mspId,
+        )
+      ).length,
       actorOf(ctx),
       txOf(ctx),
     );
@@ -81,7 +89,7 @@ export class AnchorContract extends SwlContract {
 
   /**
    * The board: every posted signature for ranges of a contract starting at `fromBlock`.
-   * @returns a JSON array of entries, sorted by toBlock, root and organisation
+   * @returns a JSON array of entries, sorted by organisation, toBlock and root
    * @throws SwlError INVALID_ARGUMENT
    */
   @Transaction(false)

@@ -8,9 +8,10 @@ import {
 import {
   ANCHOR_SIGNATURE_EVENT_NAME,
   anchorSignatureKeyParts,
+  anchorSignatureOrgPrefix,
   anchorSignaturePrefix,
   checkAnchorSignatureEntry,
-  MAX_BOARD_ENTRIES,
+  maxBoardEntries,
   type AnchorSignatureEntry,
   type AnchorSignatureInput,
 } from '@swledger/protocol/anchorsig';
@@ -77,7 +78,7 @@ export const KeyType = Object.freeze({
   DRAW: 'draw',
   /** `anchor~chainId~contract~index`: a public anchor as recorded on the ledger; write-once like the facts. */
   ANCHOR: 'anchor',
-  /** `anchorsig~chainId~contract~fromBlock~toBlock~root~mspId`: an organisation's posted anchor signature; write-once like the facts. */
+  /** `anchorsig~chainId~contract~fromBlock~mspId~toBlock~root`: an organisation's posted anchor signature; write-once like the facts. */
   ANCHOR_SIGNATURE: 'anchorsig',
   /** `binding~address`: a key's binding to an enterprise, key-level policy with its bank. */
   BINDING: 'binding',
@@ -613,20 +614,26 @@ export class Store {
 
   /**
    * The posted signatures for the ranges of a contract starting at
-   * `fromBlock`, in key order (toBlock, root, organisation): a range over
-   * that block's keys only, at most {@link MAX_BOARD_ENTRIES}.
+   * `fromBlock`, in key order (organisation, toBlock, root), of every
+   * organisation or of `mspId`'s only: a range over that block's keys, at
+   * most {@link maxBoardEntries} (the posting rule bounds them).
    */
   async anchorSignaturesFrom(
     chainId: string,
     contract: string,
     fromBlock: string,
+    mspId?: string,
   ): Promise<AnchorSignatureEntry[]> {
     const found: AnchorSignatureEntry[] = [];
+    const prefix =
+      mspId === undefined
+        ? anchorSignaturePrefix(chainId, contract, fromBlock)
+        : anchorSignatureOrgPrefix(chainId, contract, fromBlock, mspId);
     for await (const kv of this.stub.getStateByPartialCompositeKey(
       KeyType.ANCHOR_SIGNATURE,
-      anchorSignaturePrefix(chainId, contract, fromBlock),
+      prefix,
     )) {
-      if (found.length >= MAX_BOARD_ENTRIES) break;
+      if (found.length >= maxBoardEntries()) break;
       found.push(decode(kv.value, `anchor signature ${kv.key}`, checkAnchorSignatureEntry));
     }
     return found;

@@ -145,6 +145,47 @@ describe('contract/anchor: the signature board', () => {
     expect(snapshot(stub)).to.equal(before);
   });
 
+  it('takes at most one post per peer organisation from each organisation for ranges starting at one block: one more is ALREADY_EXISTS, ledger unchanged', async () => {
+    const roots = [1, 2, 3, 4].map((n) => `0x${String(n).repeat(64)}`);
+    for (const root of roots)
+      await submit(stub, anchor, bankAVerifier, async (ctx) =>
+        anchor.sign(ctx, await post(bankKey, 'BankAMSP', { ...MESSAGE, root })),
+      );
+    const before = snapshot(stub);
+
+    const error = await refused(
+      stub,
+      anchor,
+      bankAVerifier,
+      async (ctx) =>
+        anchor.sign(
+          ctx,
+          await post(bankKey, 'BankAMSP', { ...MESSAGE, root: `0x${'5'.repeat(64)}` }),
+        ),
+      ErrorCode.ALREADY_EXISTS,
+    );
+    const again = await submit<AnchorSignatureEntry>(stub, anchor, bankAVerifier, async (ctx) =>
+      anchor.sign(ctx, await post(bankKey, 'BankAMSP', { ...MESSAGE, root: roots[0]! })),
+    );
+    await submit(stub, anchor, actors.customsVerifier, async (ctx) =>
+      anchor.sign(ctx, await post(customsKey, 'CustomsMSP')),
+    );
+    await submit(stub, anchor, bankAVerifier, async (ctx) =>
+      anchor.sign(ctx, await post(bankKey, 'BankAMSP', { ...MESSAGE, fromBlock: 8n })),
+    );
+
+    expect(error.detail).to.match(/already posted 4 signatures for ranges starting at block 7/);
+    expect(again.root).to.equal(roots[0]);
+    expect((await board(stub)).map((e) => e.mspId)).to.deep.equal([
+      'BankAMSP',
+      'BankAMSP',
+      'BankAMSP',
+      'BankAMSP',
+      'CustomsMSP',
+    ]);
+    expect(before).to.not.equal(snapshot(stub));
+  });
+
   it('refuses a post naming another organisation (BankA claiming Customs): FORBIDDEN, ledger unchanged', async () => {
     const before = snapshot(stub);
 
@@ -218,6 +259,7 @@ describe('contract/anchor: the signature board', () => {
       { contract: 'customs' },
       { chainId: '-1' },
       { extra: 1 },
+      { mspId: 'Bank A' },
     ];
 
     for (const overrides of bad)
