@@ -12,38 +12,35 @@ import { LedgerError } from '@swledger/sdk';
 import { clientAs, runSwl, testLayout, TEST_NETWORK } from '../harness';
 import { ALPHA, declaration, newFile, sleep } from '../fixtures';
 
+/** What starts an organisation's own anchoring service: `swl anchor --org`, or `swl serve --anchor`. */
+const SERVICE_ARGS = ['--blocks', '1', '--seconds', '1', '--poll', '250'];
+
 /** One organisation's own anchoring service, as a process of its own. */
 class OrgProcess {
   readonly logs: string[] = [];
   private readonly p: ChildProcess;
   readonly ready: Promise<void>;
 
-  constructor(readonly org: string) {
-    this.p = spawn(
-      process.execPath,
-      [
-        join(REPO_ROOT, 'packages/cli/dist/main.js'),
-        'anchor',
-        '--org',
-        org,
-        '-n',
-        TEST_NETWORK,
-        '--blocks',
-        '1',
-        '--seconds',
-        '1',
-        '--poll',
-        '250',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+  /** @param inServe run it inside the organisation's REST service (`swl serve --anchor`) */
+  constructor(
+    readonly org: string,
+    inServe = false,
+  ) {
+    const args = inServe
+      ? ['serve', '--org', org, '-n', TEST_NETWORK, '--http', '--anchor']
+      : ['anchor', '--org', org, '-n', TEST_NETWORK, ...SERVICE_ARGS];
+    const marker = inServe ? `anchoring service of ${org}` : 'resuming at Fabric block';
+    this.p = spawn(process.execPath, [join(REPO_ROOT, 'packages/cli/dist/main.js'), ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, SWL_REST_WATCH: 'off' },
+    });
     this.ready = new Promise((resolve, reject) => {
       this.p.stderr?.on('data', (d: Buffer) => {
         this.logs.push(d.toString());
-        if (d.toString().includes('resuming at Fabric block')) resolve();
+        if (this.logs.join('').includes(marker)) resolve();
       });
       this.p.once('exit', (code) =>
-        reject(new Error(`swl anchor --org ${org} exited (${code}): ${this.logs.join('')}`)),
+        reject(new Error(`swl ${args.join(' ')} exited (${code}): ${this.logs.join('')}`)),
       );
     });
   }
@@ -73,7 +70,9 @@ describe('anchor signatures collected across organisations through the ledger (s
   let chain: AnchorChain;
 
   const start = async (...orgs: string[]) => {
-    const started = orgs.map((o) => new OrgProcess(o));
+    const started = orgs.map((o) =>
+      o.startsWith('serve:') ? new OrgProcess(o.slice(6), true) : new OrgProcess(o),
+    );
     running.push(...started);
     await Promise.all(started.map((p) => p.ready));
     return started;
@@ -109,8 +108,10 @@ describe('anchor signatures collected across organisations through the ledger (s
   before(() => {
     chain = AnchorChain.at(chainConfigOf(testLayout()));
   });
-  afterEach(stopAll);
-  after(() => chain.close());
+  after(async () => {
+    await stopAll();
+    chain.close();
+  });
 
   it("refuses a post naming another organisation's MSP (BankA's verifier claiming Customs): FORBIDDEN, the board unchanged", async () => {
     const { block } = await register('claim');
@@ -142,7 +143,7 @@ describe('anchor signatures collected across organisations through the ledger (s
     expect(await board(from)).to.deep.equal(before);
   });
 
-  it('two of four organisations running anchor nothing (a majority is three); a third starts and the range is anchored, signed by three keys each posted by its own organisation', async () => {
+  it('two of four organisations running anchor nothing (a majority is three); a third starts (inside its REST service, swl serve --anchor) and the range is anchored, signed by three keys each posted by its own organisation', async () => {
     const { block } = await register('two');
     const from = await chain.nextBlock();
     await start('customs', 'banka');
@@ -152,7 +153,7 @@ describe('anchor signatures collected across organisations through the ledger (s
     await sleep(4000);
     const nextWithTwo = await chain.nextBlock();
 
-    await start('bankb');
+    await start('serve:bankb');
     const anchors = await anchoredThrough(block);
 
     expect(nextWithTwo).to.equal(from);
@@ -185,7 +186,9 @@ describe('anchor signatures collected across organisations through the ledger (s
   });
 
   it("all four organisations' services anchor a new document; its proof verifies with the EVM RPC alone", async () => {
-    await start('customs', 'banka', 'bankb', 'enterprise');
+    // The three of the test before keep running (started again if that test failed).
+    const up = new Set(running.map((p) => p.org));
+    await start(...['customs', 'banka', 'bankb', 'enterprise'].filter((o) => !up.has(o)));
     const { file, block } = await register('four');
     await anchoredThrough(block);
     // The proof needs the anchor on the ledger too: a service with a writing identity records it.
@@ -220,6 +223,7 @@ describe('anchor signatures collected across organisations through the ledger (s
   });
 
   it('a dishonest organisation posts a signature over a wrong root first: the honest ones refuse to co-sign it, anchor the real root, and the wrong root is never anchored', async () => {
+    await stopAll();
     const { block } = await register('dishonest');
     const from = await chain.nextBlock();
     const bankA = await clientAs('banka:verifier');
