@@ -190,7 +190,13 @@ describe('anchor signatures collected across organisations through the ledger (s
     const up = new Set(running.map((p) => p.org));
     await start(...['customs', 'banka', 'bankb', 'enterprise'].filter((o) => !up.has(o)));
     const { file, block } = await register('four');
+    const registered = Date.now();
+    const from = await chain.nextBlock();
     await anchoredThrough(block);
+    const posts = (await board(from)).length;
+    process.stdout.write(
+      `      [anchor] registration to anchor, 4 per-organisation services (blocks 1, seconds 1, poll 250 ms): ${Date.now() - registered} ms, ${posts} board posts for the range\n`,
+    );
     // The proof needs the anchor on the ledger too: a service with a writing identity records it.
     const alpha = await clientAs('enterprise:alpha');
     const count = await chain.anchorCount();
