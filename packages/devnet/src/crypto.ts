@@ -15,7 +15,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { Layout, fabricHome } from './layout';
-import { ensurePortsFree, httpsStatus, run, startProcess, waitFor, runningPid } from './proc';
+import {
+  ensurePortsFree,
+  httpsStatus,
+  ProcessExitedError,
+  run,
+  startProcess,
+  waitFor,
+  runningPid,
+} from './proc';
 import { OrgSubject, PeerOrgSpec, UserSpec } from './topology';
 
 /** SANs of certificates used on the root namespace's loopback only (REST services). */
@@ -137,7 +145,22 @@ function secret(layout: Layout, id: string): string {
 }
 
 /** Starts (or finds running) the CA server of one organisation and waits until it answers. */
-export async function startCa(layout: Layout, orgKey: string): Promise<void> {
+export async function startCa(
+  layout: Layout,
+  orgKey: string,
+  progress: (line: string) => void = () => undefined,
+): Promise<void> {
+  try {
+    await startCaOnce(layout, orgKey);
+  } catch (err) {
+    // `up` restarts whatever is missing; a CA that died while starting is started once more here.
+    if (!(err instanceof ProcessExitedError)) throw err;
+    progress(`warning: ${err.message.replace(/\s*\n\s*/g, ' | ')}; starting it once more`);
+    await startCaOnce(layout, orgKey);
+  }
+}
+
+async function startCaOnce(layout: Layout, orgKey: string): Promise<void> {
   const name = `ca-${orgKey}`;
   const ports = caPorts(layout, orgKey);
   const home = caHome(layout, orgKey);

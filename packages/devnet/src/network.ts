@@ -186,7 +186,7 @@ export async function up(opts: NetworkOptions & { progress?: Progress } = {}): P
   const orgKeys = [t.ordererOrg.key, ...t.peerOrgs.map((o) => o.key)];
 
   await timed(progress, `starting ${orgKeys.length} certificate authorities`, () =>
-    Promise.all(orgKeys.map((k) => startCa(layout, k))),
+    Promise.all(orgKeys.map((k) => startCa(layout, k, progress))),
   );
   if (runsGeth(layout))
     await timed(

@@ -1,5 +1,6 @@
 import { spawn, execFile } from 'node:child_process';
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -62,6 +63,18 @@ export function startProcess(layout: Layout, spec: ProcessSpec): number {
       stdio: ['ignore', fd, fd],
     });
     if (child.pid === undefined) throw new Error(`could not start ${spec.name} (${spec.command})`);
+    // While the starting process lives, how the child ended goes to the end of its log:
+    // a process that dies before writing a line still says how (an exit code or a signal).
+    child.once('exit', (code, sig) => {
+      try {
+        appendFileSync(
+          log,
+          `[swledger] ${spec.name} (pid ${child.pid}) ended at ${new Date().toISOString()}: ${sig === null ? `exit code ${code}` : `signal ${sig}`}\n`,
+        );
+      } catch {
+        /* the run directory was purged */
+      }
+    });
     child.unref();
     const record: PidRecord = { pid: child.pid, command: spec.command };
     writeFileSync(pidFile(layout, spec.name), JSON.stringify(record) + '\n');
@@ -210,6 +223,17 @@ export function httpsStatus(url: string, caPem: string, timeoutMs = 2000): Promi
   });
 }
 
+/** A watched process ended before the wait was over. */
+export class ProcessExitedError extends Error {
+  constructor(
+    readonly process: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProcessExitedError';
+  }
+}
+
 /** A tracked process whose exit ends a wait early. */
 export interface Watched {
   readonly layout: Layout;
@@ -232,7 +256,8 @@ export async function waitFor(
   for (;;) {
     if (await check()) return;
     if (watch && runningPid(watch.layout, watch.name) === undefined)
-      throw new Error(
+      throw new ProcessExitedError(
+        watch.name,
         `${watch.name} exited while waiting for ${what}; the end of its log:\n${logTail(watch.layout.logFile(watch.name))}`,
       );
     if (Date.now() > deadline)

@@ -1,9 +1,10 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import FabricCAServices from 'fabric-ca-client';
-import { Wallets, X509Identity } from 'fabric-network';
+import type FabricCAServices from 'fabric-ca-client';
+import type { X509Identity } from 'fabric-network';
 import { ConnectionProfile } from './profile';
 import { LedgerError } from './errors';
+import { fabricNetwork } from './wallet';
 
 /** A user an org admin creates. */
 export interface NewUser {
@@ -34,7 +35,10 @@ function caOf(profile: ConnectionProfile): FabricCAServices {
       'CA_NOT_CONFIGURED',
       'the connection profile names no certificate authority',
     );
-  return new FabricCAServices(
+  // Loaded on first use, like fabric-network (it reads process.argv when loaded).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const CaServices = require('fabric-ca-client') as typeof FabricCAServices;
+  return new CaServices(
     entry.url,
     { trustedRoots: entry.tlsCACerts.pem, verify: true },
     entry.caName,
@@ -42,7 +46,7 @@ function caOf(profile: ConnectionProfile): FabricCAServices {
 }
 
 async function registrar(opts: CaOptions) {
-  const wallet = await Wallets.newFileSystemWallet(opts.walletDir);
+  const wallet = await fabricNetwork().Wallets.newFileSystemWallet(opts.walletDir);
   const identity = await wallet.get(opts.admin);
   if (!identity)
     throw new LedgerError(

@@ -22,7 +22,8 @@ export {
 } from './connection';
 export { openConnection } from './transport';
 export { GatewayConnection } from './gateway';
-export { FabricNetworkConnection } from './fabric';
+// The fabric-network transport's class: `@swledger/sdk/fabric` (loaded only when that transport is chosen).
+export type { FabricNetworkConnection } from './fabric';
 export { SystemApi, Ping, NoopRecord } from './system';
 export * from './types';
 export {

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { type PeerOrg, usePeerOrgs } from '@swledger/protocol/orgs';
 import type { ConnectionOptions, Transport } from './connection';
 import { LedgerError } from './errors';
+import { fabricNetwork } from './wallet';
 import type { EnterpriseSigning } from './signer';
 
 /** A Fabric common connection profile (the subset swledger writes). */
@@ -227,11 +228,8 @@ export async function profileConnectionOptions(opts: ProfileOptions): Promise<Co
 export async function pemConnectionOptions(opts: PemProfileOptions): Promise<ConnectionOptions> {
   const parsed = parseProfile(readText(opts.profile, 'connection profile'), opts.profile);
   const mspId = profileMspId(parsed, opts.profile, opts.mspId);
-  // Loaded on demand: the Fabric libraries parse process.argv when loaded, and a config file
-  // is checked (parseProfile, checkKeyPair) before any connection.
-  const { Wallets } =
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('fabric-network') as typeof import('fabric-network');
+  // Loaded on demand, after the profile and key pair were checked.
+  const { Wallets } = fabricNetwork();
   if (opts.organizations !== undefined) usePeerOrgs(opts.organizations);
   const wallet = await Wallets.newInMemoryWallet();
   const identity: X509Identity = { type: 'X.509', mspId, credentials: { ...opts.identity } };

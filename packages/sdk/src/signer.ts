@@ -4,7 +4,8 @@
  * hardware key, a KMS) signs every enterprise write as EIP-712 typed data;
  * the key never leaves the signer.
  */
-import { hexlify, keccak256, randomBytes, toUtf8Bytes } from 'ethers';
+import { hexlify, keccak256, randomBytes, toUtf8Bytes, type SigningKey } from 'ethers';
+import { writeDigest } from '@swledger/chaincode/contract/eip712';
 import {
   argsPreimage,
   parseSigningConfig,
@@ -82,11 +83,18 @@ export async function signWrite(
     nonce: hexlify(randomBytes(32)),
     deadline: Math.floor(now / 1000) + ttlSeconds,
   };
-  const signature = await signer.signTypedData(
-    domain,
-    { EnterpriseWrite: WRITE_TYPES.EnterpriseWrite.map((f) => ({ ...f })) },
-    { ...message },
-  );
+  const key = localKeyOf(signer);
+  // A key held in this process signs the digest the chaincode checks (the same
+  // bytes ethers' signTypedData would sign, without re-encoding the types each
+  // time); any other signer gets the typed data.
+  const signature =
+    key !== undefined
+      ? key.sign(writeDigest(domain, message)).serialized
+      : await signer.signTypedData(
+          domain,
+          { EnterpriseWrite: WRITE_TYPES.EnterpriseWrite.map((f) => ({ ...f })) },
+          { ...message },
+        );
   const auth: WriteAuth = {
     signer: (await signer.getAddress()).toLowerCase(),
     nonce: message.nonce,
@@ -94,6 +102,16 @@ export async function signWrite(
     signature,
   };
   return JSON.stringify(auth);
+}
+
+/** The signing key of an ethers wallet (a key in this process's memory), or undefined for any other signer. */
+function localKeyOf(signer: WriteSigner): SigningKey | undefined {
+  const key = (signer as { signingKey?: unknown }).signingKey;
+  return typeof key === 'object' &&
+    key !== null &&
+    typeof (key as { sign?: unknown }).sign === 'function'
+    ? (key as SigningKey)
+    : undefined;
 }
 
 /** The EIP-712 domain of a network. */

@@ -1,6 +1,5 @@
 /** Opens a {@link LedgerConnection} on the transport the options (or `SWL_TRANSPORT`) choose. */
 import { resolveTransport, type ConnectionOptions, type LedgerConnection } from './connection';
-import { FabricNetworkConnection } from './fabric';
 import { GatewayConnection } from './gateway';
 
 /**
@@ -13,7 +12,9 @@ import { GatewayConnection } from './gateway';
  */
 export async function openConnection(opts: ConnectionOptions): Promise<LedgerConnection> {
   const transport = resolveTransport(opts.transport);
-  return transport === 'gateway'
-    ? GatewayConnection.open(opts)
-    : FabricNetworkConnection.open(opts);
+  if (transport === 'gateway') return GatewayConnection.open(opts);
+  // Loaded only for this transport: fabric-network reads process.argv when loaded (see fabricNetwork).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { FabricNetworkConnection } = require('./fabric') as typeof import('./fabric');
+  return FabricNetworkConnection.open(opts);
 }

@@ -1,7 +1,18 @@
 /** The identity a connection acts as, from its options' wallet. */
-import { Wallet, Wallets, X509Identity } from 'fabric-network';
+import type { Wallet, X509Identity } from 'fabric-network';
 import type { ConnectionOptions } from './connection';
 import { LedgerError } from './errors';
+
+/**
+ * fabric-network, loaded on first use. The Fabric client libraries parse
+ * process.argv when loaded (fabric-common's configuration reads it with
+ * yargs), so loaded with a command they would answer its `--help` with
+ * theirs and exit.
+ */
+export function fabricNetwork(): typeof import('fabric-network') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('fabric-network') as typeof import('fabric-network');
+}
 
 /**
  * The wallet of a connection: the one given, or the file-system wallet of `walletDir`.
@@ -14,7 +25,7 @@ export async function openWallet(opts: ConnectionOptions): Promise<Wallet> {
       'IDENTITY_NOT_FOUND',
       'connection options name neither a wallet nor a wallet directory',
     );
-  return Wallets.newFileSystemWallet(opts.walletDir);
+  return fabricNetwork().Wallets.newFileSystemWallet(opts.walletDir);
 }
 
 /**

@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveLayout } from '@swledger/devnet/layout';
 import { ephemeralOverlap, networkPorts } from '@swledger/devnet/network';
-import { ensurePortsFree, portTaken, run, startProcess, waitFor } from '@swledger/devnet/proc';
+import {
+  ensurePortsFree,
+  portTaken,
+  ProcessExitedError,
+  run,
+  sleep,
+  startProcess,
+  waitFor,
+} from '@swledger/devnet/proc';
 
 function listen(): Promise<{ server: Server; port: number }> {
   return new Promise((resolvePromise) => {
@@ -84,6 +92,29 @@ describe('network/proc: ports and process waits', () => {
     expect(err?.message).to.include('peer0-customs exited while waiting');
     expect(err?.message).to.include('address already in use');
     expect(Date.now() - t0).to.be.below(30_000);
+  });
+
+  it('says how a process that printed nothing ended: its signal at the end of its log', async () => {
+    const { layout } = resolveLayout({ name: 'unit-proc' });
+    startProcess(layout, {
+      name: 'ca-banka',
+      command: '/bin/sh',
+      args: ['-c', 'kill -KILL $$'],
+      env: {},
+    });
+    await sleep(300);
+
+    const err = await waitFor('ca-banka', () => Promise.resolve(false), 30_000, 50, {
+      layout,
+      name: 'ca-banka',
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+
+    expect(err).to.be.instanceOf(ProcessExitedError);
+    expect((err as ProcessExitedError).process).to.equal('ca-banka');
+    expect(err?.message).to.match(/ca-banka \(pid \d+\) ended at .*: signal SIGKILL/);
   });
 
   it('times out with the explanation when nothing is watched', async () => {

@@ -140,7 +140,7 @@ async function inProcess(count: number): Promise<void> {
     process.stdout.write(`${what.padEnd(58)} ${ms.toFixed(3)} ms\n`);
   process.stdout.write(`chaincode register, in process, ${String(count)} each (median):\n`);
   row('  unsigned (signing optional)', median(unsigned));
-  row('  signed (EIP-712 recovery, binding read, nonce write)', median(signed));
+  row('  signed (EIP-712 check, binding read, nonce write)', median(signed));
   row('  added by the signature check', median(signed) - median(unsigned));
   row('client: EIP-712 signature per write', median(signing));
 }

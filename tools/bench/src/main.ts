@@ -5,8 +5,8 @@
  * figures as a table and JSON. See --help.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { down, up } from '@swledger/devnet/network';
 import { REPO_ROOT, resolveLayout } from '@swledger/devnet/layout';
@@ -18,12 +18,14 @@ import { Figure, ratio } from './stats';
 import { TransportFigures, transportPair, transportRatios } from './transports';
 import { AnchorFigures, benchAnchoring } from './anchoring';
 import { anchoringOf } from '@swledger/devnet/evm';
+import { isBatchTimeout, topologyWith } from './topologyfile';
 import { NetworkCpu } from './procstat';
 import {
   batchRounds,
   DocFactory,
   measureNetworkCpu,
   readPair,
+  ReadFigures,
   registerRateSweep,
   RoundPlan,
   submitPair,
@@ -41,6 +43,8 @@ export interface BenchOptions {
   readonly readConcurrency: number;
   readonly docs: number;
   readonly batchSize: number;
+  /** Batch transactions in flight, one figure each; the best is set beside single registration. */
+  readonly batchConcurrency: number[];
   readonly fileMb: number;
   readonly out: string;
   readonly keep: boolean;
@@ -61,6 +65,7 @@ const QUICK = {
   duration: 3,
   concurrency: [1, 8],
   docs: 500,
+  batchConcurrency: [1],
   fileMb: 32,
   rates: [5, 10],
 };
@@ -69,6 +74,7 @@ const FULL = {
   duration: 10,
   concurrency: [1, 4, 16, 32, 64, 128, 256],
   docs: 1000,
+  batchConcurrency: [1, 2, 4],
   fileMb: 256,
   rates: [10, 20, 40, 60, 80, 100, 120, 150, 200],
 };
@@ -131,9 +137,9 @@ export function program(): Command {
     .option('--no-open-loop', 'skip the open-loop registration sweep')
     .option(
       '--batch-timeout <duration>',
-      "the orderer's BatchTimeout (e.g. 50ms) of the network the bench starts: run once per value for a block-cutting sweep",
+      "the orderer's BatchTimeout (e.g. 50ms) of the network the bench starts: `npm run bench:block-cutting` sweeps several",
       (v: string) => {
-        if (!/^\d+(ms|s)$/.test(v))
+        if (!isBatchTimeout(v))
           throw new InvalidArgumentError('--batch-timeout looks like 50ms or 1s');
         return v;
       },
@@ -149,6 +155,11 @@ export function program(): Command {
       'documents per batch transaction (max 500)',
       positive('--batch-size'),
       500,
+    )
+    .option(
+      '--batch-concurrency <list>',
+      `batch transactions in flight, one figure each (default ${FULL.batchConcurrency.join(',')}; --quick ${QUICK.batchConcurrency.join(',')})`,
+      levels('--batch-concurrency', '1,4'),
     )
     .option(
       '--file-mb <n>',
@@ -185,6 +196,7 @@ function resolveOptions(raw: Record<string, unknown>): BenchOptions {
     readConcurrency: Math.round(pick('readConcurrency', 8)),
     docs: Math.round(pick('docs', base.docs)),
     batchSize: Math.min(500, Math.round(raw.batchSize as number)),
+    batchConcurrency: pick('batchConcurrency', base.batchConcurrency),
     fileMb: Math.round(pick('fileMb', base.fileMb)),
     out: raw.out as string,
     keep: Boolean(raw.keep),
@@ -245,8 +257,14 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
     }
     log(`ping vs verify at concurrency ${opts.readConcurrency} ...`);
     const reads = await readPair(verifier, docs.registered, opts.readConcurrency, plan, log);
-    log(`batch registration: ${opts.docs} documents per round in batches of ${opts.batchSize} ...`);
-    const batch = await batchRounds(alpha, docs, opts.docs, opts.batchSize, opts.rounds, log);
+    const batches: Figure[] = [];
+    for (const c of opts.batchConcurrency) {
+      log(
+        `batch registration: batches of ${opts.batchSize}, ${c} in flight, at least ${opts.docs} documents per round ...`,
+      );
+      batches.push(await batchRounds(alpha, docs, opts.docs, opts.batchSize, opts.rounds, log, c));
+    }
+    const batch = best(batches);
     log(`hashing a ${opts.fileMb} MiB file ...`);
     const hashing = await benchHashing(opts.fileMb, opts.rounds);
     let rest: RestFigures | undefined;
@@ -302,9 +320,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       );
     }
 
-    const bestRegister = submit
-      .map((s) => s.register)
-      .reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+    const bestRegister = best(submit.map((s) => s.register));
     const register = submit.map((s) => s.register);
     const signBytes = median0(register.map((f) => f.extra.signedBytesPerSignature ?? NaN));
     const nodeSign = nodeSignMs(signBytes);
@@ -327,6 +343,8 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
         ]),
       ),
       verifyOverPing: ratio(reads.verify.perSecond, reads.ping.perSecond),
+      verifyColdOverPing: ratio(reads.verifyCold.perSecond, reads.ping.perSecond),
+      readOneOverPing: ratio(reads.readOne.perSecond, reads.ping.perSecond),
       provenanceOverVerify: ratio(reads.provenance.perSecond, reads.verify.perSecond),
       batchOverSingle: ratio(batch.perSecond, bestRegister.perSecond),
       sdkHashOverNodeHash: hashing.ratio,
@@ -337,7 +355,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       gatewayOverFabricNetwork: transports ? transportRatios(transports) : {},
     };
 
-    printReport(opts, submit, reads, batch, bestRegister, hashing, cpu, ratios, rest);
+    printReport(opts, submit, reads, batches, batch, bestRegister, hashing, cpu, ratios, rest);
     printProcesses(submit);
     if (openLoop) printOpenLoop(openLoop);
     if (transports) printTransports(transports);
@@ -367,6 +385,7 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
       submit,
       reads,
       batch,
+      batches,
       hashing,
       rest,
       transports,
@@ -390,17 +409,12 @@ export async function runBench(opts: BenchOptions): Promise<Record<string, unkno
   }
 }
 
-/** A copy of the project's topology with another BatchTimeout, in a temporary file. */
-function topologyWith(batchTimeout: string): string {
-  const topology = JSON.parse(
-    readFileSync(join(REPO_ROOT, 'network', 'topology.json'), 'utf8'),
-  ) as Record<string, unknown>;
-  const file = join(mkdtempSync(join(tmpdir(), 'swl-bench-topology-')), 'topology.json');
-  writeFileSync(file, JSON.stringify({ ...topology, batchTimeout }, null, 2) + '\n');
-  return file;
-}
-
 type RestFigures = Awaited<ReturnType<typeof restPair>>;
+
+/** The figure of the highest throughput. */
+function best(figures: readonly Figure[]): Figure {
+  return figures.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+}
 
 function median0(values: number[]): number {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -410,7 +424,8 @@ function median0(values: number[]): number {
 function printReport(
   opts: BenchOptions,
   submit: { noop: Figure; register: Figure }[],
-  reads: { ping: Figure; verify: Figure; provenance: Figure },
+  reads: ReadFigures,
+  batches: Figure[],
   batch: Figure,
   bestRegister: Figure,
   hashing: HashingFigure,
@@ -418,6 +433,8 @@ function printReport(
   ratios: {
     registerOverNoop: Record<string, number>;
     verifyOverPing: number;
+    verifyColdOverPing: number;
+    readOneOverPing: number;
     provenanceOverVerify: number;
     batchOverSingle: number;
     restOverSdkRegister: number;
@@ -428,9 +445,11 @@ function printReport(
   const rows = [
     ...submit.flatMap((s) => [figureRow(s.noop, 'tx'), figureRow(s.register, 'tx')]),
     figureRow(reads.ping, 'queries'),
+    figureRow(reads.readOne, 'queries'),
+    figureRow(reads.verifyCold, 'verifications'),
     figureRow(reads.verify, 'verifications'),
     figureRow(reads.provenance, 'verifications'),
-    figureRow(batch, 'documents'),
+    ...batches.map((b) => figureRow(b, 'documents')),
     ...(rest
       ? [rest.sdkRegister, rest.restRegister, rest.sdkVerify, rest.restVerify].map((f) =>
           figureRow(f),
@@ -450,10 +469,12 @@ function printReport(
           `register / noop throughput, concurrency ${c.slice(1)}`,
           num(v, 2),
         ]),
-        ['verify / ping throughput', num(ratios.verifyOverPing, 2)],
+        ['verify (warm index) / ping throughput', num(ratios.verifyOverPing, 2)],
+        ['verify (cold index) / ping throughput', num(ratios.verifyColdOverPing, 2)],
+        ['one-key read / ping throughput', num(ratios.readOneOverPing, 2)],
         ['verify with provenance / verify throughput', num(ratios.provenanceOverVerify, 2)],
         [
-          `batch documents/s / single registration tx/s (c=${bestRegister.concurrency})`,
+          `batch documents/s (c=${batch.concurrency}) / single registration tx/s (c=${bestRegister.concurrency})`,
           num(ratios.batchOverSingle, 1),
         ],
         ['REST / SDK registration throughput', num(ratios.restOverSdkRegister, 2)],

@@ -1,5 +1,5 @@
 import { type Context } from 'fabric-contract-api';
-import { keccak256, toUtf8Bytes, verifyTypedData } from 'ethers';
+import { keccak256, toUtf8Bytes } from 'ethers';
 import { requireSigningBinding } from '@swledger/protocol/binding';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
 import { type SignerRef, type Tx } from '@swledger/protocol/record';
@@ -8,10 +8,11 @@ import {
   checkDeadline,
   parseAuth,
   signingDomain,
-  WRITE_TYPES,
   type SigningConfig,
   type WriteAuth,
 } from '@swledger/protocol/signing';
+import { writeDigest } from './eip712';
+import { SIGNER_KEYS } from './signer';
 import { type Store } from './store';
 
 /** One signed write, as the contract sees it. */
@@ -102,18 +103,13 @@ function verifiedAuth(ctx: Context, config: SigningConfig, call: SignedCall): Wr
     nonce: auth.nonce,
     deadline: auth.deadline,
   };
-  let recovered: string;
+  let signed: boolean;
   try {
-    recovered = verifyTypedData(
-      domain,
-      { EnterpriseWrite: [...WRITE_TYPES.EnterpriseWrite] },
-      message,
-      auth.signature,
-    ).toLowerCase();
+    signed = SIGNER_KEYS.isSignedBy(writeDigest(domain, message), auth.signature, auth.signer);
   } catch {
     return fail(ErrorCode.BAD_SIGNATURE, 'the signature cannot be recovered');
   }
-  if (recovered !== auth.signer) {
+  if (!signed) {
     fail(
       ErrorCode.BAD_SIGNATURE,
       `the signature is not by ${auth.signer} over this ${call.fn} request on this network`,

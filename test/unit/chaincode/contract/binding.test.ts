@@ -1,15 +1,17 @@
 import { expect } from 'chai';
-import { Wallet } from 'ethers';
+import { randomBytes } from 'node:crypto';
+import { hexlify, keccak256, Signature, toUtf8Bytes, TypedDataEncoder, Wallet } from 'ethers';
 import { BindingContract } from '@swledger/chaincode/contract/binding';
 import { DocumentContract } from '@swledger/chaincode/contract/document';
 import { type Binding } from '@swledger/protocol/binding';
 import { ErrorCode } from '@swledger/protocol/errors';
-import { signingDomain } from '@swledger/protocol/signing';
+import { argsPreimage, signingDomain, WRITE_TYPES } from '@swledger/protocol/signing';
 import { type FullView } from '@swledger/protocol/view';
 import { signWrite, type WriteSigner } from '@swledger/sdk/signer';
 import { actors, hashOf, inputFor, OTHER, OWNER } from '../fixtures';
 import { policyFor, refused, snapshot, submit } from './harness';
 import { MemoryStub, TEST_CHAIN_ID } from './memory-stub';
+import { highSSignature, N, withS, withV } from './signatures';
 
 const bindings = new BindingContract();
 const documents = new DocumentContract();
@@ -136,6 +138,27 @@ describe('contract/binding and signed enterprise writes', () => {
       },
       ErrorCode.BAD_SIGNATURE,
     ],
+    ...(
+      [
+        ['parity flipped', (sig) => withV(sig, sig.v === 27 ? 28 : 27)],
+        [
+          'its high-S twin (n - s, top bit set)',
+          (sig) => withS(sig, N - BigInt(sig.s), sig.v === 27 ? 28 : 27),
+        ],
+        ['v = 5', (sig) => sig.serialized.slice(0, -2) + '05'],
+        ['r = 0', (sig) => '0x' + '00'.repeat(32) + sig.serialized.slice(66)],
+        ['s = n', (sig) => withS(sig, N)],
+      ] as [string, (sig: Signature) => string][]
+    ).map(([what, mangle]): [string, (stub: MemoryStub) => Promise<string>, ErrorCode] => [
+      `a signature with ${what}`,
+      async () => {
+        const real = JSON.parse(await auth(alphaKey, 'document:register', [registration('1')])) as {
+          signature: string;
+        };
+        return JSON.stringify({ ...real, signature: mangle(Signature.from(real.signature)) });
+      },
+      ErrorCode.BAD_SIGNATURE,
+    ]),
     [
       'a malformed authorisation',
       () => Promise.resolve('{"signer":"0x12"}'),
@@ -185,6 +208,35 @@ describe('contract/binding and signed enterprise writes', () => {
       expect(snapshot(stub)).to.equal(before);
     });
   }
+
+  it('accepts a high-S signature whose s keeps the top bit clear, as before (ethers refuses only that bit)', async () => {
+    const json = registration('9');
+    const nonce = hexlify(randomBytes(32));
+    const deadline = Math.floor(Date.now() / 1000) + 300;
+    const message = {
+      fn: 'document:register',
+      owner: OWNER,
+      args: keccak256(toUtf8Bytes(argsPreimage([json]))),
+      nonce,
+      deadline,
+    };
+    const types = { EnterpriseWrite: [...WRITE_TYPES.EnterpriseWrite] };
+    const crafted = highSSignature(TypedDataEncoder.hash(DOMAIN, types, message));
+    await bound(stub, new Wallet(crafted.privateKey));
+    const signature = JSON.stringify({
+      signer: crafted.address,
+      nonce,
+      deadline,
+      signature: crafted.signature,
+    });
+
+    const view = await submit(stub, documents, actors.owner, (ctx) =>
+      documents.register(ctx, json, signature),
+    );
+
+    expect(crafted.s > N / 2n).to.equal(true, 'the crafted s is high');
+    expect(view.state.signedBy).to.equal(crafted.address);
+  });
 
   it('refuses a replayed signature: REPLAYED, ledger unchanged', async () => {
     await bound(stub, alphaKey);
