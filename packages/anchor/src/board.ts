@@ -182,7 +182,7 @@ export class OrgAnchorService {
   private readonly refused = new Set<string>();
 
   /**
-   * @param reader the own peer (its verifier identity)
+   * @param reader the own peer (its anchorer identity)
    * @param key the own organisation's anchor key
    * @param board the ledger's board, posting as the own organisation
    * @param recorder records accepted anchors on the ledger (an organisation without a writing identity passes none)

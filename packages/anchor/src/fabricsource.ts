@@ -99,7 +99,7 @@ export class FabricAnchorRecorder implements AnchorRecorder {
 
 /**
  * The ledger's anchor signature board (`anchor:sign`, `anchor:signatures`),
- * through the connected organisation's own peer, posting as its `verifier`.
+ * through the connected organisation's own peer, posting as its `anchorer`.
  */
 export class FabricSignatureBoard implements SignatureBoard {
   constructor(private readonly client: SwlClient) {}

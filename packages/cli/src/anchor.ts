@@ -84,7 +84,7 @@ export function anchorCommand(): Command {
     )
     .option(
       '--org <key>',
-      "run only this organisation's service (its anchor key, its verifier posting on the signature board, its officer or clerk recording anchors); every organisation runs its own",
+      "run only this organisation's service (its anchor key, its anchorer reading its peer and posting on the signature board, its officer or clerk recording anchors); every organisation runs its own",
     )
     .option(
       '--orgs <keys>',

@@ -15,6 +15,7 @@ import { SwlClient } from '@swledger/sdk';
 import { connectLocal } from './client';
 import { anchorKeyFile, anchoringOf, chainConfigOf, submitterOf } from './evm';
 import { Layout, resolveLayout } from './layout';
+import { Role } from '@swledger/protocol/actor';
 import { PeerOrgSpec } from './topology';
 
 /** The anchoring of a local network, as `swl anchor` runs it. */
@@ -39,6 +40,19 @@ export interface LocalAnchoringOptions extends AnchorScheduleOptions {
   readonly orgs?: readonly string[];
   /** `<org>:<user>` that records anchors on the ledger (a customs officer or bank clerk). Default: the first such user of the proposing organisation. */
   readonly recordAs?: string;
+}
+
+/**
+ * `<org>:<user>` of the organisation's anchoring identity (role `anchorer`).
+ * @throws Error when the topology gives the organisation none
+ */
+function anchorerOf(org: PeerOrgSpec): string {
+  const user = org.users.find((u) => u.role === Role.ANCHORER);
+  if (user === undefined)
+    throw new Error(
+      `the topology gives ${org.key} no user with role ${Role.ANCHORER}: add one to its users to run its anchoring service`,
+    );
+  return `${org.key}:${user.name}`;
 }
 
 /** The first user of an organisation whose role records anchors (officer, clerk). */
@@ -121,7 +135,7 @@ export interface OrgAnchoringOptions extends AnchorScheduleOptions {
 
 /**
  * Opens one organisation's anchoring service: it reads only that
- * organisation's crypto material (its anchor key, its verifier, its
+ * organisation's crypto material (its anchor key, its anchorer, its
  * recording user) and talks only to that organisation's peer and to the EVM
  * chain; the other organisations are reached through the ledger's signature
  * board.
@@ -137,8 +151,9 @@ export async function openOrgAnchoring(opts: OrgAnchoringOptions): Promise<OrgAn
   const key = loadAnchorKey(anchorKeyFile(layout, org));
   const clients: SwlClient[] = [];
   try {
-    const verifier = await connectLocal({ as: `${org.key}:verifier`, network });
-    clients.push(verifier);
+    // The anchorer reads the own peer for the rebuild and posts on the board: a role that moves no record.
+    const anchorer = await connectLocal({ as: anchorerOf(org), network });
+    clients.push(anchorer);
     const recordAs = opts.recordAs ?? writerOf(org);
     const recorderClient =
       recordAs === undefined ? undefined : await connectLocal({ as: recordAs, network });
@@ -150,9 +165,9 @@ export async function openOrgAnchoring(opts: OrgAnchoringOptions): Promise<OrgAn
     };
     const service = new OrgAnchorService(
       chain,
-      new FabricLedgerReader(verifier),
+      new FabricLedgerReader(anchorer),
       key,
-      new FabricSignatureBoard(verifier),
+      new FabricSignatureBoard(anchorer),
       schedule,
       recorderClient && new FabricAnchorRecorder(recorderClient),
     );

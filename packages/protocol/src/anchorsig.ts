@@ -37,8 +37,8 @@ export const ANCHOR_FIELDS = Object.freeze([
   Object.freeze({ name: 'revoked', type: 'bytes32[]' }),
 ]);
 
-/** The role that posts on the board: each organisation's `verifier` (see {@link postAnchorSignature}). */
-export const ANCHOR_SIGNATURE_ROLE = Role.VERIFIER;
+/** The role that posts on the board: each organisation's `anchorer` (see {@link postAnchorSignature}). */
+export const ANCHOR_SIGNATURE_ROLE = Role.ANCHORER;
 
 /** One organisation's anchor signature as posted on the ledger. */
 export interface AnchorSignatureEntry {
@@ -196,11 +196,12 @@ export type AnchorSignaturePost =
 /**
  * The rule for posting an anchor signature.
  *
- * - Who: the `verifier` identity of a peer organisation. The post changes no
- *   record: it is the organisation's statement of what its own peer holds,
- *   made by the identity that reads that peer for the rebuild, and the one
- *   identity every organisation has (the enterprises' operator has no staff
- *   role). This is the one write a verifier makes; it never moves a record.
+ * - Who: the `anchorer` identity of a peer organisation, a role of its own
+ *   that every organisation has (the enterprises' operator included, which
+ *   has no staff role) and that does nothing else: the post changes no
+ *   record, it is the organisation's statement of what its own peer holds.
+ *   A verifier never writes; officers, clerks and enterprise users do not
+ *   post either.
  * - For whom: `mspId` must be the submitting identity's MSP. A post naming
  *   another organisation is refused (FORBIDDEN), so an entry under an MSP was
  *   always submitted by that MSP's identity (the block's signed creator

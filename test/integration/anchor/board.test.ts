@@ -113,10 +113,10 @@ describe('anchor signatures collected across organisations through the ledger (s
     chain.close();
   });
 
-  it("refuses a post naming another organisation's MSP (BankA's verifier claiming Customs): FORBIDDEN, the board unchanged", async () => {
+  it("refuses a post naming another organisation's MSP (BankA's anchorer claiming Customs): FORBIDDEN, the board unchanged", async () => {
     const { block } = await register('claim');
     const from = await chain.nextBlock();
-    const bankA = await clientAs('banka:verifier');
+    const bankA = await clientAs('banka:anchorer');
     const message = (await buildRange(new FabricLedgerReader(bankA), from, block))!.message;
     const key = orgKey('banka');
     const before = await board(from);
@@ -232,7 +232,7 @@ describe('anchor signatures collected across organisations through the ledger (s
     await stopAll();
     const { block } = await register('dishonest');
     const from = await chain.nextBlock();
-    const bankA = await clientAs('banka:verifier');
+    const bankA = await clientAs('banka:anchorer');
     const real = (await buildRange(new FabricLedgerReader(bankA), from, block))!.message;
     const forged = { ...real, root: `0x${'5e'.repeat(32)}` };
     const key = orgKey('banka');

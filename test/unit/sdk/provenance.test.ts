@@ -279,7 +279,7 @@ export const parties: Readonly<Record<string, Identity>> = {
 };
 
 describe('sdk/provenance: anchor signature board posts', () => {
-  const verifier = makeIdentity('BankAMSP', 'verifier', { 'swl.role': 'verifier' });
+  const anchorer = makeIdentity('BankAMSP', 'anchorer', { 'swl.role': 'anchorer' });
 
   async function postArgs(): Promise<string[]> {
     const key = Wallet.createRandom();
@@ -308,9 +308,9 @@ describe('sdk/provenance: anchor signature board posts', () => {
     ];
   }
 
-  it("finds an organisation verifier's honest post VALID", async () => {
+  it("finds an organisation anchorer's honest post VALID", async () => {
     const network = new TestNetwork();
-    const spec = await network.endorse(verifier, 'anchor:sign', await postArgs(), ALL);
+    const spec = await network.endorse(anchorer, 'anchor:sign', await postArgs(), ALL);
 
     const check = await checkForged(network, spec);
 
@@ -319,7 +319,7 @@ describe('sdk/provenance: anchor signature board posts', () => {
 
   it('finds a post whose entry was not given its write-once policy INVALID', async () => {
     const network = new TestNetwork();
-    const honest = await network.endorse(verifier, 'anchor:sign', await postArgs(), ALL);
+    const honest = await network.endorse(anchorer, 'anchor:sign', await postArgs(), ALL);
 
     const check = await checkForged(network, { ...honest, policies: new Map() });
 

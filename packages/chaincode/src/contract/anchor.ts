@@ -58,7 +58,7 @@ export class AnchorContract extends SwlContract {
    * contract (the chaincode cannot read that chain); the anchoring services
    * and the contract check that. The identical post again is idempotent.
    * @returns the entry, as stored
-   * @throws SwlError INVALID_ARGUMENT, FORBIDDEN (not a peer organisation's verifier, or another organisation's mspId), BAD_SIGNATURE (does not recover to signer), ALREADY_EXISTS (another signature for the same range, root and organisation, or the organisation's posts for ranges starting at that block are at their limit, one per peer organisation)
+   * @throws SwlError INVALID_ARGUMENT, FORBIDDEN (not a peer organisation's anchorer, or another organisation's mspId), BAD_SIGNATURE (does not recover to signer), ALREADY_EXISTS (another signature for the same range, root and organisation, or the organisation's posts for ranges starting at that block are at their limit, one per peer organisation)
    */
   @Transaction()
   @Returns('string')

@@ -23,6 +23,16 @@ const MESSAGE: AnchorMessage = {
   leaves: 3,
   revoked: [`0x${'2'.repeat(64)}`],
 };
+const bankAAnchorer: Actor = {
+  msp: 'BankAMSP',
+  role: 'anchorer',
+  id: 'x509::/CN=anchorer::/CN=ca.banka',
+};
+const customsAnchorer: Actor = {
+  msp: 'CustomsMSP',
+  role: 'anchorer',
+  id: 'x509::/CN=anchorer::/CN=ca.customs',
+};
 const bankAVerifier: Actor = {
   msp: 'BankAMSP',
   role: 'verifier',
@@ -53,7 +63,7 @@ async function post(
 }
 
 function board(stub: MemoryStub, fromBlock = '7'): Promise<AnchorSignatureEntry[]> {
-  return evaluate<AnchorSignatureEntry[]>(stub, anchor, actors.customsVerifier, (ctx) =>
+  return evaluate<AnchorSignatureEntry[]>(stub, anchor, customsAnchorer, (ctx) =>
     anchor.signatures(ctx, CHAIN_ID.toString(), CONTRACT, fromBlock),
   );
 }
@@ -67,10 +77,10 @@ describe('contract/anchor: the signature board', () => {
     stub = new MemoryStub();
   });
 
-  it("stores a verifier's post under its own MSP, write-once for every organisation, with one event", async () => {
+  it("stores an anchorer's post under its own MSP, write-once for every organisation, with one event", async () => {
     const json = await post(customsKey, 'CustomsMSP');
 
-    const ctx = stub.contextFor(actors.customsVerifier);
+    const ctx = stub.contextFor(customsAnchorer);
     await anchor.beforeTransaction(ctx);
     const stored = JSON.parse(await anchor.sign(ctx, json)) as AnchorSignatureEntry;
     const event = stub.event();
@@ -89,14 +99,14 @@ describe('contract/anchor: the signature board', () => {
   });
 
   it('lists the posts of ranges starting at one block only, each organisation once per message', async () => {
-    await submit(stub, anchor, actors.customsVerifier, async (ctx) =>
+    await submit(stub, anchor, customsAnchorer, async (ctx) =>
       anchor.sign(ctx, await post(customsKey, 'CustomsMSP')),
     );
-    await submit(stub, anchor, bankAVerifier, async (ctx) =>
+    await submit(stub, anchor, bankAAnchorer, async (ctx) =>
       anchor.sign(ctx, await post(bankKey, 'BankAMSP')),
     );
     const later = { ...MESSAGE, fromBlock: 13n, toBlock: 14n };
-    await submit(stub, anchor, bankAVerifier, async (ctx) =>
+    await submit(stub, anchor, bankAAnchorer, async (ctx) =>
       anchor.sign(ctx, await post(bankKey, 'BankAMSP', later)),
     );
 
@@ -112,12 +122,12 @@ describe('contract/anchor: the signature board', () => {
 
   it('takes the identical post again as done: same entry, nothing written, no event', async () => {
     const json = await post(customsKey, 'CustomsMSP');
-    const first = await submit<AnchorSignatureEntry>(stub, anchor, actors.customsVerifier, (ctx) =>
+    const first = await submit<AnchorSignatureEntry>(stub, anchor, customsAnchorer, (ctx) =>
       anchor.sign(ctx, json),
     );
     const before = snapshot(stub);
 
-    const ctx = stub.contextFor(actors.customsVerifier);
+    const ctx = stub.contextFor(customsAnchorer);
     await anchor.beforeTransaction(ctx);
     const again = JSON.parse(await anchor.sign(ctx, json)) as AnchorSignatureEntry;
 
@@ -128,7 +138,7 @@ describe('contract/anchor: the signature board', () => {
   });
 
   it('refuses another signature of the same organisation for the same range and root: ALREADY_EXISTS, ledger unchanged', async () => {
-    await submit(stub, anchor, actors.customsVerifier, async (ctx) =>
+    await submit(stub, anchor, customsAnchorer, async (ctx) =>
       anchor.sign(ctx, await post(customsKey, 'CustomsMSP')),
     );
     const before = snapshot(stub);
@@ -137,7 +147,7 @@ describe('contract/anchor: the signature board', () => {
     await refused(
       stub,
       anchor,
-      actors.customsVerifier,
+      customsAnchorer,
       async (ctx) => anchor.sign(ctx, await post(otherKey, 'CustomsMSP')),
       ErrorCode.ALREADY_EXISTS,
     );
@@ -148,7 +158,7 @@ describe('contract/anchor: the signature board', () => {
   it('takes at most one post per peer organisation from each organisation for ranges starting at one block: one more is ALREADY_EXISTS, ledger unchanged', async () => {
     const roots = [1, 2, 3, 4].map((n) => `0x${String(n).repeat(64)}`);
     for (const root of roots)
-      await submit(stub, anchor, bankAVerifier, async (ctx) =>
+      await submit(stub, anchor, bankAAnchorer, async (ctx) =>
         anchor.sign(ctx, await post(bankKey, 'BankAMSP', { ...MESSAGE, root })),
       );
     const before = snapshot(stub);
@@ -156,7 +166,7 @@ describe('contract/anchor: the signature board', () => {
     const error = await refused(
       stub,
       anchor,
-      bankAVerifier,
+      bankAAnchorer,
       async (ctx) =>
         anchor.sign(
           ctx,
@@ -164,13 +174,13 @@ describe('contract/anchor: the signature board', () => {
         ),
       ErrorCode.ALREADY_EXISTS,
     );
-    const again = await submit<AnchorSignatureEntry>(stub, anchor, bankAVerifier, async (ctx) =>
+    const again = await submit<AnchorSignatureEntry>(stub, anchor, bankAAnchorer, async (ctx) =>
       anchor.sign(ctx, await post(bankKey, 'BankAMSP', { ...MESSAGE, root: roots[0]! })),
     );
-    await submit(stub, anchor, actors.customsVerifier, async (ctx) =>
+    await submit(stub, anchor, customsAnchorer, async (ctx) =>
       anchor.sign(ctx, await post(customsKey, 'CustomsMSP')),
     );
-    await submit(stub, anchor, bankAVerifier, async (ctx) =>
+    await submit(stub, anchor, bankAAnchorer, async (ctx) =>
       anchor.sign(ctx, await post(bankKey, 'BankAMSP', { ...MESSAGE, fromBlock: 8n })),
     );
 
@@ -192,7 +202,7 @@ describe('contract/anchor: the signature board', () => {
     const error = await refused(
       stub,
       anchor,
-      bankAVerifier,
+      bankAAnchorer,
       async (ctx) => anchor.sign(ctx, await post(bankKey, 'CustomsMSP')),
       ErrorCode.FORBIDDEN,
     );
@@ -201,9 +211,16 @@ describe('contract/anchor: the signature board', () => {
     expect(snapshot(stub)).to.equal(before);
   });
 
-  it('refuses identities other than a peer organisation verifier: FORBIDDEN, ledger unchanged', async () => {
+  it("refuses identities other than a peer organisation's anchorer (a verifier never writes): FORBIDDEN, ledger unchanged", async () => {
     const before = snapshot(stub);
-    const callers: Actor[] = [actors.officer, actors.clerkA, actors.owner, actors.noRole];
+    const callers: Actor[] = [
+      actors.officer,
+      actors.clerkA,
+      actors.owner,
+      actors.noRole,
+      bankAVerifier,
+      actors.customsVerifier,
+    ];
 
     for (const caller of callers)
       await refused(
@@ -239,7 +256,7 @@ describe('contract/anchor: the signature board', () => {
       await refused(
         stub,
         anchor,
-        actors.customsVerifier,
+        customsAnchorer,
         (ctx) => anchor.sign(ctx, json),
         ErrorCode.BAD_SIGNATURE,
       );
@@ -266,21 +283,21 @@ describe('contract/anchor: the signature board', () => {
       await refused(
         stub,
         anchor,
-        actors.customsVerifier,
+        customsAnchorer,
         async (ctx) => anchor.sign(ctx, await post(customsKey, 'CustomsMSP', MESSAGE, overrides)),
         ErrorCode.INVALID_ARGUMENT,
       );
     await refused(
       stub,
       anchor,
-      actors.customsVerifier,
+      customsAnchorer,
       (ctx) => anchor.sign(ctx, '{not json'),
       ErrorCode.INVALID_ARGUMENT,
     );
     await refused(
       stub,
       anchor,
-      actors.customsVerifier,
+      customsAnchorer,
       (ctx) => anchor.signatures(ctx, '1337', 'nope', '7'),
       ErrorCode.INVALID_ARGUMENT,
     );
