@@ -2,7 +2,11 @@ import { LedgerError, NotFoundError, type SwlClient } from '@swledger/sdk';
 import { decodeTransaction } from '@swledger/sdk/envelope';
 import type { Change, ChangeEvent } from '@swledger/protocol/events';
 import { EVENT_NAME } from '@swledger/protocol/events';
+import type { AnchorSignatureEntry, AnchorSignatureInput } from '@swledger/protocol/anchorsig';
+import type { BoardEntry, SignatureBoard } from './board';
+import type { OrgSignature } from './chain';
 import type { Leaf } from './leaf';
+import type { AnchorMessage } from './typed';
 import type { AnchorRecorder, LedgerAnchor, LedgerReader } from './source';
 
 /**
@@ -90,5 +94,58 @@ export class FabricAnchorRecorder implements AnchorRecorder {
     } catch (err) {
       if (!(err instanceof LedgerError && err.code === 'ALREADY_EXISTS')) throw err;
     }
+  }
+}
+
+/**
+ * The ledger's anchor signature board (`anchor:sign`, `anchor:signatures`),
+ * through the connected organisation's own peer, posting as its `anchorer`.
+ */
+export class FabricSignatureBoard implements SignatureBoard {
+  constructor(private readonly client: SwlClient) {}
+
+  get mspId(): string {
+    return this.client.mspId;
+  }
+
+  async signatures(chainId: bigint, contract: string, fromBlock: bigint): Promise<BoardEntry[]> {
+    const raw = await this.client.connection.evaluate('anchor', 'signatures', [
+      chainId.toString(),
+      contract,
+      fromBlock.toString(),
+    ]);
+    return (JSON.parse(raw) as AnchorSignatureEntry[]).map((e) => ({
+      mspId: e.mspId,
+      address: e.signer,
+      signature: e.signature,
+      message: {
+        fromBlock: BigInt(e.fromBlock),
+        toBlock: BigInt(e.toBlock),
+        root: e.root,
+        leaves: e.leaves,
+        revoked: e.revoked,
+      },
+    }));
+  }
+
+  async post(
+    chainId: bigint,
+    contract: string,
+    message: AnchorMessage,
+    signed: OrgSignature,
+  ): Promise<void> {
+    const input: AnchorSignatureInput = {
+      chainId: chainId.toString(),
+      contract: contract.toLowerCase(),
+      fromBlock: message.fromBlock.toString(),
+      toBlock: message.toBlock.toString(),
+      root: message.root.toLowerCase(),
+      leaves: message.leaves,
+      revoked: [...message.revoked],
+      mspId: this.client.mspId,
+      signer: signed.address.toLowerCase(),
+      signature: signed.signature.toLowerCase(),
+    };
+    await this.client.connection.submit('anchor', 'sign', [JSON.stringify(input)]);
   }
 }

@@ -8,5 +8,6 @@ export * from './bundle';
 export * from './verify';
 export * from './source';
 export * from './service';
+export * from './board';
 export * from './prove';
 export { ARTIFACT_FILE, artifact } from './artifact';

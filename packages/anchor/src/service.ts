@@ -34,8 +34,10 @@ export async function buildRange(
 
 /**
  * An organisation's signer: signs an anchor proposal only when the root it
- * rebuilds from its own peer's blocks is the proposed one. Another
- * organisation's service reaches it through this interface.
+ * rebuilds from its own peer's blocks is the proposed one. The all-in-one
+ * {@link AnchorService} calls each organisation's signer in one process;
+ * across hosts, each organisation's {@link OrgAnchorService} calls its own
+ * and the signatures travel through the ledger's signature board.
  */
 export interface OrgSigner {
   readonly mspId: string;
@@ -94,21 +96,6 @@ function sameMessage(a: AnchorMessage, b: AnchorMessage): boolean {
   );
 }
 
-/** The anchors the ledger lacks, oldest first: walks back from the chain's newest to the last recorded one. */
-async function unrecorded(
-  chain: AnchorChain,
-  recorder: AnchorRecorder,
-  recordedThrough: number,
-): Promise<number[]> {
-  const { chainId, contract } = chain.config;
-  const missing: number[] = [];
-  for (let i = await chain.anchorCount(); i > recordedThrough; i--) {
-    if (await recorder.isRecorded(chainId.toString(), contract, i)) break;
-    missing.unshift(i);
-  }
-  return missing;
-}
-
 /** When the service anchors: after `blocks` Fabric blocks or `seconds` seconds, whichever first. */
 export interface AnchorScheduleOptions {
   /** Default 10. */
@@ -126,82 +113,58 @@ export interface AnchorDone extends Submission {
 /** What a tick did. */
 export type TickResult =
   | { readonly kind: 'anchored'; readonly anchor: AnchorDone }
+  | { readonly kind: 'signed'; readonly message: AnchorMessage; readonly reason: string }
   | { readonly kind: 'waiting'; readonly reason: string }
   | { readonly kind: 'refused'; readonly reason: string };
 
 /**
- * The anchoring service: follows committed blocks on the own peer, proposes
- * the next range (from the contract's `nextBlock`, so a restarted service
- * resumes exactly where the chain stands: no gap, no double anchor),
- * collects the organisations' signatures and submits once a majority signed.
+ * The schedule: a range is due after `blocks` Fabric blocks or `seconds`
+ * seconds since blocks started pending, whichever first.
  */
-export class AnchorService {
+export class AnchorSchedule {
   private pendingSince: number | undefined;
-  private recordedThrough = 0;
-  private readonly blocks: number;
-  private readonly seconds: number;
+  readonly every: Required<AnchorScheduleOptions>;
 
-  /**
-   * @param recorder records each accepted anchor on the ledger; anchors the
-   *   ledger lacks (a crash between the EVM transaction and the record) are
-   *   recorded at the next tick
-   */
   constructor(
-    private readonly chain: AnchorChain,
-    private readonly reader: LedgerReader,
-    private readonly signers: readonly OrgSigner[],
-    schedule: AnchorScheduleOptions = {},
-    private readonly recorder?: AnchorRecorder,
+    options: AnchorScheduleOptions = {},
     private readonly now: () => number = Date.now,
   ) {
-    this.blocks = schedule.blocks ?? 10;
-    this.seconds = schedule.seconds ?? 30;
+    this.every = { blocks: options.blocks ?? 10, seconds: options.seconds ?? 30 };
   }
 
-  /**
-   * Looks at the ledger once; anchors when the schedule says so.
-   * @param force anchor whatever is pending now
-   */
-  async tick(force = false): Promise<TickResult> {
-    await this.recordOnLedger();
-    const from = await this.chain.nextBlock();
-    const last = (await this.reader.height()) - 1n;
-    if (last < from) return { kind: 'waiting', reason: `no block after ${from - 1n}` };
+  /** Whether blocks from..last (some pending) are due now; starts the clock on the first pending look. */
+  due(from: bigint, last: bigint, force = false): boolean {
     this.pendingSince ??= this.now();
-    const due =
+    return (
       force ||
-      last - from + 1n >= BigInt(this.blocks) ||
-      this.now() - this.pendingSince >= this.seconds * 1000;
-    if (!due) return { kind: 'waiting', reason: `blocks ${from}..${last} pending` };
-    const build = await buildRange(this.reader, from, last);
-    if (build === undefined)
-      return { kind: 'waiting', reason: `no record changed in blocks ${from}..${last}` };
-    const signed: OrgSignature[] = [];
-    const refusals: string[] = [];
-    for (const signer of this.signers) {
-      const answer = await signer.sign(this.chain.domain, build.message);
-      if ('refused' in answer) refusals.push(answer.refused);
-      else signed.push(answer);
-    }
-    const majority = await this.chain.majority();
-    if (signed.length < majority)
-      return {
-        kind: 'refused',
-        reason: `${signed.length} of ${majority} signatures needed (${refusals.join('; ')})`,
-      };
-    const submission = await this.chain.submit(build.message, signed);
-    this.pendingSince = undefined;
-    await this.recordOnLedger();
-    return {
-      kind: 'anchored',
-      anchor: { ...submission, message: build.message, signers: signed.map((s) => s.mspId) },
-    };
+      last - from + 1n >= BigInt(this.every.blocks) ||
+      this.now() - this.pendingSince >= this.every.seconds * 1000
+    );
   }
 
-  /** Records on the ledger every accepted anchor it lacks, from the contract's events. */
-  async recordOnLedger(): Promise<number> {
+  /** An anchor was made: the clock restarts with the next pending block. */
+  reset(): void {
+    this.pendingSince = undefined;
+  }
+}
+
+/**
+ * Records on the ledger every anchor the contract accepted and the ledger
+ * lacks (a crash between the EVM transaction and the record, or an anchor
+ * another organisation submitted), from the contract's events.
+ */
+export class AnchorRecording {
+  private recordedThrough = 0;
+
+  constructor(
+    private readonly chain: Pick<AnchorChain, 'config' | 'anchorCount' | 'anchors' | 'revokedBy'>,
+    private readonly recorder?: AnchorRecorder,
+  ) {}
+
+  /** @returns how many anchors it recorded */
+  async recordMissing(): Promise<number> {
     if (this.recorder === undefined) return 0;
-    const missing = await unrecorded(this.chain, this.recorder, this.recordedThrough);
+    const missing = await this.unrecorded(this.recorder);
     if (missing.length === 0) {
       this.recordedThrough = Math.max(this.recordedThrough, await this.chain.anchorCount());
       return 0;
@@ -227,5 +190,85 @@ export class AnchorService {
       this.recordedThrough = index;
     }
     return missing.length;
+  }
+
+  /** The anchors the ledger lacks, oldest first: walks back from the chain's newest to the last recorded one. */
+  private async unrecorded(recorder: AnchorRecorder): Promise<number[]> {
+    const { chainId, contract } = this.chain.config;
+    const missing: number[] = [];
+    for (let i = await this.chain.anchorCount(); i > this.recordedThrough; i--) {
+      if (await recorder.isRecorded(chainId.toString(), contract, i)) break;
+      missing.unshift(i);
+    }
+    return missing;
+  }
+}
+
+/**
+ * The anchoring service: follows committed blocks on the own peer, proposes
+ * the next range (from the contract's `nextBlock`, so a restarted service
+ * resumes exactly where the chain stands: no gap, no double anchor),
+ * collects the organisations' signatures and submits once a majority signed.
+ */
+export class AnchorService {
+  private readonly schedule: AnchorSchedule;
+  private readonly recording: AnchorRecording;
+
+  /**
+   * @param recorder records each accepted anchor on the ledger; anchors the
+   *   ledger lacks (a crash between the EVM transaction and the record) are
+   *   recorded at the next tick
+   */
+  constructor(
+    private readonly chain: AnchorChain,
+    private readonly reader: LedgerReader,
+    private readonly signers: readonly OrgSigner[],
+    schedule: AnchorScheduleOptions = {},
+    recorder?: AnchorRecorder,
+    now: () => number = Date.now,
+  ) {
+    this.schedule = new AnchorSchedule(schedule, now);
+    this.recording = new AnchorRecording(chain, recorder);
+  }
+
+  /**
+   * Looks at the ledger once; anchors when the schedule says so.
+   * @param force anchor whatever is pending now
+   */
+  async tick(force = false): Promise<TickResult> {
+    await this.recordOnLedger();
+    const from = await this.chain.nextBlock();
+    const last = (await this.reader.height()) - 1n;
+    if (last < from) return { kind: 'waiting', reason: `no block after ${from - 1n}` };
+    if (!this.schedule.due(from, last, force))
+      return { kind: 'waiting', reason: `blocks ${from}..${last} pending` };
+    const build = await buildRange(this.reader, from, last);
+    if (build === undefined)
+      return { kind: 'waiting', reason: `no record changed in blocks ${from}..${last}` };
+    const signed: OrgSignature[] = [];
+    const refusals: string[] = [];
+    for (const signer of this.signers) {
+      const answer = await signer.sign(this.chain.domain, build.message);
+      if ('refused' in answer) refusals.push(answer.refused);
+      else signed.push(answer);
+    }
+    const majority = await this.chain.majority();
+    if (signed.length < majority)
+      return {
+        kind: 'refused',
+        reason: `${signed.length} of ${majority} signatures needed (${refusals.join('; ')})`,
+      };
+    const submission = await this.chain.submit(build.message, signed);
+    this.schedule.reset();
+    await this.recordOnLedger();
+    return {
+      kind: 'anchored',
+      anchor: { ...submission, message: build.message, signers: signed.map((s) => s.mspId) },
+    };
+  }
+
+  /** Records on the ledger every accepted anchor it lacks, from the contract's events. */
+  async recordOnLedger(): Promise<number> {
+    return this.recording.recordMissing();
   }
 }

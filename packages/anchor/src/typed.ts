@@ -1,8 +1,13 @@
 import { TypedDataDomain, TypedDataEncoder, TypedDataField, verifyTypedData } from 'ethers';
+import {
+  ANCHOR_DOMAIN_NAME,
+  ANCHOR_DOMAIN_VERSION,
+  ANCHOR_FIELDS,
+} from '@swledger/protocol/anchorsig';
 
-/** EIP-712 name and version of the anchor contract's domain (the contract says the same). */
-export const DOMAIN_NAME = 'swledger-anchor';
-export const DOMAIN_VERSION = '1';
+/** EIP-712 name and version of the anchor contract's domain (defined in the protocol, which the chaincode shares). */
+export const DOMAIN_NAME = ANCHOR_DOMAIN_NAME;
+export const DOMAIN_VERSION = ANCHOR_DOMAIN_VERSION;
 
 /** What the organisations sign for one anchor. */
 export interface AnchorMessage {
@@ -22,13 +27,7 @@ export interface KeySetMessage {
 }
 
 export const ANCHOR_TYPES: Record<string, TypedDataField[]> = {
-  Anchor: [
-    { name: 'fromBlock', type: 'uint64' },
-    { name: 'toBlock', type: 'uint64' },
-    { name: 'root', type: 'bytes32' },
-    { name: 'leaves', type: 'uint32' },
-    { name: 'revoked', type: 'bytes32[]' },
-  ],
+  Anchor: ANCHOR_FIELDS.map((f) => ({ ...f })),
 };
 
 export const KEYSET_TYPES: Record<string, TypedDataField[]> = {

@@ -19,11 +19,53 @@ type EvmModule = typeof import('@swledger/devnet/evm');
 
 const log = (line: string) => process.stderr.write(`[anchor] ${line}\n`);
 
-/** `swl anchor`: the anchoring service of a local network. */
+/** Something that ticks like an anchoring service (all-in-one or one organisation's). */
+export interface Ticking {
+  tick(force?: boolean): Promise<import('@swledger/anchor').TickResult>;
+}
+
+/** Options of {@link runAnchorLoop}. */
+export interface AnchorLoopOptions {
+  readonly once?: boolean;
+  /** Milliseconds between ticks. */
+  readonly poll: number;
+  readonly log: (line: string) => void;
+  /** Whether to stop before the next tick. */
+  readonly stopping: () => boolean;
+}
+
+/**
+ * Ticks a service until stopped (or once), logging what each tick did; a
+ * failed tick is logged and retried at the next.
+ */
+export async function runAnchorLoop(service: Ticking, o: AnchorLoopOptions): Promise<void> {
+  let last = '';
+  do {
+    try {
+      const r = await service.tick(o.once === true);
+      if (r.kind === 'anchored') {
+        const m = r.anchor.message;
+        o.log(
+          `anchor ${r.anchor.index}: Fabric blocks ${m.fromBlock}..${m.toBlock}, ${m.leaves} records, ${m.revoked.length} revoked, root ${m.root}, tx ${r.anchor.transactionHash}, ${r.anchor.gasUsed} gas, signed by ${r.anchor.signers.join(', ')}`,
+        );
+      } else if (r.reason !== last) {
+        o.log(`${r.kind}: ${r.reason}`);
+      }
+      last = r.kind === 'anchored' ? '' : r.reason;
+      if (o.once === true && r.kind === 'refused') process.exitCode = 1;
+    } catch (err) {
+      o.log(`error: ${describe(err)} (retrying)`);
+      if (o.once === true) process.exitCode = 2;
+    }
+    if (o.once !== true && !o.stopping()) await new Promise((r) => setTimeout(r, o.poll));
+  } while (o.once !== true && !o.stopping());
+}
+
+/** `swl anchor`: the anchoring service of a local network, or of one organisation. */
 export function anchorCommand(): Command {
   return new Command('anchor')
     .description(
-      "anchor the ledger on the EVM chain: follow committed blocks, rebuild each range's Merkle root from every organisation's own peer, collect their signatures and submit once a majority signed (every --blocks blocks or --seconds seconds, whichever first)",
+      "anchor the ledger on the EVM chain: follow committed blocks, rebuild each range's Merkle root from every organisation's own peer, collect their signatures and submit once a majority signed (every --blocks blocks or --seconds seconds, whichever first). With --org, run one organisation's own service: only its anchor key and its own peer, the other organisations' signatures read from the ledger's signature board",
     )
     .option(
       '-n, --network <name>',
@@ -40,35 +82,61 @@ export function anchorCommand(): Command {
       "…or after this many seconds (default: the topology's)",
       integer('--seconds', 1),
     )
-    .option('--orgs <keys>', 'organisations whose signers run here, comma-separated (default: all)')
-    .option('--once', 'anchor whatever is pending now, once, and exit')
+    .option(
+      '--org <key>',
+      "run only this organisation's service (its anchor key, its anchorer reading its peer and posting on the signature board, its officer or clerk recording anchors); every organisation runs its own",
+    )
+    .option(
+      '--orgs <keys>',
+      'all-in-one mode: organisations whose signers run here, comma-separated (default: all)',
+    )
+    .option('--once', 'one tick that anchors (or posts) whatever is pending now, and exit')
     .option('--poll <ms>', 'how often to look at the ledger', integer('--poll', 50), 1000)
+    .addHelpText(
+      'after',
+      "\nPer-organisation mode (--org): each tick reads the board for ranges starting at the contract's nextBlock; it submits a range a majority of the registered keys signed (a second submitter's RangeNotNext/RootKnown counts as done), co-signs a range another organisation posted only when its own peer rebuilds the same root, records and revocations (else it refuses, logging why), or, when due, posts its own range.",
+    )
     .action(
       async (f: {
         network: string;
         blocks?: number;
         seconds?: number;
+        org?: string;
         orgs?: string;
         once?: boolean;
         poll: number;
       }) => {
-        const { openLocalAnchoring } = lazy<typeof import('@swledger/devnet/anchoring')>(
+        const devnet = lazy<typeof import('@swledger/devnet/anchoring')>(
           '@swledger/devnet/anchoring',
         );
+        if (f.org !== undefined && f.orgs !== undefined) {
+          fail("--org runs one organisation's own service; --orgs is for the all-in-one mode");
+          return;
+        }
         let anchoring;
         try {
-          anchoring = await openLocalAnchoring({
-            network: f.network,
-            blocks: f.blocks,
-            seconds: f.seconds,
-            orgs: f.orgs?.split(',').map((s) => s.trim()),
-          });
+          anchoring =
+            f.org !== undefined
+              ? await devnet.openOrgAnchoring({
+                  network: f.network,
+                  org: f.org,
+                  blocks: f.blocks,
+                  seconds: f.seconds,
+                })
+              : await devnet.openLocalAnchoring({
+                  network: f.network,
+                  blocks: f.blocks,
+                  seconds: f.seconds,
+                  orgs: f.orgs?.split(',').map((s) => s.trim()),
+                });
         } catch (err) {
           fail(describe(err));
           return;
         }
         const { service, chain, schedule } = anchoring;
-        log(
+        const who = f.org === undefined ? '' : `${f.org}: `;
+        const say = (line: string) => log(`${who}${line}`);
+        say(
           `contract ${chain.config.contract} on chain ${chain.config.chainId} (${chain.config.rpcUrl}); every ${schedule.blocks} blocks or ${schedule.seconds} s; resuming at Fabric block ${await chain.nextBlock()}`,
         );
         let stopping = false;
@@ -77,27 +145,13 @@ export function anchorCommand(): Command {
         };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
-        let last = '';
         try {
-          do {
-            try {
-              const r = await service.tick(f.once === true);
-              if (r.kind === 'anchored') {
-                const m = r.anchor.message;
-                log(
-                  `anchor ${r.anchor.index}: Fabric blocks ${m.fromBlock}..${m.toBlock}, ${m.leaves} records, ${m.revoked.length} revoked, root ${m.root}, tx ${r.anchor.transactionHash}, ${r.anchor.gasUsed} gas, signed by ${r.anchor.signers.join(', ')}`,
-                );
-              } else if (r.reason !== last) {
-                log(`${r.kind}: ${r.reason}`);
-              }
-              last = r.kind === 'anchored' ? '' : r.reason;
-              if (f.once === true && r.kind === 'refused') process.exitCode = 1;
-            } catch (err) {
-              log(`error: ${describe(err)} (retrying)`);
-              if (f.once === true) process.exitCode = 2;
-            }
-            if (f.once !== true && !stopping) await new Promise((r) => setTimeout(r, f.poll));
-          } while (f.once !== true && !stopping);
+          await runAnchorLoop(service, {
+            once: f.once,
+            poll: f.poll,
+            log: say,
+            stopping: () => stopping,
+          });
         } finally {
           anchoring.close();
         }

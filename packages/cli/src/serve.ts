@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { resolveLayout } from '@swledger/devnet/layout';
 import { loadConfig } from '@swledger/rest/config';
 import { ensureDemoCredentials, ensureRestTls, startServices } from '@swledger/rest/services';
+import { runAnchorLoop } from './anchor';
 import { fail, out } from './common';
 import { lazy } from './lazy';
 
@@ -24,6 +25,10 @@ export function serveCommand(): Command {
     )
     .option('--host <address>', 'address to listen on (env SWL_REST_HOST; default 127.0.0.1)')
     .option('--http', 'plain HTTP instead of HTTPS (local experiments only)')
+    .option(
+      '--anchor',
+      "also run this organisation's own anchoring service in-process (as `swl anchor --org <org>`; env SWL_REST_ANCHOR=on); local network only",
+    )
     .addHelpText(
       'after',
       '\nPrecedence: flags, then environment (SWL_REST_*), then the config file, then defaults.',
@@ -37,6 +42,7 @@ export function serveCommand(): Command {
         port?: string;
         host: string;
         http?: boolean;
+        anchor?: boolean;
       }) => {
         try {
           if (f.all) {
@@ -76,9 +82,35 @@ export function serveCommand(): Command {
           };
           process.once('SIGTERM', stop);
           process.once('SIGINT', stop);
+          if (f.anchor === true || process.env.SWL_REST_ANCHOR === 'on') {
+            if (source.kind !== 'network') {
+              fail('--anchor runs with the local network only (its anchor key and identities)');
+              return;
+            }
+            void serveAnchoring(source.network, config.org);
+          }
         } catch (err) {
           fail(err instanceof Error ? err.message : String(err));
         }
       },
     );
+}
+
+/** Runs the organisation's own anchoring service beside its REST service, until the process ends. */
+async function serveAnchoring(network: string, org: string): Promise<void> {
+  const { openOrgAnchoring } = lazy<typeof import('@swledger/devnet/anchoring')>(
+    '@swledger/devnet/anchoring',
+  );
+  const say = (line: string) => process.stderr.write(`[anchor] ${org}: ${line}\n`);
+  let anchoring;
+  try {
+    anchoring = await openOrgAnchoring({ network, org });
+  } catch (err) {
+    say(`not started: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  say(
+    `anchoring service of ${org}: contract ${anchoring.chain.config.contract}, every ${anchoring.schedule.blocks} blocks or ${anchoring.schedule.seconds} s`,
+  );
+  await runAnchorLoop(anchoring.service, { poll: 1000, log: say, stopping: () => false });
 }

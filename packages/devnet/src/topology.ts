@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Role } from '@swledger/protocol/actor';
 
 /** A user enrolled from its organisation's CA with `swl.role` (and `swl.entity`) in the certificate. */
 export interface UserSpec {
@@ -113,7 +114,7 @@ export const DEFAULT_HOST_NETWORK = '10.77.0.0/24';
 
 const NAME = /^[a-z][a-z0-9]{0,15}$/;
 const MSP = /^[A-Za-z][A-Za-z0-9]{0,31}MSP$/;
-const ROLES = new Set(['officer', 'clerk', 'approver', 'auditor', 'enterprise', 'verifier']);
+const ROLES: ReadonlySet<string> = new Set(Object.values(Role));
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 /** Printable, no characters that are special in a distinguished name or in fabric-ca-client's `--csr.names` list. */
 const ORGANIZATION = /^[^\s,=+"\\<>;#\p{Cc}](?:[^,=+"\\<>;#\p{Cc}]{0,62}[^\s,=+"\\<>;#\p{Cc}])?$/u;

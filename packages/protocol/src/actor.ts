@@ -10,15 +10,17 @@ export const Role = Object.freeze({
   APPROVER: 'approver',
   ENTERPRISE: 'enterprise',
   VERIFIER: 'verifier',
+  /** An organisation's anchoring service: posts its anchor signatures on the ledger's board; moves no record. */
+  ANCHORER: 'anchorer',
 } as const);
 
 /** One of the values in {@link Role}. */
 export type Role = (typeof Role)[keyof typeof Role];
 
 const ROLES_BY_KIND: Readonly<Record<OrgKind, readonly Role[]>> = Object.freeze({
-  customs: [Role.OFFICER, Role.AUDITOR, Role.VERIFIER],
-  bank: [Role.CLERK, Role.APPROVER, Role.AUDITOR, Role.VERIFIER],
-  enterprise: [Role.ENTERPRISE, Role.VERIFIER],
+  customs: [Role.OFFICER, Role.AUDITOR, Role.VERIFIER, Role.ANCHORER],
+  bank: [Role.CLERK, Role.APPROVER, Role.AUDITOR, Role.VERIFIER, Role.ANCHORER],
+  enterprise: [Role.ENTERPRISE, Role.VERIFIER, Role.ANCHORER],
 });
 
 /** Who is calling, as read from the caller's certificate. */

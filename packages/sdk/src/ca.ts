@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type FabricCAServices from 'fabric-ca-client';
 import type { X509Identity } from 'fabric-network';
 import { ConnectionProfile } from './profile';
+import { Role } from '@swledger/protocol/actor';
 import { LedgerError } from './errors';
 import { fabricNetwork } from './wallet';
 
@@ -26,7 +27,7 @@ export interface CaOptions {
   readonly org: string;
 }
 
-const ROLES = new Set(['officer', 'clerk', 'approver', 'auditor', 'enterprise', 'verifier']);
+const ROLES: ReadonlySet<string> = new Set(Object.values(Role));
 
 function caOf(profile: ConnectionProfile): FabricCAServices {
   const entry = Object.values(profile.certificateAuthorities)[0];

@@ -630,6 +630,7 @@ async function ruleOf(key: string, prior: PriorState): Promise<EndorsementRule> 
     case 'hash':
     case 'owner':
     case 'anchor':
+    case 'anchorsig':
       return writeOnceRule();
     case 'state': {
       const record = await recordBefore(parts[0] ?? '', parts[1] ?? '', prior);

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { Wallet } from 'ethers';
+import { anchorDomain, signAnchor } from '@swledger/anchor';
 import { generateKeyPairSync } from 'node:crypto';
 import { ProvenanceApi } from '@swledger/sdk/provenance';
 import { OWNER, inputFor } from '../chaincode/fixtures';
@@ -275,3 +277,55 @@ export const parties: Readonly<Record<string, Identity>> = {
   bankBPeer,
   enterprisePeer,
 };
+
+describe('sdk/provenance: anchor signature board posts', () => {
+  const anchorer = makeIdentity('BankAMSP', 'anchorer', { 'swl.role': 'anchorer' });
+
+  async function postArgs(): Promise<string[]> {
+    const key = Wallet.createRandom();
+    const contract = `0x${'ab'.repeat(20)}`;
+    const message = {
+      fromBlock: 3n,
+      toBlock: 5n,
+      root: `0x${'1'.repeat(64)}`,
+      leaves: 2,
+      revoked: [],
+    };
+    const signature = await signAnchor(key, anchorDomain(1337n, contract), message);
+    return [
+      JSON.stringify({
+        chainId: '1337',
+        contract,
+        fromBlock: '3',
+        toBlock: '5',
+        root: message.root,
+        leaves: 2,
+        revoked: [],
+        mspId: 'BankAMSP',
+        signer: key.address.toLowerCase(),
+        signature,
+      }),
+    ];
+  }
+
+  it("finds an organisation anchorer's honest post VALID", async () => {
+    const network = new TestNetwork();
+    const spec = await network.endorse(anchorer, 'anchor:sign', await postArgs(), ALL);
+
+    const check = await checkForged(network, spec);
+
+    expect(check.result, check.reason).to.equal('VALID');
+  });
+
+  it('finds a post whose entry was not given its write-once policy INVALID', async () => {
+    const network = new TestNetwork();
+    const honest = await network.endorse(anchorer, 'anchor:sign', await postArgs(), ALL);
+
+    const check = await checkForged(network, { ...honest, policies: new Map() });
+
+    expect(check.result).to.equal('INVALID');
+    expect(check.reason).to.match(
+      /anchorsig~1337~0xabab\S*~BankAMSP~\S* was not given its key-level policy$/,
+    );
+  });
+});

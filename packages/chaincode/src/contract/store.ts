@@ -5,6 +5,16 @@ import {
   checkAnchorRecord,
   type AnchorRecord,
 } from '@swledger/protocol/anchor';
+import {
+  ANCHOR_SIGNATURE_EVENT_NAME,
+  anchorSignatureKeyParts,
+  anchorSignatureOrgPrefix,
+  anchorSignaturePrefix,
+  checkAnchorSignatureEntry,
+  maxBoardEntries,
+  type AnchorSignatureEntry,
+  type AnchorSignatureInput,
+} from '@swledger/protocol/anchorsig';
 import { ErrorCode, fail } from '@swledger/protocol/errors';
 import { changeEvent, EVENT_NAME, type Change } from '@swledger/protocol/events';
 import { type Draw } from '@swledger/protocol/guarantee';
@@ -68,6 +78,8 @@ export const KeyType = Object.freeze({
   DRAW: 'draw',
   /** `anchor~chainId~contract~index`: a public anchor as recorded on the ledger; write-once like the facts. */
   ANCHOR: 'anchor',
+  /** `anchorsig~chainId~contract~fromBlock~mspId~toBlock~root`: an organisation's posted anchor signature; write-once like the facts. */
+  ANCHOR_SIGNATURE: 'anchorsig',
   /** `binding~address`: a key's binding to an enterprise, key-level policy with its bank. */
   BINDING: 'binding',
   /** `nonce~address~nonce`: a used signature nonce; write-once like the facts. */
@@ -587,6 +599,59 @@ export class Store {
   /** Emits the transaction's one event for a recorded anchor. */
   emitAnchor(record: AnchorRecord): void {
     this.stub.setEvent(ANCHOR_EVENT_NAME, encode(record));
+  }
+
+  /** An organisation's posted anchor signature for a range and root, or undefined. One read. */
+  async findAnchorSignature(
+    input: AnchorSignatureInput,
+  ): Promise<AnchorSignatureEntry | undefined> {
+    const key = this.key(KeyType.ANCHOR_SIGNATURE, ...anchorSignatureKeyParts(input));
+    const bytes = await this.stub.getState(key);
+    return bytes.length === 0
+      ? undefined
+      : decode(bytes, `anchor signature ${key}`, checkAnchorSignatureEntry);
+  }
+
+  /**
+   * The posted signatures for the ranges of a contract starting at
+   * `fromBlock`, in key order (organisation, toBlock, root), of every
+   * organisation or of `mspId`'s only: a range over that block's keys, at
+   * most {@link maxBoardEntries} (the posting rule bounds them).
+   */
+  async anchorSignaturesFrom(
+    chainId: string,
+    contract: string,
+    fromBlock: string,
+    mspId?: string,
+  ): Promise<AnchorSignatureEntry[]> {
+    const found: AnchorSignatureEntry[] = [];
+    const prefix =
+      mspId === undefined
+        ? anchorSignaturePrefix(chainId, contract, fromBlock)
+        : anchorSignatureOrgPrefix(chainId, contract, fromBlock, mspId);
+    for await (const kv of this.stub.getStateByPartialCompositeKey(
+      KeyType.ANCHOR_SIGNATURE,
+      prefix,
+    )) {
+      if (found.length >= maxBoardEntries()) break;
+      found.push(decode(kv.value, `anchor signature ${kv.key}`, checkAnchorSignatureEntry));
+    }
+    return found;
+  }
+
+  /**
+   * Writes a new board entry, write-once: every peer organisation (the
+   * posting one among them) must endorse any later write or delete, so no
+   * majority can rewrite or remove an organisation's posted signature.
+   */
+  async createAnchorSignature(entry: AnchorSignatureEntry): Promise<void> {
+    const key = this.key(KeyType.ANCHOR_SIGNATURE, ...anchorSignatureKeyParts(entry));
+    await this.createKey(key, encode(entry), encodeRule(writeOnceRule()));
+  }
+
+  /** Emits the transaction's one event for a posted anchor signature. */
+  emitAnchorSignature(entry: AnchorSignatureEntry): void {
+    this.stub.setEvent(ANCHOR_SIGNATURE_EVENT_NAME, encode(entry));
   }
 
   /** The binding of a key address (lowercase), or undefined. */
