@@ -1,6 +1,6 @@
 import type { BaseWallet, TypedDataDomain } from 'ethers';
 import { AnchorRefusedError, type AnchorChain, type OrgSignature } from './chain';
-import { AnchorRecording, AnchorSchedule, buildRange, LocalOrgSigner } from './service';
+import { AnchorRecording, AnchorSchedule, LocalOrgSigner } from './service';
 import type { AnchorScheduleOptions, TickResult } from './service';
 import type { AnchorRecorder, LedgerReader } from './source';
 import { anchorSigner, sortBySigner, type AnchorMessage } from './typed';
@@ -279,12 +279,8 @@ export class OrgAnchorService {
   }
 
   private async propose(from: bigint, last: bigint, force: boolean): Promise<TickResult> {
-    if (last < from) return { kind: 'waiting', reason: `no block after ${from - 1n}` };
-    if (!this.schedule.due(from, last, force))
-      return { kind: 'waiting', reason: `blocks ${from}..${last} pending` };
-    const build = await buildRange(this.reader, from, last);
-    if (build === undefined)
-      return { kind: 'waiting', reason: `no record changed in blocks ${from}..${last}` };
+    const build = await this.schedule.dueRange(this.reader, from, last, force);
+    if ('kind' in build) return build;
     const answer = await this.signer.sign(this.chain.domain, build.message);
     if ('refused' in answer) return { kind: 'refused', reason: answer.refused };
     await this.post(build.message, answer);

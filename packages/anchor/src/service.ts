@@ -146,6 +146,23 @@ export class AnchorSchedule {
   reset(): void {
     this.pendingSince = undefined;
   }
+
+  /**
+   * The range from..last rebuilt from `reader` when it is due, else why not
+   * (no block yet, not due, no record changed in it).
+   */
+  async dueRange(
+    reader: LedgerReader,
+    from: bigint,
+    last: bigint,
+    force = false,
+  ): Promise<RangeBuild | { readonly kind: 'waiting'; readonly reason: string }> {
+    if (last < from) return { kind: 'waiting', reason: `no block after ${from - 1n}` };
+    if (!this.due(from, last, force))
+      return { kind: 'waiting', reason: `blocks ${from}..${last} pending` };
+    const build = await buildRange(reader, from, last);
+    return build ?? { kind: 'waiting', reason: `no record changed in blocks ${from}..${last}` };
+  }
 }
 
 /**
@@ -239,12 +256,8 @@ export class AnchorService {
     await this.recordOnLedger();
     const from = await this.chain.nextBlock();
     const last = (await this.reader.height()) - 1n;
-    if (last < from) return { kind: 'waiting', reason: `no block after ${from - 1n}` };
-    if (!this.schedule.due(from, last, force))
-      return { kind: 'waiting', reason: `blocks ${from}..${last} pending` };
-    const build = await buildRange(this.reader, from, last);
-    if (build === undefined)
-      return { kind: 'waiting', reason: `no record changed in blocks ${from}..${last}` };
+    const build = await this.schedule.dueRange(this.reader, from, last, force);
+    if ('kind' in build) return build;
     const signed: OrgSignature[] = [];
     const refusals: string[] = [];
     for (const signer of this.signers) {

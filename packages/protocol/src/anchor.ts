@@ -72,7 +72,11 @@ const INPUT_FIELDS = [
   'signers',
 ] as const;
 
-function evm(value: unknown, field: string, pattern: keyof typeof EVM_PATTERNS): string {
+/**
+ * One EVM value of an input: lower-cased, checked against its pattern.
+ * @throws SwlError INVALID_ARGUMENT naming the field
+ */
+export function evm(value: unknown, field: string, pattern: keyof typeof EVM_PATTERNS): string {
   const s = text(value, field, 80).toLowerCase();
   return EVM_PATTERNS[pattern].test(s)
     ? s

@@ -1,5 +1,5 @@
 import { actorRef, checkActorRef, hasKnownRole, Role, type Actor, type ActorRef } from './actor';
-import { EVM_PATTERNS, MAX_REVOKED } from './anchor';
+import { evm, MAX_REVOKED } from './anchor';
 import { ErrorCode, fail } from './errors';
 import { PEER_MSPS } from './orgs';
 import { type Tx } from './record';
@@ -84,16 +84,6 @@ const INPUT_FIELDS = [
 
 const SIGNATURE = /^0x[0-9a-f]{130}$/;
 const MSP_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-function evm(value: unknown, field: string, pattern: keyof typeof EVM_PATTERNS): string {
-  const s = text(value, field, 80).toLowerCase();
-  return EVM_PATTERNS[pattern].test(s)
-    ? s
-    : fail(
-        ErrorCode.INVALID_ARGUMENT,
-        `${field} must be ${pattern === 'uint' ? 'a decimal integer' : `0x + ${pattern === 'address' ? 40 : 64} hex`}`,
-      );
-}
 
 /**
  * Validates a signature post.
