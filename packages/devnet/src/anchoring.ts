@@ -18,15 +18,19 @@ import { Layout, resolveLayout } from './layout';
 import { Role } from '@swledger/protocol/actor';
 import { PeerOrgSpec } from './topology';
 
-/** The anchoring of a local network, as `swl anchor` runs it. */
-export interface LocalAnchoring {
+/** An anchoring service of a local network with what it runs on. */
+export interface OpenAnchoring<S> {
   readonly layout: Layout;
   readonly chain: AnchorChain;
-  readonly service: AnchorService;
+  readonly service: S;
   /** Blocks and seconds between anchors. */
   readonly schedule: Required<AnchorScheduleOptions>;
+  /** Closes the EVM connection and every ledger client the service uses. */
   close(): void;
 }
+
+/** The anchoring of a local network, as `swl anchor` runs it. */
+export type LocalAnchoring = OpenAnchoring<AnchorService>;
 
 /** Options of {@link openLocalAnchoring}. */
 export interface LocalAnchoringOptions extends AnchorScheduleOptions {
@@ -61,43 +65,49 @@ function writerOf(org: PeerOrgSpec): string | undefined {
   return user && `${org.key}:${user.name}`;
 }
 
+/** What {@link openAnchoring} hands the service it builds. */
+interface AnchoringParts {
+  readonly layout: Layout;
+  readonly chain: AnchorChain;
+  readonly schedule: Required<AnchorScheduleOptions>;
+  /** Connects a ledger client as `<org>:<user>`; it is closed with the service, or if building fails. */
+  connect(as: string): Promise<SwlClient>;
+}
+
 /**
- * Opens the anchoring service of a network started by `swl network up`:
- * the first organisation's peer proposes ranges, every listed
- * organisation's signer rebuilds and signs from its own peer.
- * @throws Error when anchoring is off, the contract was not deployed, or an organisation is unknown
+ * Resolves the network, its EVM chain and schedule, then builds a service
+ * on them; every client `build` connects is closed with the service, or at
+ * once if building fails.
+ * @throws Error when the network does not exist, anchoring is off or the contract was not deployed
  */
-export async function openLocalAnchoring(
-  opts: LocalAnchoringOptions = {},
-): Promise<LocalAnchoring> {
+async function openAnchoring<S>(
+  opts: AnchorScheduleOptions & { readonly network?: string },
+  build: (parts: AnchoringParts) => Promise<S>,
+): Promise<OpenAnchoring<S>> {
   const network = opts.network ?? process.env.SWL_NETWORK ?? 'dev';
   const { layout, existing } = resolveLayout({ name: network });
   if (!existing) throw new Error(`no network named '${network}': start it with swl network up`);
   const config = chainConfigOf(layout);
   const settings = anchoringOf(layout);
-  const orgs = (opts.orgs ?? layout.topology.peerOrgs.map((o) => o.key)).map((k) =>
-    layout.peerOrg(k),
-  );
+  const schedule = {
+    blocks: opts.blocks ?? settings.blocks,
+    seconds: opts.seconds ?? settings.seconds,
+  };
   const clients: SwlClient[] = [];
+  const closeClients = (): void => {
+    for (const c of clients) c.close();
+  };
   try {
-    for (const org of orgs)
-      clients.push(await connectLocal({ as: `${org.key}:verifier`, network }));
-    const readers = clients.map((c) => new FabricLedgerReader(c));
-    const signers = orgs.map(
-      (org, i) => new LocalOrgSigner(readers[i]!, loadAnchorKey(anchorKeyFile(layout, org))),
-    );
     const chain = AnchorChain.at(config, await submitterOf(layout, config.chainId));
-    const schedule = {
-      blocks: opts.blocks ?? settings.blocks,
-      seconds: opts.seconds ?? settings.seconds,
+    const connect = async (as: string): Promise<SwlClient> => {
+      const client = await connectLocal({ as, network });
+      clients.push(client);
+      return client;
     };
-    // The proposing organisation records each anchor on the ledger with a writing identity of its own.
-    const recorderAs = opts.recordAs ?? writerOf(orgs[0]!);
-    const recorderClient =
-      recorderAs === undefined ? undefined : await connectLocal({ as: recorderAs, network });
-    if (recorderClient) clients.push(recorderClient);
-    const recorder = recorderClient && new FabricAnchorRecorder(recorderClient);
-    const service = new AnchorService(chain, readers[0]!, signers, schedule, recorder);
+    const service = await build({ layout, chain, schedule, connect }).catch((err: unknown) => {
+      chain.close();
+      throw err;
+    });
     return {
       layout,
       chain,
@@ -105,24 +115,44 @@ export async function openLocalAnchoring(
       schedule,
       close: () => {
         chain.close();
-        for (const c of clients) c.close();
+        closeClients();
       },
     };
   } catch (err) {
-    for (const c of clients) c.close();
+    closeClients();
     throw err;
   }
 }
 
-/** One organisation's own anchoring service, as `swl anchor --org` and `swl serve --anchor` run it. */
-export interface OrgAnchoring {
-  readonly layout: Layout;
-  readonly chain: AnchorChain;
-  readonly service: OrgAnchorService;
-  /** Blocks and seconds between anchors. */
-  readonly schedule: Required<AnchorScheduleOptions>;
-  close(): void;
+/**
+ * Opens the anchoring service of a network started by `swl network up`:
+ * the first organisation's peer proposes ranges, every listed
+ * organisation's signer rebuilds and signs from its own peer.
+ * @throws Error when anchoring is off, the contract was not deployed, or an organisation is unknown
+ */
+export function openLocalAnchoring(opts: LocalAnchoringOptions = {}): Promise<LocalAnchoring> {
+  return openAnchoring(opts, async ({ layout, chain, schedule, connect }) => {
+    const orgs = (opts.orgs ?? layout.topology.peerOrgs.map((o) => o.key)).map((k) =>
+      layout.peerOrg(k),
+    );
+    const signers: LocalOrgSigner[] = [];
+    let proposer: FabricLedgerReader | undefined;
+    for (const org of orgs) {
+      const reader = new FabricLedgerReader(await connect(`${org.key}:verifier`));
+      proposer ??= reader;
+      signers.push(new LocalOrgSigner(reader, loadAnchorKey(anchorKeyFile(layout, org))));
+    }
+    if (proposer === undefined) throw new Error('anchoring needs at least one organisation');
+    // The proposing organisation records each anchor on the ledger with a writing identity of its own.
+    const recordAs = opts.recordAs ?? writerOf(orgs[0]!);
+    const recorder =
+      recordAs === undefined ? undefined : new FabricAnchorRecorder(await connect(recordAs));
+    return new AnchorService(chain, proposer, signers, schedule, recorder);
+  });
 }
+
+/** One organisation's own anchoring service, as `swl anchor --org` and `swl serve --anchor` run it. */
+export type OrgAnchoring = OpenAnchoring<OrgAnchorService>;
 
 /** Options of {@link openOrgAnchoring}. */
 export interface OrgAnchoringOptions extends AnchorScheduleOptions {
@@ -141,48 +171,22 @@ export interface OrgAnchoringOptions extends AnchorScheduleOptions {
  * board.
  * @throws Error when anchoring is off, the contract was not deployed, or the organisation is unknown
  */
-export async function openOrgAnchoring(opts: OrgAnchoringOptions): Promise<OrgAnchoring> {
-  const network = opts.network ?? process.env.SWL_NETWORK ?? 'dev';
-  const { layout, existing } = resolveLayout({ name: network });
-  if (!existing) throw new Error(`no network named '${network}': start it with swl network up`);
-  const config = chainConfigOf(layout);
-  const settings = anchoringOf(layout);
-  const org = layout.peerOrg(opts.org);
-  const key = loadAnchorKey(anchorKeyFile(layout, org));
-  const clients: SwlClient[] = [];
-  try {
+export function openOrgAnchoring(opts: OrgAnchoringOptions): Promise<OrgAnchoring> {
+  return openAnchoring(opts, async ({ layout, chain, schedule, connect }) => {
+    const org = layout.peerOrg(opts.org);
+    const key = loadAnchorKey(anchorKeyFile(layout, org));
     // The anchorer reads the own peer for the rebuild and posts on the board: a role that moves no record.
-    const anchorer = await connectLocal({ as: anchorerOf(org), network });
-    clients.push(anchorer);
+    const anchorer = await connect(anchorerOf(org));
     const recordAs = opts.recordAs ?? writerOf(org);
-    const recorderClient =
-      recordAs === undefined ? undefined : await connectLocal({ as: recordAs, network });
-    if (recorderClient) clients.push(recorderClient);
-    const chain = AnchorChain.at(config, await submitterOf(layout, config.chainId));
-    const schedule = {
-      blocks: opts.blocks ?? settings.blocks,
-      seconds: opts.seconds ?? settings.seconds,
-    };
-    const service = new OrgAnchorService(
+    const recorder =
+      recordAs === undefined ? undefined : new FabricAnchorRecorder(await connect(recordAs));
+    return new OrgAnchorService(
       chain,
       new FabricLedgerReader(anchorer),
       key,
       new FabricSignatureBoard(anchorer),
       schedule,
-      recorderClient && new FabricAnchorRecorder(recorderClient),
+      recorder,
     );
-    return {
-      layout,
-      chain,
-      service,
-      schedule,
-      close: () => {
-        chain.close();
-        for (const c of clients) c.close();
-      },
-    };
-  } catch (err) {
-    for (const c of clients) c.close();
-    throw err;
-  }
+  });
 }

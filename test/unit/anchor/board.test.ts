@@ -21,20 +21,7 @@ import {
   signAnchor,
   tallyBoard,
 } from '@swledger/anchor';
-
-function leaf(n: number, overrides: Partial<Leaf> = {}): Leaf {
-  return {
-    sha256: n.toString(16).padStart(64, '0'),
-    type: 'CUSTOMS_DECLARATION',
-    docId: `DEC-${n}`,
-    status: 'SUBMITTED',
-    issuerMsp: 'EnterpriseMSP',
-    owner: '91310000MA1K4A7B2X',
-    txId: `tx${n}`,
-    block: n,
-    ...overrides,
-  };
-}
+import { leaf } from './fixtures';
 
 /** A peer's ledger as a list of leaves; `height` can grow. */
 class FakeReader implements LedgerReader {

@@ -14,20 +14,7 @@ import {
   revokedOf,
   sortBySigner,
 } from '@swledger/anchor';
-
-function leaf(n: number, overrides: Partial<Leaf> = {}): Leaf {
-  return {
-    sha256: n.toString(16).padStart(64, '0'),
-    type: 'CUSTOMS_DECLARATION',
-    docId: `DEC-${n}`,
-    status: 'SUBMITTED',
-    issuerMsp: 'EnterpriseMSP',
-    owner: '91310000MA1K4A7B2X',
-    txId: `tx${n}`,
-    block: n,
-    ...overrides,
-  };
-}
+import { leaf } from './fixtures';
 
 describe('anchor/merkle and leaves', () => {
   it("hashes leaves and walks proofs exactly as OpenZeppelin's standard tree, for 1 to 9 leaves", () => {

@@ -9,19 +9,11 @@ import {
   anchorSigner,
   buildRange,
 } from '@swledger/anchor';
+import { leaf } from './fixtures';
 
-function leaf(n: number, overrides: Partial<Leaf> = {}): Leaf {
-  return {
-    sha256: n.toString(16).padStart(64, '0'),
-    type: 'CUSTOMS_DECLARATION',
-    docId: `DEC-${n}`,
-    status: 'SUBMITTED',
-    issuerMsp: 'EnterpriseMSP',
-    owner: '91310000MA1K4A7B2X',
-    txId: `tx${n}`,
-    block: 10 + n,
-    ...overrides,
-  };
+/** This suite's ledger starts at block 11. */
+function ledgerLeaf(n: number, overrides: Partial<Leaf> = {}): Leaf {
+  return leaf(n, overrides, 10);
 }
 
 /** A peer's ledger as a list of leaves, `height` blocks high. */
@@ -42,14 +34,14 @@ class FakeReader implements LedgerReader {
 }
 
 const DOMAIN = anchorDomain(1337n, `0x${'a'.repeat(40)}`);
-const LEDGER = [leaf(1), leaf(2), leaf(3, { status: 'REJECTED' })];
+const LEDGER = [ledgerLeaf(1), ledgerLeaf(2), ledgerLeaf(3, { status: 'REJECTED' })];
 
 describe('anchor/service: each organisation signs only the root it rebuilt from its own peer', () => {
   it('builds the range from the own peer: root, record count, revocations', async () => {
     const built = await buildRange(new FakeReader('CustomsMSP', LEDGER), 11n, 13n);
 
     expect(built?.message.leaves).to.equal(3);
-    expect(built?.message.revoked).to.deep.equal([`0x${leaf(3).sha256}`]);
+    expect(built?.message.revoked).to.deep.equal([`0x${ledgerLeaf(3).sha256}`]);
     expect(await buildRange(new FakeReader('CustomsMSP', LEDGER), 14n, 19n)).to.equal(undefined);
   });
 
@@ -67,7 +59,7 @@ describe('anchor/service: each organisation signs only the root it rebuilt from 
 
   it("refuses a dishonest proposer's root: a rejected declaration shown ACCEPTED, a dropped revocation, a record left out, a root claimed for a shorter range", async () => {
     const honest = new LocalOrgSigner(new FakeReader('BankBMSP', LEDGER), Wallet.createRandom());
-    const forged = [leaf(1), leaf(2), leaf(3, { status: 'ACCEPTED' })];
+    const forged = [ledgerLeaf(1), ledgerLeaf(2), ledgerLeaf(3, { status: 'ACCEPTED' })];
     const real = (await buildRange(new FakeReader('x', LEDGER), 11n, 13n))!.message;
     const proposals: AnchorMessage[] = [
       (await buildRange(new FakeReader('x', forged), 11n, 13n))!.message,
