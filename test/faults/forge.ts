@@ -30,6 +30,7 @@ import { type EndorsementRule } from '@swledger/protocol/policy';
 import { canonicalJson } from '@swledger/protocol/serialize';
 import { Layout, REPO_ROOT } from '@swledger/devnet/layout';
 import { alive, runningPid } from '@swledger/devnet/proc';
+import { chaincodeServerEnv } from '@swledger/devnet/chaincode';
 import { LedgerError } from '@swledger/sdk';
 import { installEndorsedResponsesFirst } from '@swledger/sdk/endorsedfirst';
 import { mapFabricError } from '@swledger/sdk/fabric';
@@ -254,12 +255,9 @@ export class ForgedServers {
         stdio: ['ignore', fd, fd],
         env: {
           ...process.env,
-          CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+          ...chaincodeServerEnv(this.layout.topology),
           // Only forge:ping reads it (stub.getMspID), to say whose peer runs the forged build.
           CORE_PEER_LOCALMSPID: this.layout.peerOrg(key).mspId,
-          SWL_PEER_ORGS: JSON.stringify(
-            this.layout.topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind })),
-          ),
         },
       });
       closeSync(fd);

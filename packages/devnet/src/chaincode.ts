@@ -4,13 +4,27 @@ import { clientTls } from './crypto';
 import { Layout } from './layout';
 import { allPeerFlags, definitionFlags, fabricBin, ordererFlags, peerCli } from './peercli';
 import { run } from './proc';
-import { PeerOrgSpec } from './topology';
+import { PeerOrgSpec, Topology } from './topology';
 
 /** How long the peer waits to dial a chaincode server: short, so a dead server fails fast. */
 const DIAL_TIMEOUT = '3s';
 
 function pkgDir(layout: Layout, org: PeerOrgSpec): string {
   return layout.path('chaincode', org.key);
+}
+
+/**
+ * The environment every chaincode server of the network runs with, native
+ * or rendered: the shim logs warnings and errors only (at `info` it writes a
+ * line for every transaction it endorses), and the chaincode's organisation
+ * list (majorities, accountable organisations) comes from the topology, the
+ * same value on every peer.
+ */
+export function chaincodeServerEnv(topology: Topology): Record<string, string> {
+  return {
+    CORE_CHAINCODE_LOGGING_LEVEL: 'warning',
+    SWL_PEER_ORGS: JSON.stringify(topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind }))),
+  };
 }
 
 /** Package id (label:hash) of the organisation's chaincode package, once packaged. */

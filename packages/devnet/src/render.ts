@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ordererCaPorts, ordererPorts, peerOrgPorts, PeerOrgSpec, Topology } from './topology';
+import { chaincodeServerEnv } from './chaincode';
 
 /** Deployment targets `swl network render` writes. */
 export const RENDER_TARGETS = ['compose', 'k8s'] as const;
@@ -228,8 +229,7 @@ export function chaincodeComponent(t: Topology, org: PeerOrgSpec, opts: RenderOp
       CHAINCODE_TLS_KEY_FILE: `${tls}/server.key`,
       // Only its own peer (a certificate of the org's CA) may connect.
       CHAINCODE_TLS_CLIENT_CACERT_FILE: `${CAS}/${org.key}-ca.crt`,
-      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
-      SWL_PEER_ORGS: JSON.stringify(t.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind }))),
+      ...chaincodeServerEnv(t),
     },
     command: [],
     ports: [p.chaincodeServer],

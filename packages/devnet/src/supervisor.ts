@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Layout, resolveLayout } from './layout';
-import { chaincodeClientAuth, packageId } from './chaincode';
+import { chaincodeClientAuth, chaincodeServerEnv, packageId } from './chaincode';
 import { inHost } from './isolate';
 import { PeerOrgSpec } from './topology';
 
@@ -50,11 +50,7 @@ class Supervisor {
       stdio: ['ignore', fd, fd],
       env: {
         ...process.env,
-        CORE_CHAINCODE_LOGGING_LEVEL: 'info',
-        // The chaincode's organisation list (majorities, accountable orgs) comes from the topology.
-        SWL_PEER_ORGS: JSON.stringify(
-          this.layout.topology.peerOrgs.map((o) => ({ msp: o.mspId, kind: o.kind })),
-        ),
+        ...chaincodeServerEnv(this.layout.topology),
       },
     });
     closeSync(fd);
