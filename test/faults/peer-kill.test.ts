@@ -38,7 +38,7 @@ describe('fault: kill -9 a peer under registration load', function () {
 
   it('restarts the killed peer, which catches up; every acknowledged registration is on all four peers once, unknown outcomes resolve by tx id', async () => {
     const msps = layout.topology.peerOrgs.map((o) => o.mspId);
-    const load = new RegistrationLoad(alpha, { workers: 4, maxDocs: 400, prefix: 'PK' }).start();
+    const load = new RegistrationLoad(alpha, { workers: 4, maxDocs: 3000, prefix: 'PK' }).start();
     await eventually(
       '30 acknowledged registrations',
       async () => load.count('ACKED') >= 30,

@@ -36,7 +36,7 @@ describe('fault: kill -9 the Raft leader of three orderers under load', function
 
   it('elects a new leader, keeps committing, and loses nothing acknowledged', async () => {
     const msps = layout.topology.peerOrgs.map((o) => o.mspId);
-    const load = new RegistrationLoad(alpha, { workers: 4, maxDocs: 400, prefix: 'RL' }).start();
+    const load = new RegistrationLoad(alpha, { workers: 4, maxDocs: 3000, prefix: 'RL' }).start();
     await eventually(
       '20 acknowledged registrations',
       async () => load.count('ACKED') >= 20,

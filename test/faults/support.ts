@@ -116,7 +116,7 @@ export interface Outcome {
 /** Options of a registration load. */
 export interface LoadOptions {
   readonly workers: number;
-  /** Hard bound on registrations started. */
+  /** Hard bound on registrations started: far above what a scenario needs, so that a faster network never runs the load dry before the fault is over. */
   readonly maxDocs: number;
   /** Pause between a worker's registrations (ms). Default 0. */
   readonly pauseMs?: number;

@@ -116,3 +116,18 @@ export function satisfiedBy(rule: EndorsementRule, endorsers: readonly string[])
     rule.others.filter((msp) => present.has(msp)).length >= rule.outOf
   );
 }
+
+/**
+ * `namespace:function` of the transactions whose every write is a key the
+ * call creates (a record's facts, state and indexes, a signature nonce) or a
+ * key without a rule of its own (`noop`'s). Fabric validates such writes
+ * against the chaincode-level policy alone (a key-level policy applies from
+ * the next transaction on), so the organisations that endorsed one call
+ * satisfy every call: a client may name them instead of letting the peer
+ * Gateway plan each time.
+ */
+export const CHAINCODE_POLICY_FUNCTIONS: ReadonlySet<string> = new Set([
+  'document:register',
+  'document:registerBatch',
+  'system:noop',
+]);

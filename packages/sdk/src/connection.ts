@@ -8,6 +8,7 @@ import type { Wallet } from 'fabric-network';
 import type { ConnectionProfile } from './profile';
 import { LedgerError } from './errors';
 import type { EnterpriseSigning } from './signer';
+import type { EndorsementPlans } from './endorsementplans';
 
 /** The Fabric client library a connection runs on. */
 export type Transport = 'gateway' | 'fabric-network';
@@ -89,6 +90,14 @@ export interface ConnectionOptions {
    * leave it out.
    */
   readonly enterpriseSigning?: EnterpriseSigning;
+  /**
+   * On `gateway`, the endorsing organisations the connection learns for the
+   * functions whose endorsement never changes (register, batch register,
+   * `noop`) and names in their proposals, so that the Gateway asks them all
+   * at once instead of its own organisation's peer first. Default: a new,
+   * empty set per connection; pass one to share it, or to start from a plan.
+   */
+  readonly endorsementPlans?: EndorsementPlans;
 }
 
 /** Options of one submit. */
@@ -97,7 +106,9 @@ export interface SubmitOptions {
    * MSP IDs whose peers endorse. Default: on `gateway`, the peer's Gateway
    * plans endorsement from the chaincode's policy and the key-level policies
    * of the keys the transaction writes (another plan is tried when a peer
-   * does not answer); on `fabric-network`, every peer organisation of the
+   * does not answer), or, for register, batch register and `noop`, the
+   * organisations it chose the first time (see
+   * {@link ConnectionOptions.endorsementPlans}); on `fabric-network`, every peer organisation of the
    * connection profile (discovery cannot know key-level policies there).
    * Named organisations must all endorse on `gateway`; on `fabric-network`
    * one that does not answer is left out and the remaining endorsements

@@ -32,9 +32,12 @@ import type {
   Submitted,
   TransactionStatus,
 } from './connection';
+import { EndorsementPlans } from './endorsementplans';
+import { decodeTransaction } from './envelope';
 import {
   CommitUnknownError,
   commitError,
+  EndorsementError,
   EndorsementPolicyError,
   MvccConflictError,
   OrdererUnavailableError,
@@ -72,6 +75,10 @@ interface GatewayProtos {
       setIdentity(v: Uint8Array): void;
     };
     SignedCommitStatusRequest: new () => ProtoMessage & { setRequest(v: Uint8Array): void };
+    /** What fabric-gateway's `Transaction.getBytes()` answers: the endorsed envelope. */
+    PreparedTransaction: {
+      deserializeBinary(bytes: Uint8Array): { getEnvelope(): ProtoMessage | undefined };
+    };
   };
   msp: {
     SerializedIdentity: new () => ProtoMessage & {
@@ -89,6 +96,36 @@ function serializeIdentity(mspId: string, certificate: string): Uint8Array {
   identity.setMspid(mspId);
   identity.setIdBytes(Buffer.from(certificate));
   return identity.serializeBinary();
+}
+
+/**
+ * The organisations (MSP IDs) that endorsed a transaction, from the bytes
+ * fabric-gateway's `Transaction.getBytes()` answers; undefined when they do
+ * not decode (a plan is then simply not learned).
+ */
+function endorsersOf(prepared: Uint8Array): string[] | undefined {
+  try {
+    const envelope =
+      gatewayProtos.gateway.PreparedTransaction.deserializeBinary(prepared).getEnvelope();
+    if (envelope === undefined) return undefined;
+    return decodeTransaction(envelope.serializeBinary()).endorsers.map((e) => e.mspId);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when a call endorsed by named organisations failed in a way another
+ * choice of organisations could avoid: not endorsed (a peer or its chaincode
+ * server unreachable), or endorsed short of the policy at commit. A
+ * chaincode's own refusal (`CODE: detail`) is the same on every peer.
+ */
+function isPlanFailure(err: unknown): boolean {
+  return (
+    err instanceof PeerUnreachableError ||
+    err instanceof EndorsementError ||
+    err instanceof EndorsementPolicyError
+  );
 }
 
 const deadline = (seconds: number) => ({ deadline: Date.now() + seconds * 1000 });
@@ -196,6 +233,8 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
   private reconnecting: Promise<void> | undefined;
   /** Replaced connections, open until the calls on them end (see {@link retire}). */
   private readonly retired = new Set<Handles>();
+  /** Endorsing organisations learned for the functions whose endorsement never changes. */
+  private readonly plans: EndorsementPlans;
 
   private constructor(
     private readonly opts: ConnectionOptions,
@@ -209,6 +248,7 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
     super();
     this.channelName = opts.channel ?? 'tradechannel';
     this.chaincodeName = opts.chaincode ?? 'swledger';
+    this.plans = opts.endorsementPlans ?? new EndorsementPlans();
     this.queries = new LedgerQueries(
       (chaincode, fn, args, peerMsp) => this.systemQuery(chaincode, fn, args, peerMsp),
       this.channelName,
@@ -288,10 +328,20 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
     const retries = options.retries ?? 3;
     let reconnected = false;
     let ordererWaits = 0;
+    // A learned plan is tried once per call: after it fails, the Gateway plans.
+    let mayPlan = options.endorsingOrgs === undefined || options.endorsingOrgs.length === 0;
     for (let attempt = 0; ; attempt++) {
+      const plan = mayPlan ? this.plans.planFor(namespace, fn) : undefined;
       try {
-        return await this.submitOnce(namespace, fn, args, options);
+        return await this.submitOnce(namespace, fn, args, options, plan);
       } catch (err) {
+        // The learned organisations did not endorse, or not enough: plan afresh, once.
+        if (plan !== undefined && isPlanFailure(err)) {
+          this.plans.forget(namespace, fn);
+          mayPlan = false;
+          attempt--;
+          continue;
+        }
         // Not endorsed: nothing reached the orderer; a fresh connection may help once.
         if (!reconnected && err instanceof PeerUnreachableError) {
           reconnected = true;
@@ -318,8 +368,9 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
     fn: string,
     args: readonly string[],
     options: SubmitOptions,
+    plan: readonly string[] | undefined,
   ): Promise<Submitted> {
-    const orgs = options.endorsingOrgs ?? [];
+    const orgs = plan ?? options.endorsingOrgs ?? [];
     const proposal = this.contract(namespace).newProposal(fn, {
       arguments: [...args],
       ...(orgs.length > 0 ? { endorsingOrganizations: [...orgs] } : {}),
@@ -331,6 +382,10 @@ export class GatewayConnection extends QueryingConnection implements LedgerConne
       .catch((err: unknown) => {
         throw mapGatewayError(err, transactionId);
       });
+    if (orgs.length === 0 && this.plans.wants(namespace, fn)) {
+      const endorsers = endorsersOf(endorsed.getBytes());
+      if (endorsers !== undefined) this.plans.learn(namespace, fn, endorsers);
+    }
     const payload = Buffer.from(endorsed.getResult()).toString('utf8');
     let status: TransactionStatus;
     try {

@@ -22,6 +22,7 @@ export {
 } from './connection';
 export { openConnection } from './transport';
 export { GatewayConnection } from './gateway';
+export { EndorsementPlans } from './endorsementplans';
 // The fabric-network transport's class: `@swledger/sdk/fabric` (loaded only when that transport is chosen).
 export type { FabricNetworkConnection } from './fabric';
 export { SystemApi, Ping, NoopRecord } from './system';
