@@ -93,33 +93,22 @@ async function openAnchoring<S>(
     blocks: opts.blocks ?? settings.blocks,
     seconds: opts.seconds ?? settings.seconds,
   };
+  const chain = AnchorChain.at(config, await submitterOf(layout, config.chainId));
   const clients: SwlClient[] = [];
-  const closeClients = (): void => {
+  const close = (): void => {
+    chain.close();
     for (const c of clients) c.close();
   };
+  const connect = async (as: string): Promise<SwlClient> => {
+    const client = await connectLocal({ as, network });
+    clients.push(client);
+    return client;
+  };
   try {
-    const chain = AnchorChain.at(config, await submitterOf(layout, config.chainId));
-    const connect = async (as: string): Promise<SwlClient> => {
-      const client = await connectLocal({ as, network });
-      clients.push(client);
-      return client;
-    };
-    const service = await build({ layout, chain, schedule, connect }).catch((err: unknown) => {
-      chain.close();
-      throw err;
-    });
-    return {
-      layout,
-      chain,
-      service,
-      schedule,
-      close: () => {
-        chain.close();
-        closeClients();
-      },
-    };
+    const service = await build({ layout, chain, schedule, connect });
+    return { layout, chain, service, schedule, close };
   } catch (err) {
-    closeClients();
+    close();
     throw err;
   }
 }

@@ -21,24 +21,29 @@ export class EndorsementPlans {
 
   /** The organisations to name for `namespace:fn`; undefined lets the Gateway plan. */
   planFor(namespace: string, fn: string): readonly string[] | undefined {
-    return this.plans.get(`${namespace}:${fn}`);
+    return this.plans.get(keyOf(namespace, fn));
   }
 
   /** True when the endorsers of a call of `namespace:fn` should be learned: it has a fixed plan and none is known. */
   wants(namespace: string, fn: string): boolean {
-    const key = `${namespace}:${fn}`;
+    const key = keyOf(namespace, fn);
     return CHAINCODE_POLICY_FUNCTIONS.has(key) && !this.plans.has(key);
   }
 
   /** Remembers the organisations (MSP IDs) that endorsed a call of `namespace:fn`. */
   learn(namespace: string, fn: string, endorsers: readonly string[]): void {
-    const key = `${namespace}:${fn}`;
+    const key = keyOf(namespace, fn);
     if (!CHAINCODE_POLICY_FUNCTIONS.has(key) || endorsers.length === 0) return;
     this.plans.set(key, [...new Set(endorsers)].sort());
   }
 
   /** Drops the plan of `namespace:fn`; the next call lets the Gateway plan. */
   forget(namespace: string, fn: string): void {
-    this.plans.delete(`${namespace}:${fn}`);
+    this.plans.delete(keyOf(namespace, fn));
   }
+}
+
+/** `namespace:function`, as {@link CHAINCODE_POLICY_FUNCTIONS} names a function. */
+function keyOf(namespace: string, fn: string): string {
+  return `${namespace}:${fn}`;
 }
