@@ -37,7 +37,12 @@ describe('fault: full network stop and start without purge', function () {
 
   it('finds the same ledger height and every record identical on every peer', async () => {
     const msps = layout.topology.peerOrgs.map((o) => o.mspId);
-    let alpha = await connectLocal({ as: 'enterprise:alpha', network: NAME });
+    // Customs accepts each declaration right after it is registered: its peer must have it.
+    let alpha = await connectLocal({
+      as: 'enterprise:alpha',
+      network: NAME,
+      commitScope: 'network',
+    });
     const officer = await connectLocal({ as: 'customs:officer1', network: NAME });
     const hashes: string[] = [];
     const batch = Array.from({ length: 20 }, () => ({
